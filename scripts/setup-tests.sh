@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh Debian machine: the node modules, Debian's Chromium, and a running local
+# PostgreSQL that speaks TLS (Lakebase connections insist on it, and the tests use it the same way).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm ci --no-audit --no-fund
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
+
+if ! command -v chromium >/dev/null; then
+  echo "Installing Chromium from Debian's packages (the browser tests drive it)..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# A local PostgreSQL, when the machine has one: started if it stopped, TLS switched on if it is off.
+if command -v pg_lsclusters >/dev/null && [ -z "${TEST_DATABASE_URL:-}" ]; then
+  for v in $(ls /etc/postgresql 2>/dev/null); do
+    as_root pg_ctlcluster --skip-systemctl-redirect "$v" main start 2>/dev/null || true
+  done
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  if pg_isready -q -h 127.0.0.1 -p 5432 && [ "$(psql -h 127.0.0.1 -U postgres -Atc 'show ssl')" = off ]; then
+    data=$(psql -h 127.0.0.1 -U postgres -Atc 'show data_directory')
+    echo "Enabling TLS on the local PostgreSQL with a self-signed certificate..."
+    as_root openssl req -new -x509 -days 3650 -nodes -subj /CN=localhost \
+      -keyout "$data/server.key" -out "$data/server.crt" >/dev/null 2>&1
+    as_root chown postgres:postgres "$data/server.key" "$data/server.crt"
+    as_root chmod 600 "$data/server.key"
+    psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
+  fi
+fi
+echo "Test environment ready."

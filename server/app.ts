@@ -1,0 +1,39 @@
+// The API as a plain Hono app: no listening, no process state. main.ts serves it; tests call app.request().
+import { Hono } from 'hono';
+import { identify, type Env } from './auth';
+import type { Config } from './config';
+import type { Database, Sql } from './db/connect';
+import { errorBody, onError } from './http';
+import { openApiDocument } from './openapi';
+import { deviceRoutes } from './routes/devices';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { inventoryRoutes } from './routes/inventory';
+import { signalRoutes } from './routes/signals';
+import { syncRoutes } from './routes/sync';
+
+export interface Deps {
+  sql: Sql;
+  config: Config;
+  dbKind: Database['kind'];
+}
+
+export function createApp(deps: Deps) {
+  const api = new Hono<Env>()
+    .route('/health', healthRoutes(deps))
+    .use('*', identify(deps.config, deps.sql))
+    .get('/me', (c) => c.json(c.get('user')))
+    .route('/sync', syncRoutes(deps))
+    .route('/inventory', inventoryRoutes(deps))
+    .route('/events', eventRoutes(deps))
+    .route('/signals', signalRoutes(deps))
+    .route('/devices', deviceRoutes(deps))
+    .get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  const app = new Hono<Env>().route('/api', api);
+  app.onError(onError);
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

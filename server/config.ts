@@ -1,0 +1,75 @@
+// Configuration from the environment, validated once at start: a bad value stops the server with a clear message.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const port = z.coerce.number().int().min(1).max(65535);
+const emails = z
+  .string()
+  .transform((s) => s.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
+
+const envSchema = z.object({
+  PORT: port.optional(),
+  DATABRICKS_APP_PORT: port.optional(),
+  HOST: z.string().min(1).optional(),
+  AUTH_MODE: z.enum(['local', 'databricks']).default('local'),
+  LOCAL_USER_EMAIL: z.email().default('supervisor@localhost'),
+  SUPERVISOR_EMAILS: emails.default([]),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  PGHOST: z.string().min(1).optional(),
+  PGPORT: port.optional(),
+  PGUSER: z.string().min(1).optional(),
+  PGDATABASE: z.string().min(1).optional(),
+  PGPASSWORD: z.string().optional(),
+  PGSSLMODE: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
+  LAKEBASE_ENDPOINT: z
+    .string()
+    .regex(/^projects\/[^/]+\/branches\/[^/]+\/endpoints\/[^/]+$/, 'must be projects/{project}/branches/{branch}/endpoints/{endpoint}')
+    .optional(),
+  LAKEBASE_INSTANCE_NAME: z.string().min(1).optional(),
+  LINESYNC_DATA_DIR: z.string().min(1).default('./.linesync/db'),
+  LINESYNC_SAMPLE_DATA: bool.default(true),
+  REQUIRE_KNOWN_ITEMS: bool.default(false),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10)
+});
+
+export type Config = z.infer<typeof envSchema> & { port: number; host: string };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset: deployment tools often write `FOO=` for "no value".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  // Local mode trusts everyone as the local supervisor, so it only listens on loopback unless told otherwise.
+  const host = c.HOST ?? (c.AUTH_MODE === 'local' ? '127.0.0.1' : '0.0.0.0');
+  return { ...c, port: c.PORT ?? c.DATABRICKS_APP_PORT ?? 8000, host };
+}
+
+export type DbTarget =
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'lakebase'; host: string; port: number; user: string; database: string; credential: LakebaseCredential }
+  | { kind: 'pgenv'; host: string; port: number; user: string; database: string; password?: string; ssl: boolean };
+
+export type LakebaseCredential = { kind: 'autoscaling'; endpoint: string } | { kind: 'provisioned'; instance: string };
+
+/** Which database this configuration points at: DATABASE_URL, else PG* variables (Lakebase when it names one), else embedded. */
+export function dbTarget(c: Config): DbTarget {
+  if (c.DATABASE_URL) return { kind: 'url', url: c.DATABASE_URL };
+  if (c.PGHOST) {
+    if (!c.PGUSER || !c.PGDATABASE) throw new ConfigError('PGHOST is set, so PGUSER and PGDATABASE must be set too');
+    const base = { host: c.PGHOST, port: c.PGPORT ?? 5432, user: c.PGUSER, database: c.PGDATABASE };
+    if (c.LAKEBASE_ENDPOINT) return { kind: 'lakebase', ...base, credential: { kind: 'autoscaling', endpoint: c.LAKEBASE_ENDPOINT } };
+    if (c.LAKEBASE_INSTANCE_NAME)
+      return { kind: 'lakebase', ...base, credential: { kind: 'provisioned', instance: c.LAKEBASE_INSTANCE_NAME } };
+    return { kind: 'pgenv', ...base, password: c.PGPASSWORD, ssl: c.PGSSLMODE === 'require' || c.PGSSLMODE?.startsWith('verify') === true };
+  }
+  return { kind: 'embedded', dataDir: c.LINESYNC_DATA_DIR };
+}

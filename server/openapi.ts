@@ -1,0 +1,62 @@
+// The API described for its callers. ROUTES is also the list the tests walk to check that every route is
+// described and guarded by the role it claims.
+import { z } from 'zod';
+import { pushRequestSchema, scanEventSchema } from '../src/lib/domain/events';
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string; // OpenAPI style: /api/signals/{signal_id}/acknowledge
+  role: 'public' | 'operator' | 'supervisor';
+  summary: string;
+  body?: z.ZodType;
+}
+
+export const ROUTES: RouteDoc[] = [
+  { method: 'get', path: '/api/health', role: 'public', summary: 'Database reachable and migrations applied' },
+  { method: 'get', path: '/api/me', role: 'operator', summary: 'The signed-in user and role' },
+  { method: 'post', path: '/api/sync/events', role: 'operator', summary: 'Push a batch of scan events (at most 500, 1 MiB)', body: pushRequestSchema },
+  { method: 'get', path: '/api/sync/snapshot', role: 'operator', summary: 'Items, stock and active signals for offline use' },
+  { method: 'get', path: '/api/inventory', role: 'operator', summary: 'Stock per item and location; filter, sort, paginate' },
+  { method: 'get', path: '/api/events', role: 'operator', summary: 'Recent scan events, newest first, keyset-paginated' },
+  { method: 'get', path: '/api/signals', role: 'operator', summary: 'Replenishment signals in their current state' },
+  { method: 'post', path: '/api/signals/{signal_id}/acknowledge', role: 'supervisor', summary: 'Acknowledge an open signal' },
+  { method: 'post', path: '/api/signals/{signal_id}/fulfill', role: 'supervisor', summary: 'Mark a signal fulfilled' },
+  { method: 'get', path: '/api/devices', role: 'supervisor', summary: 'Every device with its sync health' },
+  { method: 'get', path: '/api/openapi.json', role: 'operator', summary: 'This document' }
+];
+
+const errorSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+      required: ['code', 'message']
+    }
+  }
+};
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    (paths[r.path] ??= {})[r.method] = {
+      summary: r.summary,
+      'x-linesync-role': r.role,
+      ...(params.length ? { parameters: params } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { unrepresentable: 'any' }) } } } }
+        : {}),
+      responses: {
+        '200': { description: 'OK' },
+        '4XX': { description: 'The request was refused; the body says why', content: { 'application/json': { schema: errorSchema } } }
+      }
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'LineSync API', version: '1' },
+    paths,
+    components: { schemas: { ScanEvent: z.toJSONSchema(scanEventSchema, { unrepresentable: 'any' }), Error: errorSchema } }
+  };
+}

@@ -1,0 +1,15 @@
+// The fleet as the server has heard from it: last contact, sequence progress and what each tablet says is waiting.
+import { Hono } from 'hono';
+import { supervisorOnly, type Env } from '../auth';
+import type { Deps } from '../app';
+
+export function deviceRoutes({ sql }: Deps) {
+  return new Hono<Env>().get('/', supervisorOnly, async (c) => {
+    const rows = await sql`
+      SELECT device_id, name, station_id, location_id, app_version, user_email, first_seen_at, last_seen_at,
+             last_seq, events_received, last_seq - events_received AS missing_seq, pending_reported,
+             clock_offset_ms, rejections_total
+      FROM devices ORDER BY last_seen_at DESC, device_id`;
+    return c.json({ rows });
+  });
+}

@@ -1,0 +1,55 @@
+// Current stock per item and location, read from the stock_levels projection: O(items), never O(events).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { itemId, locationId } from '../../src/lib/domain/events';
+import type { Env } from '../auth';
+import type { Deps } from '../app';
+import { pageParams, queryParams } from '../http';
+
+const SORTS = {
+  item_id: 's.item_id',
+  location_id: 's.location_id',
+  on_hand: 's.on_hand',
+  last_activity_at: 's.last_activity_at',
+  status: '' // ordered by severity below
+} as const;
+
+const inventoryQuery = z.strictObject({
+  item_id: itemId.optional(),
+  location_id: locationId.optional(),
+  below_reorder: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  status: z.enum(['ok', 'low', 'negative']).optional(),
+  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('item_id'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  ...pageParams
+});
+
+export function inventoryRoutes({ sql }: Deps) {
+  return new Hono<Env>().get('/', async (c) => {
+    const q = queryParams(c, inventoryQuery);
+    // Mirrors stockStatus() in src/lib/domain/stock.ts; a test holds the two together.
+    const status = () => sql`CASE WHEN s.on_hand < 0 THEN 'negative'
+                                  WHEN i.reorder_point IS NOT NULL AND s.on_hand <= i.reorder_point THEN 'low'
+                                  ELSE 'ok' END`;
+    const where = () => sql`
+      WHERE true
+        ${q.item_id ? sql`AND s.item_id = ${q.item_id}` : sql``}
+        ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
+        ${q.below_reorder ? sql`AND i.reorder_point IS NOT NULL AND s.on_hand <= i.reorder_point` : sql``}
+        ${q.status ? sql`AND ${status()} = ${q.status}` : sql``}`;
+    const rows = await sql`
+      SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, i.reorder_point,
+             ${status()} AS status, s.last_activity_at, i.description, i.unit,
+             count(*) OVER () AS total
+      FROM stock_levels s JOIN items i USING (item_id)
+      ${where()}
+      ORDER BY ${q.sort === 'status' ? sql`CASE ${status()} WHEN 'negative' THEN 0 WHEN 'low' THEN 1 ELSE 2 END` : sql.unsafe(SORTS[q.sort])}
+               ${q.order === 'desc' ? sql`DESC NULLS LAST` : sql`ASC NULLS FIRST`}, s.item_id, s.location_id
+      LIMIT ${q.limit} OFFSET ${q.offset}`;
+    // Past the last page the window count is gone with the rows; then ask for it directly.
+    const total = rows.length
+      ? Number(rows[0].total)
+      : (await sql<{ n: number }[]>`SELECT count(*) AS n FROM stock_levels s JOIN items i USING (item_id) ${where()}`)[0].n;
+    return c.json({ rows: rows.map(({ total: _total, ...r }) => r), total, limit: q.limit, offset: q.offset });
+  });
+}

@@ -1,0 +1,145 @@
+// The scan event and the sync protocol: one schema, checked on the tablet before it is stored and on the server
+// before it is applied.
+import { z } from 'zod';
+
+export const EVENT_TYPES = ['INTAKE', 'CONSUME', 'VOID'] as const;
+export const SOURCES = ['camera', 'wedge', 'manual', 'packing_slip'] as const;
+export const MAX_BATCH_EVENTS = 500;
+export const MAX_BATCH_BYTES = 1024 * 1024;
+export const MAX_QTY = 1_000_000;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+export type Source = (typeof SOURCES)[number];
+
+// Codes printed on labels and typed by people: printable, no control characters, bounded.
+const code = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must not contain control characters');
+
+export const itemId = code(64);
+export const locationId = code(64);
+export const deviceId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may hold only letters, digits, dot, underscore, colon and hyphen');
+export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+
+// The earliest and latest capture times we believe: a device clock outside this window is wrong, not early.
+const EARLIEST_CAPTURE = Date.UTC(2020, 0, 1);
+const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
+
+export const capturedAt = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })
+  .refine((s) => Date.parse(s) >= EARLIEST_CAPTURE, 'is before 2020: the device clock is wrong')
+  .refine((s) => Date.parse(s) <= Date.now() + FUTURE_SLACK_MS, 'is more than a day in the future: the device clock is wrong');
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}\p{Cs}]*$/u, 'must not contain control characters')
+    .nullish();
+
+// Barcodes carry GS (0x1D) separators, so they may hold that one control character.
+const barcodeRaw = z
+  .string()
+  .max(512, 'must be at most 512 characters')
+  .regex(/^[^\u0000-\u001c\u001e-\u001f\u007f\p{Cs}]*$/u, 'must not contain control characters other than GS')
+  .nullish();
+
+export const scanEventSchema = z
+  .strictObject({
+    event_id: uuid,
+    device_seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    event_type: z.enum(EVENT_TYPES),
+    item_id: itemId,
+    qty: z.number().int('must be a whole number').positive('must be greater than 0').max(MAX_QTY),
+    location_id: locationId,
+    station_id: optionalText(64),
+    barcode_raw: barcodeRaw,
+    lot: optionalText(64),
+    source: z.enum(SOURCES),
+    captured_at: capturedAt,
+    operator: optionalText(128),
+    packing_slip_id: uuid.nullish(),
+    voids_event_id: uuid.nullish()
+  })
+  .superRefine((e, ctx) => {
+    if (e.event_type === 'VOID' && !e.voids_event_id)
+      ctx.addIssue({ code: 'custom', path: ['voids_event_id'], message: 'is required for a VOID' });
+    if (e.event_type !== 'VOID' && e.voids_event_id)
+      ctx.addIssue({ code: 'custom', path: ['voids_event_id'], message: 'is only allowed on a VOID' });
+    if (e.voids_event_id && e.voids_event_id.toLowerCase() === e.event_id.toLowerCase())
+      ctx.addIssue({ code: 'custom', path: ['voids_event_id'], message: 'cannot void itself' });
+  });
+
+export type ScanEvent = z.infer<typeof scanEventSchema>;
+
+// The batch envelope is checked as a whole; each event is checked on its own so one bad event never blocks the rest.
+export const pushRequestSchema = z.strictObject({
+  device_id: deviceId,
+  events: z.array(z.unknown()).max(MAX_BATCH_EVENTS, `at most ${MAX_BATCH_EVENTS} events per request`),
+  pending_count: z.number().int().min(0).max(10_000_000).optional(),
+  app_version: z.string().max(64).optional(),
+  device_name: z.string().max(128).optional(),
+  station_id: z.string().max(64).optional(),
+  location_id: z.string().max(64).optional(),
+  sent_at: capturedAt.optional()
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export type EventStatus = 'applied' | 'duplicate' | 'rejected';
+export interface EventResult {
+  event_id: string;
+  status: EventStatus;
+  reason?: string;
+}
+export interface PushResponse {
+  results: EventResult[];
+  server_time: string;
+}
+
+/** One line per problem, with the field path: what a worker or a developer needs to fix it. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(event)'}: ${i.message}`).join('; ');
+}
+
+/** Validates one event as it would be stored. Never throws. */
+export function checkEvent(input: unknown): { ok: true; event: ScanEvent } | { ok: false; reason: string } {
+  const parsed = scanEventSchema.safeParse(input);
+  if (parsed.success) return { ok: true, event: { ...parsed.data, event_id: parsed.data.event_id.toLowerCase() } };
+  return { ok: false, reason: `invalid: ${describeIssues(parsed.error)}` };
+}
+
+/** The fields that make an event what it is: a retry must match them exactly to count as a duplicate. */
+export const CONTENT_FIELDS = [
+  'device_seq',
+  'event_type',
+  'item_id',
+  'qty',
+  'location_id',
+  'station_id',
+  'barcode_raw',
+  'lot',
+  'source',
+  'captured_at',
+  'operator',
+  'packing_slip_id',
+  'voids_event_id'
+] as const;
+
+export function sameContent(a: ScanEvent, b: ScanEvent): boolean {
+  return CONTENT_FIELDS.every((f) => normalise(f, a[f]) === normalise(f, b[f]));
+}
+
+function normalise(field: string, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (field === 'captured_at') return String(v instanceof Date ? v.getTime() : Date.parse(String(v)));
+  if (field.endsWith('_id') && typeof v === 'string' && uuid.safeParse(v).success) return v.toLowerCase();
+  return String(v);
+}
