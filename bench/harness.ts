@@ -1,0 +1,69 @@
+// What every benchmark section shares: a fresh database on the local PostgreSQL server, the real API listening on
+// loopback, and the result shape run.ts prints and writes to bench/results.json.
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import postgres from 'postgres';
+import { createApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { connect, type Database } from '../server/db/connect';
+import { migrate } from '../server/db/migrate';
+
+export interface BenchContext {
+  /** BENCH_QUICK=1: a small version of every section, under a minute in all. */
+  quick: boolean;
+  /** The PostgreSQL server every section measures on (BENCH_DATABASE_URL, else 127.0.0.1:5432). */
+  adminUrl: string;
+  log(message: string): void;
+}
+
+export interface BenchSection {
+  /** The key of this section in bench/results.json. */
+  key: string;
+  results: Record<string, number | string | boolean | null>;
+  /** Printed rows: what was measured, the figure, and its anchor or target. */
+  rows: [measure: string, value: string, target: string][];
+}
+
+export type BenchFn = (ctx: BenchContext) => Promise<BenchSection>;
+
+/** A new, migrated database on the benchmark server; dropped by close(). */
+export async function freshDatabase(ctx: BenchContext, max = 10): Promise<Database & { url: string }> {
+  const admin = postgres(ctx.adminUrl, { max: 1, onnotice: () => {} });
+  const name = `linesync_bench_${randomBytes(4).toString('hex')}`;
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(ctx.adminUrl);
+  url.pathname = '/' + name;
+  const db = await connect({ kind: 'url', url: url.toString() }, { max });
+  await migrate(db.sql);
+  return {
+    ...db,
+    url: url.toString(),
+    async close() {
+      await db.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  };
+}
+
+/** The real API on a free loopback port, over the given database, in local auth mode. */
+export async function startApi(db: Database, env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const config = loadConfig({ AUTH_MODE: 'local', ...env });
+  const app = createApp({ sql: db.sql, config, dbKind: db.kind });
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        stop: () => new Promise<void>((done) => server.close(() => done()))
+      })
+    );
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
