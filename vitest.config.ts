@@ -14,10 +14,12 @@ export default defineConfig(async () => {
   const pg = process.env.TEST_DATABASE_URL ? new URL(process.env.TEST_DATABASE_URL) : new URL('postgres://postgres@127.0.0.1:5432/postgres');
   const withPostgres = await reachable(pg.hostname, Number(pg.port || 5432));
   if (!withPostgres) console.warn(`No PostgreSQL at ${pg.host}: the server suite runs on the embedded database only.`);
+  // *.pg.test.ts need a PostgreSQL server itself (TLS, several connections): they run in the postgres project only.
   const server = (name: string) => ({
     test: {
       name,
       include: ['server/**/*.test.ts', 'bench/**/*.test.ts'],
+      exclude: name === 'postgres' ? [] : ['**/*.pg.test.ts'],
       env: { LINESYNC_TEST_DB: name, TEST_DATABASE_URL: pg.toString() },
       testTimeout: 60_000,
       hookTimeout: 60_000

@@ -29,5 +29,20 @@ if command -v pg_lsclusters >/dev/null && [ -z "${TEST_DATABASE_URL:-}" ]; then
     as_root chmod 600 "$data/server.key"
     psql -h 127.0.0.1 -U postgres -qc "ALTER SYSTEM SET ssl = on" -c "SELECT pg_reload_conf()" >/dev/null
   fi
+  # Lakebase logs in with an OAuth token as password over TLS. The local server trusts everyone, so one role of its
+  # own must give a password over TLS, and nothing without: the tests log in as it with the token they were issued.
+  if pg_isready -q -h 127.0.0.1 -p 5432; then
+    hba=$(psql -h 127.0.0.1 -U postgres -Atc 'show hba_file')
+    if ! as_root grep -q linesync_token_login "$hba"; then
+      echo "Adding a password-over-TLS role for the Lakebase tests to $hba..."
+      tmp=$(mktemp)
+      { echo "hostssl all linesync_token_login 127.0.0.1/32 scram-sha-256"
+        echo "host    all linesync_token_login 127.0.0.1/32 reject"
+        as_root cat "$hba"; } > "$tmp"
+      as_root cp "$tmp" "$hba"
+      rm -f "$tmp"
+      psql -h 127.0.0.1 -U postgres -qc "SELECT pg_reload_conf()" >/dev/null
+    fi
+  fi
 fi
 echo "Test environment ready."

@@ -1,0 +1,149 @@
+// Lakebase credentials: the cache, the two documented credential endpoints through the SDK (answered here by a local
+// HTTP server in their documented shapes), and a TLS connection to a real PostgreSQL with the token as password.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WorkspaceClient } from '@databricks/sdk-experimental';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from './connect';
+import { createTokenCache, lakebaseTokenFetcher } from './lakebase';
+import { adminUrl } from './testdb';
+
+interface Seen {
+  path: string;
+  auth: string | undefined;
+  body: Record<string, unknown>;
+}
+let server: Server;
+let host: string;
+const seen: Seen[] = [];
+let issued = 0;
+
+async function readBody(req: IncomingMessage) {
+  let raw = '';
+  for await (const chunk of req) raw += chunk;
+  return raw ? JSON.parse(raw) : {};
+}
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    seen.push({ path: req.url ?? '', auth: req.headers.authorization, body });
+    const expires = new Date(Date.now() + 3600_000).toISOString();
+    res.setHeader('content-type', 'application/json');
+    if (req.method === 'POST' && req.url === '/api/2.0/postgres/credentials')
+      return res.end(JSON.stringify({ token: `autoscaling-token-${++issued}`, expire_time: expires }));
+    if (req.method === 'POST' && req.url === '/api/2.0/database/credentials')
+      return res.end(JSON.stringify({ token: `provisioned-token-${++issued}`, expiration_time: expires }));
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${req.method} ${req.url}'` }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const client = () => new WorkspaceClient({ host, token: 'dapi-test-token', authType: 'pat' });
+
+describe('token cache', () => {
+  it('reuses a token until shortly before it expires, then fetches a new one', async () => {
+    let now = 0;
+    let calls = 0;
+    const password = createTokenCache(async () => ({ token: `t${++calls}`, expiresAt: now + 3600_000 }), { refreshAheadMs: 300_000, now: () => now });
+    expect(await password()).toBe('t1');
+    now = 3000_000;
+    expect(await password()).toBe('t1');
+    now = 3300_001; // inside the refresh window
+    expect(await password()).toBe('t2');
+    expect(calls).toBe(2);
+  });
+
+  it('shares one refresh among concurrent callers, and retries after a failure', async () => {
+    let calls = 0;
+    let fail = true;
+    const password = createTokenCache(async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 20));
+      if (fail) throw new Error('workspace unreachable');
+      return { token: 'ok', expiresAt: Date.now() + 3600_000 };
+    });
+    const failed = await Promise.allSettled(Array.from({ length: 5 }, () => password()));
+    expect(failed.every((r) => r.status === 'rejected')).toBe(true);
+    expect(calls).toBe(1);
+    fail = false;
+    expect(await Promise.all(Array.from({ length: 5 }, () => password()))).toEqual(Array(5).fill('ok'));
+    expect(calls).toBe(2);
+  });
+});
+
+describe('credential endpoints through the SDK', () => {
+  it('asks Autoscaling for a credential for the configured endpoint', async () => {
+    const endpoint = 'projects/linesync/branches/main/endpoints/primary';
+    const t = await lakebaseTokenFetcher({ kind: 'autoscaling', endpoint }, client())();
+    expect(t.token).toMatch(/^autoscaling-token-/);
+    expect(t.expiresAt).toBeGreaterThan(Date.now() + 3000_000);
+    const req = seen.at(-1)!;
+    expect(req).toMatchObject({ path: '/api/2.0/postgres/credentials', auth: 'Bearer dapi-test-token', body: { endpoint } });
+  });
+
+  it('asks Provisioned for a credential scoped to the instance', async () => {
+    const t = await lakebaseTokenFetcher({ kind: 'provisioned', instance: 'linesync-db' }, client())();
+    expect(t.token).toMatch(/^provisioned-token-/);
+    expect(seen.at(-1)).toMatchObject({ path: '/api/2.0/database/credentials', body: { instance_names: ['linesync-db'] } });
+    expect(seen.at(-1)!.body.request_id).toEqual(expect.any(String));
+  });
+});
+
+describe('connecting as Lakebase does', () => {
+  // scripts/setup-tests.sh makes this role log in only with a password and only over TLS, as Lakebase does.
+  const role = 'linesync_token_login';
+  const endpoint = 'projects/p/branches/b/endpoints/e';
+  let tokenPassword = '';
+
+  async function asLakebase(fetchCount: { n: number }) {
+    const url = new URL(adminUrl());
+    return connect(
+      { kind: 'lakebase', host: url.hostname, port: Number(url.port || 5432), user: role, database: url.pathname.slice(1) || 'postgres', credential: { kind: 'autoscaling', endpoint } },
+      {
+        max: 3,
+        fetchToken: async () => {
+          fetchCount.n++;
+          const t = await lakebaseTokenFetcher({ kind: 'autoscaling', endpoint }, client())();
+          tokenPassword = t.token;
+          return t;
+        }
+      }
+    );
+  }
+
+  it('logs in over TLS with the issued token as password, fetched once for several connections', async () => {
+    const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`DO $$ BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+      // The role's password is whatever the credential endpoint will issue next, as Lakebase validates its tokens.
+      await admin.unsafe(`ALTER ROLE ${role} PASSWORD '${'autoscaling-token-' + (issued + 1)}'`);
+      const fetched = { n: 0 };
+      const db = await asLakebase(fetched);
+      try {
+        const rows = await Promise.all(
+          Array.from({ length: 3 }, () => db.sql`SELECT ssl, current_user AS who, pg_sleep(0.05) FROM pg_stat_ssl WHERE pid = pg_backend_pid()`)
+        );
+        expect(rows.map((r) => [r[0].ssl, r[0].who])).toEqual(Array(3).fill([true, role]));
+        expect(fetched.n).toBe(1);
+        expect(tokenPassword).toBe(`autoscaling-token-${issued}`);
+        expect(seen.at(-1)).toMatchObject({ path: '/api/2.0/postgres/credentials', body: { endpoint } });
+        expect(db.sql.options.max_lifetime).toBeLessThan(3600);
+        expect(db.describe).toMatch(/Lakebase .*autoscaling: projects\/p\/branches\/b\/endpoints\/e/);
+      } finally {
+        await db.close();
+      }
+      // A token the database does not accept fails the login: the password really is the token.
+      await admin.unsafe(`ALTER ROLE ${role} PASSWORD 'something-else'`);
+      const rejected = await asLakebase({ n: 0 });
+      await expect(rejected.sql`SELECT 1`).rejects.toThrow(/password authentication failed/);
+      await rejected.close();
+    } finally {
+      await admin.end();
+    }
+  });
+});
