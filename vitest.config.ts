@@ -18,7 +18,7 @@ export default defineConfig(async () => {
   const server = (name: string) => ({
     test: {
       name,
-      include: ['server/**/*.test.ts', 'bench/**/*.test.ts'],
+      include: ['server/**/*.test.ts', 'bench/**/*.test.ts', 'src/lib/client/**/*.db.test.ts'],
       exclude: name === 'postgres' ? [] : ['**/*.pg.test.ts'],
       env: { LINESYNC_TEST_DB: name, TEST_DATABASE_URL: pg.toString() },
       testTimeout: 60_000,
@@ -28,7 +28,7 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+        { test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.db.test.ts'] } },
         server('embedded'),
         ...(withPostgres ? [server('postgres')] : [])
       ]

@@ -1,0 +1,81 @@
+// The station's offline view of stock: the last snapshot from the server, with this tablet's scans that the snapshot
+// cannot contain yet applied on top by the same rules the server uses.
+import { stockDelta, stockStatus, type StockStatus } from '../domain/stock';
+import type { OutboxRow, SnapshotRow, SnapshotSignal } from './db';
+
+export interface StockLine {
+  item_id: string;
+  location_id: string;
+  description: string;
+  unit: string;
+  /** On hand in the snapshot. */
+  as_of_snapshot: number;
+  /** What this tablet's not-yet-counted scans add or take. */
+  pending_delta: number;
+  on_hand: number;
+  reorder_point: number | null;
+  status: StockStatus;
+}
+
+export interface StockView {
+  /** Server time of the snapshot; null before the first sync. */
+  as_of: string | null;
+  lines: StockLine[];
+  signals: SnapshotSignal[];
+}
+
+/** Scans the snapshot does not include: pending ones, and those the server accepted after the snapshot was asked for. */
+function notInSnapshot(row: OutboxRow, snapshot: SnapshotRow | undefined): boolean {
+  if (row.state === 'pending') return true;
+  return row.state === 'synced' && !!snapshot && (row.settled_at ?? 0) > snapshot.requested_at;
+}
+
+export function stockView(snapshot: SnapshotRow | undefined, rows: OutboxRow[], location?: string): StockView {
+  const items = new Map((snapshot?.items ?? []).map((i) => [i.item_id, i]));
+  const byId = new Map(rows.map((r) => [r.event_id, r.event]));
+  const lines = new Map<string, StockLine>();
+  const key = (item: string, loc: string) => item + '\u0000' + loc;
+  const line = (item_id: string, location_id: string): StockLine => {
+    const k = key(item_id, location_id);
+    let l = lines.get(k);
+    if (!l) {
+      const it = items.get(item_id);
+      l = {
+        item_id,
+        location_id,
+        description: it?.description ?? '',
+        unit: it?.unit ?? 'ea',
+        as_of_snapshot: 0,
+        pending_delta: 0,
+        on_hand: 0,
+        reorder_point: it?.reorder_point ?? null,
+        status: 'ok'
+      };
+      lines.set(k, l);
+    }
+    return l;
+  };
+
+  for (const s of snapshot?.stock ?? []) if (!location || s.location_id === location) line(s.item_id, s.location_id).as_of_snapshot = s.on_hand;
+
+  for (const row of rows) {
+    if (!notInSnapshot(row, snapshot)) continue;
+    const e = row.event;
+    if (location && e.location_id !== location) continue;
+    if (e.event_type === 'VOID') {
+      // A VOID moves stock back by the scan it cancels; a target no longer on this tablet moved nothing here.
+      const target = byId.get(e.voids_event_id ?? '');
+      if (target && target.event_type !== 'VOID') line(e.item_id, e.location_id).pending_delta -= stockDelta(target.event_type, target.qty);
+    } else {
+      line(e.item_id, e.location_id).pending_delta += stockDelta(e.event_type, e.qty);
+    }
+  }
+
+  const out = [...lines.values()].map((l) => {
+    const on_hand = l.as_of_snapshot + l.pending_delta;
+    return { ...l, on_hand, status: stockStatus(on_hand, l.reorder_point) };
+  });
+  out.sort((a, b) => (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : a.location_id < b.location_id ? -1 : 1));
+  const signals = (snapshot?.signals ?? []).filter((s) => !location || s.location_id === location);
+  return { as_of: snapshot?.server_time ?? null, lines: out, signals };
+}

@@ -1,0 +1,317 @@
+// The outbox and the sync engine against the real Core API (server/app.ts over a fresh test database), with
+// IndexedDB from fake-indexeddb. Only the network in between is ever disturbed, to lose answers or fail requests.
+import 'fake-indexeddb/auto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../server/app';
+import { loadConfig } from '../../../server/config';
+import { createTestDb, type TestDb } from '../../../server/db/testdb';
+import { uuid7Time } from '../domain/uuid7';
+import { countState, openStationDb, readSync, type StationDb } from './db';
+import { dismissRejected, exportPending, recordScan, resendFixed, undoScan, changeQty, type ScanInput } from './outbox';
+import { stockView } from './stock';
+import { SYNCED_KEPT_MS, SyncEngine, backoffDelay, syncOnce, withSyncLock, type SyncConfig } from './sync';
+
+let server: TestDb;
+let station: StationDb;
+let n = 0;
+const requests: { path: string; events: number }[] = [];
+
+type Fetch = typeof fetch;
+function apiFetch(env: Record<string, string> = {}): Fetch {
+  const app = createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ...env }), dbKind: server.kind });
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
+    requests.push({ path: new URL(url).pathname, events: body?.events?.length ?? 0 });
+    return app.request(url, init);
+  }) as Fetch;
+}
+
+const cfg = (over: Partial<SyncConfig> = {}): SyncConfig => ({ baseUrl: 'http://linesync.test', appVersion: 'test-1', fetch: apiFetch(), ...over });
+const scan = (over: Partial<ScanInput> = {}): ScanInput => ({ event_type: 'INTAKE', item_id: 'P-1', qty: 1, source: 'wedge', ...over });
+
+async function setUp(db: StationDb, device_id = `tab-${n}`) {
+  await db.device.put({ id: 'this', device_id, device_name: 'Tablet A', station_id: 'ST-1', location_id: 'LINE-1', configured_at: new Date().toISOString() });
+}
+async function serverEvents(device_id: string) {
+  return server.sql<{ event_id: string; device_seq: number; event_type: string; qty: number; voids_event_id: string | null }[]>`
+    SELECT event_id::text, device_seq, event_type, qty, voids_event_id::text FROM scan_events WHERE device_id = ${device_id} ORDER BY device_seq`;
+}
+async function record(db: StationDb, input: ScanInput = scan()) {
+  const r = await recordScan(db, input);
+  if (!r.ok) throw new Error(r.reason);
+  return r.rows[0];
+}
+
+beforeAll(async () => {
+  server = await createTestDb();
+  await server.sql`INSERT INTO locations (location_id, name) VALUES ('LINE-1', 'Line 1')`;
+  await server.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty) VALUES ('P-1', 'Bolt', 10, 50), ('P-2', 'Nut', NULL, NULL)`;
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  n++;
+  requests.length = 0;
+  station = openStationDb(`station-test-${n}`);
+  await setUp(station);
+});
+afterEach(async () => {
+  await station.delete();
+});
+
+describe('recording a scan', () => {
+  it('commits it with a UUIDv7 and the next device sequence number', async () => {
+    const before = Date.now();
+    const a = await record(station);
+    const b = await record(station, scan({ event_type: 'CONSUME', qty: 3 }));
+    expect([a.device_seq, b.device_seq]).toEqual([1, 2]);
+    expect(a.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect(uuid7Time(a.event_id)).toBeGreaterThanOrEqual(before);
+    expect(b.event).toMatchObject({ event_type: 'CONSUME', qty: 3, location_id: 'LINE-1', station_id: 'ST-1', source: 'wedge' });
+    expect(await station.outbox.count()).toBe(2);
+    expect(await countState(station, 'pending')).toBe(2);
+  });
+
+  it('refuses an invalid scan with a reason, stores nothing and spends no sequence number', async () => {
+    for (const bad of [scan({ qty: 0 }), scan({ qty: 1.5 }), scan({ item_id: '  ' }), scan({ item_id: 'x'.repeat(65) })]) {
+      const r = await recordScan(station, bad);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.reason).toMatch(/^Not recorded: (qty|item_id)/);
+    }
+    expect(await station.outbox.count()).toBe(0);
+    expect((await record(station)).device_seq).toBe(1);
+  });
+
+  it('refuses to record before the tablet is set up', async () => {
+    await station.device.clear();
+    const r = await recordScan(station, scan());
+    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/not set up/) });
+  });
+
+  it('numbers scans recorded at the same moment without gaps or repeats', async () => {
+    const rows = await Promise.all(Array.from({ length: 40 }, () => record(station)));
+    expect(rows.map((r) => r.device_seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});
+
+describe('sync against the Core API', () => {
+  it('pushes every pending scan in device order, in batches, marks them synced and pulls the snapshot', async () => {
+    for (let i = 0; i < 5; i++) await record(station, scan({ qty: i + 1 }));
+    const out = await syncOnce(station, cfg({ batchSize: 2 }));
+    expect(out).toEqual({ status: 'done', sent: 5, accepted: 5, rejected: 0 });
+    expect(requests.filter((r) => r.path === '/api/sync/events').map((r) => r.events)).toEqual([2, 2, 1]);
+    const stored = await serverEvents(`tab-${n}`);
+    expect(stored.map((e) => e.device_seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(await countState(station, 'synced')).toBe(5);
+    const snapshot = await station.snapshot.get('this');
+    expect(snapshot?.items.map((i) => i.item_id)).toContain('P-1');
+    const sync = await readSync(station);
+    expect(sync.last_success_at).not.toBeNull();
+    expect(sync.failures).toBe(0);
+    const [device] = await server.sql`SELECT name, station_id, app_version, pending_reported, last_seq FROM devices WHERE device_id = ${`tab-${n}`}`;
+    expect(device).toMatchObject({ name: 'Tablet A', station_id: 'ST-1', app_version: 'test-1', pending_reported: 1, last_seq: 5 });
+  });
+
+  it('loses nothing and doubles nothing when the answer to a push is lost', async () => {
+    for (let i = 0; i < 3; i++) await record(station);
+    const real = apiFetch();
+    const losing = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      await real(input, init); // the server applies the batch...
+      throw new TypeError('network connection lost'); // ...but the tablet never hears back
+    }) as Fetch;
+    const failed = await syncOnce(station, cfg({ fetch: losing }));
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/unreachable.*connection lost/) });
+    expect(await countState(station, 'pending')).toBe(3);
+    expect((await readSync(station)).failures).toBe(1);
+    expect((await readSync(station)).last_error).toMatch(/connection lost/);
+
+    expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 3 });
+    expect(await serverEvents(`tab-${n}`)).toHaveLength(3);
+    expect(await countState(station, 'synced')).toBe(3);
+    expect((await readSync(station)).failures).toBe(0);
+  });
+
+  it('keeps every scan pending when the server answers with an error page', async () => {
+    await record(station);
+    const proxy = (async () => new Response('<html>Bad gateway</html>', { status: 502 })) as Fetch;
+    const out = await syncOnce(station, cfg({ fetch: proxy }));
+    expect(out).toMatchObject({ status: 'failed', error: 'Server answered 502 with something other than JSON.' });
+    expect(await countState(station, 'pending')).toBe(1);
+  });
+
+  it('keeps every scan and asks to sign in again on 401', async () => {
+    await record(station);
+    await record(station);
+    const out = await syncOnce(station, cfg({ fetch: apiFetch({ AUTH_MODE: 'databricks' }) }));
+    expect(out).toMatchObject({ status: 'failed', authRequired: true });
+    expect(await countState(station, 'pending')).toBe(2);
+    expect(await readSync(station)).toMatchObject({ auth_required: true, last_error: expect.stringMatching(/sign in again/i) });
+    expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 2 });
+    expect((await readSync(station)).auth_required).toBe(false);
+  });
+
+  it('puts a rejected scan on the needs-attention list; fixing resends it as a new event', async () => {
+    const strict = cfg({ fetch: apiFetch({ REQUIRE_KNOWN_ITEMS: 'true' }) });
+    const good = await record(station);
+    const bad = await record(station, scan({ item_id: 'NO-SUCH-PART' }));
+    const other = await record(station, scan({ item_id: 'ALSO-UNKNOWN' }));
+    expect(await syncOnce(station, strict)).toEqual({ status: 'done', sent: 3, accepted: 1, rejected: 2 });
+    const rejected = await station.outbox.get(bad.event_id);
+    expect(rejected).toMatchObject({ state: 'rejected', reason: 'unknown item: NO-SUCH-PART' });
+    expect(rejected?.settled_at).toBeUndefined(); // never pruned
+
+    const fixed = await resendFixed(station, bad.event_id, { item_id: 'P-2', qty: 4 });
+    expect(fixed.ok).toBe(true);
+    expect(await resendFixed(station, bad.event_id, { item_id: 'P-2', qty: 4 })).toMatchObject({ ok: false });
+    expect(await dismissRejected(station, other.event_id)).toBe(true);
+    expect(await syncOnce(station, strict)).toMatchObject({ status: 'done', accepted: 1, rejected: 0 });
+
+    const stored = await serverEvents(`tab-${n}`);
+    expect(stored.map((e) => e.event_id)).toEqual([good.event_id, fixed.ok ? fixed.rows[0].event_id : '']);
+    expect(await station.outbox.get(bad.event_id)).toMatchObject({ state: 'resolved', replaced_by: fixed.ok ? fixed.rows[0].event_id : '' });
+    expect((await station.outbox.get(other.event_id))?.state).toBe('resolved');
+  });
+
+  it('undo appends a VOID with the voided scan\'s item, location and qty, and the server accepts it', async () => {
+    const a = await record(station, scan({ event_type: 'CONSUME', qty: 7 }));
+    await syncOnce(station, cfg());
+    const undone = await undoScan(station, a.event_id);
+    expect(undone.ok).toBe(true);
+    expect(await undoScan(station, a.event_id)).toEqual({ ok: false, reason: 'That scan is already undone.' });
+    if (undone.ok) {
+      expect(undone.rows[0].event).toMatchObject({ event_type: 'VOID', voids_event_id: a.event_id, item_id: 'P-1', location_id: 'LINE-1', qty: 7 });
+      expect(await undoScan(station, undone.rows[0].event_id)).toMatchObject({ ok: false });
+    }
+    expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 1, rejected: 0 });
+    expect((await serverEvents(`tab-${n}`)).map((e) => e.event_type)).toEqual(['CONSUME', 'VOID']);
+  });
+
+  it('a quantity changed after the scan becomes a VOID and a new scan, both accepted', async () => {
+    const a = await record(station, scan({ qty: 1 }));
+    const changed = await changeQty(station, a.event_id, 12);
+    expect(changed.ok && changed.rows.map((r) => [r.event.event_type, r.event.qty])).toEqual([
+      ['VOID', 1],
+      ['INTAKE', 12]
+    ]);
+    expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 3 });
+    const own = await serverEvents(`tab-${n}`);
+    expect(own.map((e) => [e.event_type, e.qty, e.voids_event_id])).toEqual([
+      ['INTAKE', 1, null],
+      ['VOID', 1, a.event_id],
+      ['INTAKE', 12, null]
+    ]);
+  });
+
+  it('prunes synced scans after seven days and never a pending one', async () => {
+    // The device clock runs eight days behind at first, so the first scan was synced "eight days ago".
+    let now = Date.now() - SYNCED_KEPT_MS - 24 * 60 * 60 * 1000;
+    const clock = () => now;
+    const old = await record(station);
+    expect(await syncOnce(station, cfg({ now: clock }))).toMatchObject({ status: 'done', accepted: 1 });
+    now = Date.now();
+    const pending = await record(station);
+    // Offline: nothing reaches the server, so nothing is pruned either.
+    const offline = (async () => {
+      throw new TypeError('offline');
+    }) as Fetch;
+    await syncOnce(station, cfg({ now: clock, fetch: offline }));
+    expect((await station.outbox.toArray()).map((r) => r.event_id)).toEqual([old.event_id, pending.event_id]);
+    // Back online: the week-old synced scan goes; the one just synced stays.
+    expect(await syncOnce(station, cfg({ now: clock }))).toMatchObject({ status: 'done', accepted: 1 });
+    const left = await station.outbox.toArray();
+    expect(left.map((r) => [r.event_id, r.state])).toEqual([[pending.event_id, 'synced']]);
+  });
+});
+
+describe('one sync at a time', () => {
+  it('lets only one of two engines on the same database sync (the IndexedDB lease where Web Locks are missing)', async () => {
+    for (let i = 0; i < 20; i++) await record(station);
+    const outcomes = await Promise.all([
+      withSyncLock(station, 'tab-a', () => syncOnce(station, cfg({ batchSize: 5 }))),
+      withSyncLock(station, 'tab-b', () => syncOnce(station, cfg({ batchSize: 5 })))
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['busy', 'done']);
+    expect(await serverEvents(`tab-${n}`)).toHaveLength(20);
+    expect(requests.filter((r) => r.path === '/api/sync/events')).toHaveLength(4);
+    expect((await readSync(station)).lease_owner).toBeNull();
+  });
+
+  it('an engine triggered during a sync runs once more after it, so scans made meanwhile go too', async () => {
+    const engine = new SyncEngine(station, cfg());
+    await record(station);
+    const first = engine.trigger('manual');
+    await record(station);
+    const second = engine.trigger('scan');
+    expect(await first).toMatchObject({ status: 'done' });
+    expect(await second).toMatchObject({ status: 'done' });
+    expect(await countState(station, 'synced')).toBe(2);
+    engine.stop();
+  });
+
+  it('waits with backoff after a failure: scans do not retry at once, "Sync now" does', async () => {
+    const offline = (async () => {
+      throw new TypeError('offline');
+    }) as Fetch;
+    let useNetwork: Fetch = offline;
+    const engine = new SyncEngine(station, cfg({ fetch: ((i: RequestInfo | URL, init?: RequestInit) => useNetwork(i, init)) as Fetch, random: () => 0.5 }));
+    await record(station);
+    expect(await engine.trigger('scan')).toMatchObject({ status: 'failed' });
+    useNetwork = apiFetch();
+    expect(await engine.trigger('scan')).toEqual({ status: 'busy' }); // still inside the backoff window
+    expect(await engine.trigger('manual')).toMatchObject({ status: 'done', accepted: 1 });
+    engine.stop();
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially with full jitter and a cap', () => {
+    expect(backoffDelay(0)).toBe(30_000);
+    expect([1, 2, 3].map((f) => backoffDelay(f, () => 1))).toEqual([2_000, 4_000, 8_000]);
+    expect([1, 2, 3].map((f) => backoffDelay(f, () => 0))).toEqual([1_000, 2_000, 4_000]);
+    expect(backoffDelay(50, () => 1)).toBe(300_000);
+  });
+});
+
+describe('the offline stock view and the export', () => {
+  it('shows the snapshot with this tablet\'s pending scans on top, undos included', async () => {
+    await server.sql`INSERT INTO items (item_id, description, reorder_point) VALUES ('V-1', 'Washer', 5), ('V-2', 'Pin', NULL)`;
+    await record(station, scan({ event_type: 'INTAKE', item_id: 'V-1', qty: 30 }));
+    await syncOnce(station, cfg());
+    const consume = await record(station, scan({ event_type: 'CONSUME', item_id: 'V-1', qty: 25 }));
+    await record(station, scan({ event_type: 'INTAKE', item_id: 'V-2', qty: 4 }));
+    await record(station, scan({ event_type: 'CONSUME', item_id: 'V-1', qty: 2 }));
+    await undoScan(station, consume.event_id);
+    const view = stockView(await station.snapshot.get('this'), await station.outbox.toArray(), 'LINE-1');
+    const v1 = view.lines.find((l) => l.item_id === 'V-1');
+    expect(v1).toMatchObject({ as_of_snapshot: 30, pending_delta: -2, on_hand: 28, description: 'Washer', status: 'ok' });
+    expect(view.lines.find((l) => l.item_id === 'V-2')).toMatchObject({ as_of_snapshot: 0, pending_delta: 4, on_hand: 4 });
+    await record(station, scan({ event_type: 'CONSUME', item_id: 'V-1', qty: 24 }));
+    const low = stockView(await station.snapshot.get('this'), await station.outbox.toArray(), 'LINE-1');
+    expect(low.lines.find((l) => l.item_id === 'V-1')).toMatchObject({ on_hand: 4, status: 'low' });
+    expect(view.as_of).not.toBeNull();
+
+    // After the sync the server counts them, and the view must not count them twice.
+    await syncOnce(station, cfg());
+    const after = stockView(await station.snapshot.get('this'), await station.outbox.toArray(), 'LINE-1');
+    expect(after.lines.find((l) => l.item_id === 'V-1')).toMatchObject({ as_of_snapshot: 4, pending_delta: 0, on_hand: 4 });
+    expect(after.signals.filter((s) => s.item_id.startsWith('V-')).map((s) => [s.item_id, s.state])).toEqual([['V-1', 'OPEN']]);
+  });
+
+  it('exports every scan the server has not accepted, as events the push endpoint takes', async () => {
+    const a = await record(station);
+    await syncOnce(station, cfg());
+    const b = await record(station, scan({ qty: 2 }));
+    const c = await record(station, scan({ qty: 3 }));
+    const doc = await exportPending(station);
+    expect(doc).toMatchObject({ format: 'linesync-pending/1', device_id: `tab-${n}`, device_name: 'Tablet A', rejected: [] });
+    expect(doc.events.map((e) => e.event_id)).toEqual([b.event_id, c.event_id]);
+    expect(doc.events.map((e) => e.event_id)).not.toContain(a.event_id);
+    // The export is exactly what a supervisor can push by hand for a tablet that never comes back.
+    const res = await apiFetch()('http://linesync.test/api/sync/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ device_id: doc.device_id, events: doc.events })
+    });
+    expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+  });
+});

@@ -1,0 +1,304 @@
+// The sync engine: pushes pending scans to the Core API in device order, in batches of up to 500, marks what the
+// server accepted, keeps what it rejected for a person, then pulls the stock snapshot the station shows offline.
+// One sync at a time across tabs (Web Locks, or a lease in IndexedDB where they are missing). A failure never
+// touches a pending scan: it stays until the server has answered for it.
+import { MAX_BATCH_EVENTS, type EventResult } from '../domain/events';
+import { countState, pendingInOrder, readDevice, readSync, updateSync, type OutboxRow, type SnapshotRow, type StationDb } from './db';
+
+export interface SyncConfig {
+  /** Where the API lives: '' for the page's own origin. */
+  baseUrl: string;
+  appVersion: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  random?: () => number;
+  /** Events per push, at most 500. */
+  batchSize?: number;
+  requestTimeoutMs?: number;
+}
+
+export type SyncOutcome =
+  | { status: 'done'; sent: number; accepted: number; rejected: number }
+  | { status: 'busy' }
+  | { status: 'not_set_up' }
+  | { status: 'failed'; error: string; authRequired: boolean };
+
+export const SYNCED_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
+export const INTERVAL_MS = 30_000;
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+const LOCK_NAME = 'linesync-sync';
+const LEASE_MS = 60_000;
+
+class SyncError extends Error {
+  constructor(
+    message: string,
+    readonly authRequired = false
+  ) {
+    super(message);
+  }
+}
+
+/** The wait before the next attempt after `failures` failures in a row: exponential, capped, with full jitter. */
+export function backoffDelay(failures: number, random: () => number = Math.random): number {
+  if (failures <= 0) return INTERVAL_MS;
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(failures - 1, 20));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+async function request(cfg: SyncConfig, path: string, init: RequestInit = {}): Promise<unknown> {
+  const doFetch = cfg.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(cfg.baseUrl + path, {
+      ...init,
+      redirect: 'manual', // a sign-in proxy redirects instead of answering 401
+      cache: 'no-store',
+      signal: AbortSignal.timeout(cfg.requestTimeoutMs ?? 30_000)
+    });
+  } catch (e) {
+    throw new SyncError(`Server unreachable: ${(e as Error).message}`);
+  }
+  if (res.status === 401 || res.status === 403 || res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))
+    throw new SyncError('Sign-in expired: sign in again. Every scan is kept on this tablet.', true);
+  const text = await res.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new SyncError(`Server answered ${res.status} with something other than JSON.`);
+  }
+  if (!res.ok) {
+    const message = (body as { error?: { message?: string } })?.error?.message;
+    throw new SyncError(`Server answered ${res.status}: ${message ?? text.slice(0, 200)}`);
+  }
+  return body;
+}
+
+function readResults(body: unknown, sent: OutboxRow[]): Map<string, EventResult> {
+  const results = (body as { results?: unknown })?.results;
+  if (!Array.isArray(results) || results.length !== sent.length)
+    throw new SyncError('The server answered the push without one result per event; nothing was marked.');
+  const byId = new Map<string, EventResult>();
+  for (const r of results as EventResult[]) {
+    if (typeof r?.event_id !== 'string' || !['applied', 'duplicate', 'rejected'].includes(r.status))
+      throw new SyncError('The server answered the push with a result this app does not know; nothing was marked.');
+    byId.set(r.event_id.toLowerCase(), r);
+  }
+  return byId;
+}
+
+/** Pushes every pending scan, batch by batch, until none is left or a batch changes nothing. */
+async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promise<{ sent: number; accepted: number; rejected: number }> {
+  const device = await readDevice(db);
+  if (!device) throw new SyncError('not set up');
+  const totals = { sent: 0, accepted: 0, rejected: 0 };
+  for (;;) {
+    const batch = await pendingInOrder(db, Math.min(cfg.batchSize ?? MAX_BATCH_EVENTS, MAX_BATCH_EVENTS));
+    if (!batch.length) return totals;
+    const body = await request(cfg, '/api/sync/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        device_id: device.device_id,
+        events: batch.map((r) => r.event),
+        pending_count: await countState(db, 'pending'),
+        app_version: cfg.appVersion.slice(0, 64),
+        device_name: device.device_name.slice(0, 128),
+        station_id: device.station_id.slice(0, 64),
+        location_id: device.location_id.slice(0, 64),
+        sent_at: new Date(now()).toISOString()
+      })
+    });
+    const results = readResults(body, batch);
+    const settledAt = now();
+    let moved = 0;
+    await db.transaction('rw', db.outbox, async () => {
+      for (const row of batch) {
+        const r = results.get(row.event_id);
+        const current = await db.outbox.get(row.event_id);
+        if (!r || current?.state !== 'pending') continue;
+        moved++;
+        if (r.status === 'rejected') {
+          totals.rejected++;
+          await db.outbox.update(row.event_id, { state: 'rejected', reason: r.reason ?? 'rejected without a reason', settled_at: undefined });
+        } else {
+          totals.accepted++;
+          await db.outbox.update(row.event_id, { state: 'synced', settled_at: settledAt });
+        }
+      }
+    });
+    totals.sent += batch.length;
+    if (!moved) throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
+  }
+}
+
+/** Pulls items, stock and open signals: what the station shows as "stock as of". */
+async function pullSnapshot(db: StationDb, cfg: SyncConfig, now: () => number): Promise<void> {
+  const requestedAt = now();
+  const body = (await request(cfg, '/api/sync/snapshot')) as Partial<SnapshotRow>;
+  if (!Array.isArray(body?.items) || !Array.isArray(body?.stock) || !Array.isArray(body?.signals) || typeof body.server_time !== 'string')
+    throw new SyncError('The server sent a stock snapshot this app cannot read.');
+  await db.snapshot.put({
+    id: 'this',
+    items: body.items,
+    stock: body.stock.map((s) => ({ ...s, on_hand: Number(s.on_hand) })),
+    signals: body.signals,
+    server_time: body.server_time,
+    requested_at: requestedAt
+  });
+}
+
+/** Synced and resolved scans older than a week go; pending and rejected ones never do. */
+export async function pruneSettled(db: StationDb, now: number): Promise<number> {
+  return db.outbox
+    .where('settled_at')
+    .below(now - SYNCED_KEPT_MS)
+    .filter((r) => r.state === 'synced' || r.state === 'resolved')
+    .delete();
+}
+
+/** One full sync, without the cross-tab lock: push, pull, prune, and the outcome recorded for every tab to show. */
+export async function syncOnce(db: StationDb, cfg: SyncConfig): Promise<SyncOutcome> {
+  const now = cfg.now ?? Date.now;
+  if (!(await readDevice(db))) return { status: 'not_set_up' };
+  await updateSync(db, { last_attempt_at: now() });
+  try {
+    const pushed = await pushAll(db, cfg, now);
+    await pullSnapshot(db, cfg, now);
+    await pruneSettled(db, now());
+    await updateSync(db, { last_success_at: now(), failures: 0, auth_required: false });
+    return { status: 'done', ...pushed };
+  } catch (e) {
+    const err = e instanceof SyncError ? e : new SyncError(`Sync failed: ${(e as Error).message}`);
+    const failures = (await readSync(db)).failures + 1;
+    await updateSync(db, { last_error: err.message, last_error_at: now(), failures, auth_required: err.authRequired });
+    return { status: 'failed', error: err.message, authRequired: err.authRequired };
+  }
+}
+
+/** Runs `fn` only if no other tab (or engine) is syncing; otherwise answers 'busy'. */
+export async function withSyncLock(db: StationDb, owner: string, fn: () => Promise<SyncOutcome>, now: () => number = Date.now): Promise<SyncOutcome> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks?.request) {
+    return locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => (lock ? fn() : { status: 'busy' as const }));
+  }
+  // Fallback: a lease in IndexedDB, taken in one transaction, so two tabs cannot both hold it.
+  const taken = await db.transaction('rw', db.sync, async () => {
+    const s = await readSync(db);
+    if (s.lease_owner && s.lease_owner !== owner && s.lease_until > now()) return false;
+    await db.sync.put({ ...s, lease_owner: owner, lease_until: now() + LEASE_MS });
+    return true;
+  });
+  if (!taken) return { status: 'busy' };
+  try {
+    return await fn();
+  } finally {
+    await db.transaction('rw', db.sync, async () => {
+      const s = await readSync(db);
+      if (s.lease_owner === owner) await db.sync.put({ ...s, lease_owner: null, lease_until: 0 });
+    });
+  }
+}
+
+export type Trigger = 'scan' | 'online' | 'visible' | 'interval' | 'manual' | 'start';
+
+/**
+ * Decides when to sync: after each scan, on `online`, when the page becomes visible, every 30 s, and on "Sync now";
+ * after failures it waits with exponential backoff and jitter (`online` and "Sync now" skip the wait).
+ */
+export class SyncEngine {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<SyncOutcome> | null = null;
+  private again = false;
+  private nextAllowedAt = 0;
+  private stopped = true;
+  private readonly owner: string;
+  private readonly listeners = new Set<(running: boolean) => void>();
+  private readonly cleanup: (() => void)[] = [];
+
+  constructor(
+    private readonly db: StationDb,
+    private readonly cfg: SyncConfig
+  ) {
+    this.owner = `${Math.random().toString(36).slice(2)}-${Date.now()}`;
+  }
+
+  private now() {
+    return (this.cfg.now ?? Date.now)();
+  }
+
+  /** Called with true when a sync starts in this tab and false when it ends. */
+  onRunning(fn: (running: boolean) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    if (typeof window !== 'undefined') {
+      const online = () => void this.trigger('online');
+      const visible = () => document.visibilityState === 'visible' && void this.trigger('visible');
+      window.addEventListener('online', online);
+      document.addEventListener('visibilitychange', visible);
+      this.cleanup.push(() => window.removeEventListener('online', online), () => document.removeEventListener('visibilitychange', visible));
+    }
+    void this.trigger('start');
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const c of this.cleanup.splice(0)) c();
+  }
+
+  /** Asks for a sync. Joins one already running (and runs once more after it, so new scans go too). */
+  trigger(why: Trigger): Promise<SyncOutcome> {
+    const force = why === 'manual' || why === 'online' || why === 'interval';
+    if (!force && this.now() < this.nextAllowedAt) return Promise.resolve({ status: 'busy' });
+    if (why !== 'manual' && typeof navigator !== 'undefined' && navigator.onLine === false) {
+      this.schedule(INTERVAL_MS);
+      return Promise.resolve({ status: 'failed', error: 'offline', authRequired: false });
+    }
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.run();
+    return this.running;
+  }
+
+  private async run(): Promise<SyncOutcome> {
+    this.listeners.forEach((l) => l(true));
+    let outcome: SyncOutcome;
+    try {
+      do {
+        this.again = false;
+        outcome = await withSyncLock(this.db, this.owner, () => syncOnce(this.db, this.cfg), () => this.now());
+      } while (this.again && outcome.status === 'done');
+    } finally {
+      this.running = null;
+      this.listeners.forEach((l) => l(false));
+    }
+    if (outcome.status === 'failed') {
+      const delay = backoffDelay((await readSync(this.db)).failures, this.cfg.random);
+      this.nextAllowedAt = this.now() + delay;
+      this.schedule(delay);
+    } else {
+      this.nextAllowedAt = 0;
+      this.schedule(INTERVAL_MS);
+    }
+    return outcome;
+  }
+
+  private schedule(delay: number) {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.trigger('interval');
+    }, delay);
+  }
+}
