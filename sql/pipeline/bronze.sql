@@ -1,0 +1,18 @@
+-- Bronze: the change history Lakehouse Sync writes for the Lakebase tables (lb_<table>_history), as it arrives.
+-- Where it comes from is pipeline configuration: source_catalog and source_schema (see databricks.yml).
+-- Every column Lakehouse Sync delivers is kept, its own change metadata included; silver decides what counts.
+
+CREATE OR REFRESH STREAMING TABLE bronze_scan_events
+COMMENT 'Every row Lakehouse Sync captured from Lakebase scan_events, unfiltered.'
+AS SELECT *, current_timestamp() AS _ingested_at
+FROM STREAM(${source_catalog}.${source_schema}.lb_scan_events_history);
+
+CREATE OR REFRESH STREAMING TABLE bronze_items
+COMMENT 'Every row Lakehouse Sync captured from Lakebase items, unfiltered.'
+AS SELECT *, current_timestamp() AS _ingested_at
+FROM STREAM(${source_catalog}.${source_schema}.lb_items_history);
+
+CREATE OR REFRESH STREAMING TABLE bronze_replenishment_signals
+COMMENT 'Every row Lakehouse Sync captured from Lakebase replenishment_signals, unfiltered.'
+AS SELECT *, current_timestamp() AS _ingested_at
+FROM STREAM(${source_catalog}.${source_schema}.lb_replenishment_signals_history);
