@@ -60,7 +60,11 @@ export async function connect(target: DbTarget, opts: { max?: number; fetchToken
     }
     case 'lakebase': {
       const { host, port, user, database } = target;
-      const password = createTokenCache(opts.fetchToken ?? lakebaseTokenFetcher(target.credential));
+      const token = createTokenCache(opts.fetchToken ?? lakebaseTokenFetcher(target.credential));
+      // postgres.js awaits the password in an unguarded async handler: a failed token request there would end the
+      // whole process as an unhandled rejection. Say why and send no password; that login is refused like any
+      // other, and the next connection asks the workspace again.
+      const password = () => token().catch((e: Error) => (console.error(`Lakebase credential request failed: ${e.message}`), ''));
       const sql = postgres({
         ...common,
         host,
