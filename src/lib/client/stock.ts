@@ -1,7 +1,8 @@
 // The station's offline view of stock: the last snapshot from the server, with this tablet's scans that the snapshot
 // cannot contain yet applied on top by the same rules the server uses.
 import { stockDelta, stockStatus, type StockStatus } from '../domain/stock';
-import type { OutboxRow, SnapshotRow, SnapshotSignal } from './db';
+import Dexie from 'dexie';
+import type { OutboxRow, SnapshotRow, SnapshotSignal, StationDb } from './db';
 
 export interface StockLine {
   item_id: string;
@@ -78,4 +79,20 @@ export function stockView(snapshot: SnapshotRow | undefined, rows: OutboxRow[], 
   out.sort((a, b) => (a.item_id < b.item_id ? -1 : a.item_id > b.item_id ? 1 : a.location_id < b.location_id ? -1 : 1));
   const signals = (snapshot?.signals ?? []).filter((s) => !location || s.location_id === location);
   return { as_of: snapshot?.server_time ?? null, lines: out, signals };
+}
+
+/** Reads what stockView needs straight from the tablet's database: only the scans the snapshot cannot contain. */
+export async function readStockView(db: StationDb, location?: string): Promise<StockView> {
+  return db.transaction('r', db.snapshot, db.outbox, async () => {
+    const snapshot = await db.snapshot.get('this');
+    const pending = await db.outbox.where('[state+device_seq]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).toArray();
+    const late = snapshot ? await db.outbox.where('settled_at').above(snapshot.requested_at).toArray() : [];
+    const rows = [...pending, ...late];
+    // A VOID moves stock by the scan it cancels, which may be older than anything loaded so far. Those targets are
+    // only looked up, never counted again: the snapshot holds them already.
+    const have = new Set(rows.map((r) => r.event_id));
+    const targets = [...new Set(rows.map((r) => r.event.voids_event_id).filter((id): id is string => !!id && !have.has(id)))];
+    const found = (await db.outbox.bulkGet(targets)).filter((r): r is OutboxRow => !!r).map((r) => ({ ...r, state: 'resolved' as const }));
+    return stockView(snapshot, [...rows, ...found], location);
+  });
 }

@@ -1,0 +1,58 @@
+// Steps every station spec shares: set the tablet up, wait until the service worker controls the page, and read
+// the tablet's IndexedDB as it really is (no app code involved).
+import { expect, type Page } from '@playwright/test';
+
+export async function setUpStation(page: Page, baseUrl: string, name = 'E2E tablet') {
+  await page.goto(`${baseUrl}/station`);
+  await expect(page).toHaveURL(/\/station\/setup$/);
+  await page.getByTestId('setup-name').fill(name);
+  await page.getByTestId('setup-station').fill('ST-E2E');
+  await page.getByTestId('setup-location').fill('LINE-1');
+  await page.getByTestId('setup-save').click();
+  await expect(page).toHaveURL(/\/station$/);
+  await expect(page.getByTestId('scan-message')).toHaveText('Ready: scan a code.');
+}
+
+/** Resolves once the service worker is active AND controls this page (so a reload offline is answered by it). */
+export async function waitForServiceWorker(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise<void>((r) => navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true }));
+  });
+}
+
+export interface StoredRow {
+  event_id: string;
+  device_seq: number;
+  state: string;
+  event: { event_type: string; item_id: string; qty: number; source: string; voids_event_id: string | null };
+}
+
+/** The outbox and the device row, read with the raw IndexedDB API. */
+export function readTablet(page: Page): Promise<{ device_id: string; rows: StoredRow[] }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('linesync');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['outbox', 'device'], 'readonly');
+          const rows = tx.objectStore('outbox').getAll();
+          const device = tx.objectStore('device').get('this');
+          tx.oncomplete = () => {
+            db.close();
+            resolve({ device_id: device.result?.device_id ?? '', rows: rows.result });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      })
+  );
+}
+
+export async function recordManually(page: Page, code: string) {
+  const input = page.getByTestId('manual-code');
+  await input.fill(code);
+  await input.press('Enter');
+}
