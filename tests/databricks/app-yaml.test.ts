@@ -1,0 +1,123 @@
+// app.yaml (and the prod-provisioned target's app config, which replaces it) against what Databricks Apps accepts,
+// as its documentation states it: `command`, a sequence of strings run without a shell (no variable expansion but
+// DATABRICKS_APP_PORT), and `env`, a list of {name, value} or {name, valueFrom: <an app resource key>}.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ROOT, isMap, resolveTarget, targets, type Node } from './bundle';
+
+interface EnvEntry {
+  name: string;
+  value?: string;
+  valueFrom?: string;
+}
+interface AppRuntime {
+  command: string[];
+  env: EnvEntry[];
+}
+
+/** What Apps would refuse, one line per problem; resource keys are the app's resources in the bundle. */
+function appRuntimeProblems(doc: unknown, resourceKeys: string[], valueFromKey = 'valueFrom'): string[] {
+  const out: string[] = [];
+  if (!isMap(doc as Node)) return ['not a mapping'];
+  const d = doc as Record<string, unknown>;
+  for (const k of Object.keys(d)) if (k !== 'command' && k !== 'env') out.push(`unknown setting ${k}`);
+  if (d.command !== undefined) {
+    if (!Array.isArray(d.command) || d.command.length === 0 || !d.command.every((c) => typeof c === 'string' && c.length > 0))
+      out.push('command must be a non-empty sequence of strings');
+    else
+      for (const part of d.command as string[]) {
+        if (/[|&;<>`]|\$\((?!\))/.test(part)) out.push(`command part "${part}" needs a shell, and Apps runs none`);
+        for (const m of part.matchAll(/\$\{?(\w+)\}?/g)) if (m[1] !== 'DATABRICKS_APP_PORT') out.push(`command expands ${m[1]}, which Apps does not`);
+      }
+  }
+  if (d.env !== undefined && !Array.isArray(d.env)) out.push('env must be a list');
+  const seen = new Set<string>();
+  for (const e of (Array.isArray(d.env) ? d.env : []) as Record<string, unknown>[]) {
+    const name = e?.name;
+    if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      out.push(`env entry without a valid name: ${JSON.stringify(e)}`);
+      continue;
+    }
+    if (seen.has(name)) out.push(`env ${name} is set twice`);
+    seen.add(name);
+    const extra = Object.keys(e).filter((k) => k !== 'name' && k !== 'value' && k !== valueFromKey);
+    if (extra.length) out.push(`env ${name} has unknown fields ${extra.join(', ')}`);
+    const hasValue = 'value' in e;
+    const hasFrom = valueFromKey in e;
+    if (hasValue === hasFrom) out.push(`env ${name} needs exactly one of value and ${valueFromKey}`);
+    if (hasValue && typeof e.value !== 'string') out.push(`env ${name}: value must be a string (quote numbers and booleans)`);
+    if (hasFrom && !resourceKeys.includes(String(e[valueFromKey]))) out.push(`env ${name}: ${valueFromKey} ${String(e[valueFromKey])} names no app resource`);
+  }
+  return out;
+}
+
+const appYamlText = readFileSync(join(ROOT, 'app.yaml'), 'utf8');
+const appYaml = parse(appYamlText) as AppRuntime;
+const resourceKeys = (target: string, include: string[] = []) =>
+  ((resolveTarget(target, { include }).resources as Record<string, Record<string, Record<string, Node>>>).apps.linesync.resources as Record<string, Node>[]).map(
+    (r) => String(r.name)
+  );
+
+describe('app.yaml', () => {
+  it('starts the server with npm start, on DATABRICKS_APP_PORT, trusting the Apps proxy', () => {
+    expect(appYaml.command).toEqual(['npm', 'start']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBe('node --import tsx server/main.ts');
+    // PORT would win over DATABRICKS_APP_PORT (server/config.ts), so it must not be set here.
+    expect(appYaml.env.map((e) => e.name)).not.toContain('PORT');
+    expect(appYaml.env).toContainEqual({ name: 'AUTH_MODE', value: 'databricks' });
+    expect(appYaml.env).toContainEqual({ name: 'LAKEBASE_ENDPOINT', valueFrom: 'postgres' });
+  });
+
+  it.each(['dev', 'prod'])('is accepted as Apps reads it, its valueFrom naming resources of target %s', (target) => {
+    expect(appRuntimeProblems(appYaml, resourceKeys(target))).toEqual([]);
+  });
+
+  it('refuses what Apps would refuse (the check can fail)', () => {
+    const bad = {
+      command: ['sh', '-c', 'npm install && npm start'],
+      env: [{ name: 'AUTH_MODE', value: 'databricks', valueFrom: 'postgres' }, { name: 'PGPORT', value: 5432 }, { name: 'X', valueFrom: 'warehouse' }, { value: 'x' }],
+      port: 8000
+    };
+    expect(appRuntimeProblems(bad, ['postgres'])).toEqual([
+      'unknown setting port',
+      'command part "npm install && npm start" needs a shell, and Apps runs none',
+      'env AUTH_MODE needs exactly one of value and valueFrom',
+      'env PGPORT: value must be a string (quote numbers and booleans)',
+      'env X: valueFrom warehouse names no app resource',
+      'env entry without a valid name: {"value":"x"}'
+    ]);
+  });
+
+  it('with databricks.models.yml included, its model lines name the serving endpoints the bundle binds', () => {
+    // The two commented entries, uncommented as docs/deploy.md says.
+    const enabled = appYamlText.replace(/^ {2}# (- name: (SLIP_MODEL|FORECAST)_ENDPOINT)$/gm, '  $1').replace(/^ {2}# ( {2}valueFrom: (slip|forecast)-model)$/gm, '  $1');
+    const doc = parse(enabled) as AppRuntime;
+    expect(doc.env.map((e) => e.name)).toEqual(['AUTH_MODE', 'LAKEBASE_ENDPOINT', 'SLIP_MODEL_ENDPOINT', 'FORECAST_ENDPOINT']);
+    for (const target of ['dev', 'prod']) expect(appRuntimeProblems(doc, resourceKeys(target, ['databricks.models.yml']))).toEqual([]);
+  });
+});
+
+describe('the prod-provisioned app config, which replaces app.yaml', () => {
+  const config = (resolveTarget('prod-provisioned').resources as Record<string, Record<string, Record<string, Node>>>).apps.linesync.config as unknown as AppRuntime;
+
+  it('is accepted as Apps reads it (the bundle writes valueFrom as value_from)', () => {
+    expect(appRuntimeProblems(config, resourceKeys('prod-provisioned'), 'value_from')).toEqual([]);
+  });
+
+  it('starts the same way, naming the Provisioned instance instead of an Autoscaling endpoint', () => {
+    expect(config.command).toEqual(appYaml.command);
+    expect(config.env).toEqual([
+      { name: 'AUTH_MODE', value: 'databricks' },
+      { name: 'LAKEBASE_INSTANCE_NAME', value: '${resources.database_instances.lakebase.name}' }
+    ]);
+    const shared = appYaml.env.filter((e) => e.name !== 'LAKEBASE_ENDPOINT');
+    for (const e of shared) expect(config.env).toContainEqual(e);
+  });
+});
+
+it('covers every target', () => {
+  expect(targets()).toEqual(['dev', 'prod', 'prod-provisioned']);
+});

@@ -1,0 +1,167 @@
+// databricks.yml against the Databricks CLI's bundle JSON schema (../shared/databricks/bundle-schema.json, the
+// v1.13-era schema the CLI validates with), for every target after variable substitution; and every path it names.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { ROOT, isMap, readYaml, resolveTarget, targets, type Node } from './bundle';
+
+const SCHEMA_FILE = join(ROOT, '../shared/databricks/bundle-schema.json');
+
+function validator() {
+  // The schema carries editor-only keywords (markdownDescription, deprecationMessage, x-databricks-*): not strict.
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  return ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
+}
+const validate = validator();
+
+function problems(config: Node): string[] {
+  if (validate(config)) return [];
+  // The schema's unions are oneOf [the value, ${...} reference patterns]: when the value is wrong, the reference
+  // branches (index 1 and up) fail too and say nothing useful, so report the value branch only.
+  return (validate.errors as ErrorObject[])
+    .filter((e) => e.keyword !== 'oneOf' && !/\/oneOf\/[1-9]\d*\//.test(e.schemaPath))
+    .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+const get = (node: Node | undefined, path: string): Node | undefined =>
+  path.split('.').reduce<Node | undefined>((n, k) => (isMap(n) ? n[k] : undefined), node);
+
+describe('databricks.yml', () => {
+  it('has the dev, prod and prod-provisioned targets, dev in development mode by default', () => {
+    const raw = readYaml('databricks.yml');
+    expect(targets()).toEqual(['dev', 'prod', 'prod-provisioned']);
+    expect(get(raw, 'targets.dev.mode')).toBe('development');
+    expect(get(raw, 'targets.dev.default')).toBe(true);
+    expect(get(raw, 'targets.prod.mode')).toBe('production');
+    expect(get(raw, 'targets.prod-provisioned.mode')).toBe('production');
+  });
+
+  it('validates against the bundle schema as written, ${...} references included', () => {
+    expect(problems(readYaml('databricks.yml'))).toEqual([]);
+  });
+
+  it('catches what the schema forbids (the check can fail)', () => {
+    const bad = resolveTarget('prod') as Record<string, Node>;
+    const app = get(bad, 'resources.apps.linesync') as Record<string, Node>;
+    app.command_line = 'npm start';
+    (get(bad, 'resources.postgres_endpoints.primary') as Record<string, Node>).endpoint_type = 'READ_WRITE';
+    (get(bad, 'resources.pipelines.analytics') as Record<string, Node>).serverless = 'yes';
+    const found = problems(bad).join('\n');
+    expect(found).toMatch(/pipelines\/analytics\/serverless must be boolean/);
+    expect(found).toMatch(/apps\/linesync must NOT have additional properties .*command_line/);
+    expect(found).toMatch(/postgres_endpoints\/primary\/endpoint_type must be equal to one of the allowed values/);
+  });
+
+  describe.each(targets())('target %s, variables substituted', (target) => {
+    const config = resolveTarget(target);
+
+    it('validates against the bundle schema', () => {
+      expect(problems(config)).toEqual([]);
+    });
+
+    it('leaves no ${var.*}, ${bundle.*} or ${workspace.*} unresolved', () => {
+      expect(JSON.stringify(config.resources)).not.toMatch(/\$\{(var|bundle|workspace)\./);
+    });
+
+    it('deploys the app from the repository root, bound to Lakebase under the key app.yaml names', () => {
+      const app = get(config, 'resources.apps.linesync');
+      expect(get(app, 'source_code_path')).toBe('.');
+      const db = (get(app, 'resources') as Node[]).filter((r) => isMap(r) && r.name === 'postgres');
+      expect(db).toHaveLength(1);
+      const binding = db[0] as Record<string, Node>;
+      if (target === 'prod-provisioned') {
+        expect(binding.database).toEqual({
+          instance_name: '${resources.database_instances.lakebase.name}',
+          database_name: 'databricks_postgres',
+          permission: 'CAN_CONNECT_AND_CREATE'
+        });
+        expect(binding.postgres).toBeUndefined();
+        expect(get(config, 'resources.postgres_projects')).toBeUndefined();
+        expect(get(config, 'resources.database_instances.lakebase.name')).toBe('linesync-db');
+        expect(get(config, 'resources.database_catalogs.lakebase.database_instance_name')).toBe('${resources.database_instances.lakebase.name}');
+      } else {
+        expect(binding.postgres).toEqual({
+          branch: '${resources.postgres_branches.production.id}',
+          database: '${resources.postgres_databases.app.id}',
+          permission: 'CAN_CONNECT_AND_CREATE'
+        });
+        expect(get(config, 'resources.database_instances')).toBeUndefined();
+        expect(get(config, 'resources.postgres_projects.lakebase.pg_version')).toBe(17); // Lakehouse Sync needs 17
+        // Lakehouse Sync reads only databricks_postgres: the app's tables must live there.
+        expect(get(config, 'resources.postgres_databases.app.postgres_database')).toBe('databricks_postgres');
+        expect(get(config, 'resources.postgres_catalogs.lakebase.postgres_database')).toBe('databricks_postgres');
+        expect(get(config, 'resources.postgres_endpoints.primary.endpoint_type')).toBe('ENDPOINT_TYPE_READ_WRITE');
+      }
+    });
+
+    it('runs the pipeline serverless from sql/pipeline with its source as configuration', () => {
+      const p = get(config, 'resources.pipelines.analytics');
+      expect(get(p, 'serverless')).toBe(true);
+      expect(get(p, 'libraries')).toEqual([{ glob: { include: './sql/pipeline/**' } }]);
+      expect(Object.keys(get(p, 'configuration') as Record<string, Node>).sort()).toEqual(['source_catalog', 'source_schema', 'spark.sql.session.timeZone']);
+      expect(get(p, 'configuration.source_catalog')).toEqual(expect.any(String));
+    });
+  });
+
+  it('gives dev per-user names and prod fixed ones', () => {
+    const dev = resolveTarget('dev');
+    expect(get(dev, 'resources.apps.linesync.name')).toBe('linesync-jane-doe');
+    expect(get(dev, 'resources.postgres_projects.lakebase.project_id')).toBe('linesync-jane-doe');
+    expect(get(dev, 'resources.pipelines.analytics.schema')).toBe('linesync_jane_doe');
+    const prod = resolveTarget('prod');
+    expect(get(prod, 'resources.apps.linesync.name')).toBe('linesync');
+    expect(get(prod, 'resources.postgres_projects.lakebase.project_id')).toBe('linesync');
+    expect(get(prod, 'resources.postgres_branches.production.is_protected')).toBe(true);
+    expect(get(dev, 'resources.postgres_branches.production.is_protected')).toBe(false);
+  });
+
+  it('names no workspace and holds no credential', () => {
+    const text = readFileSync(join(ROOT, 'databricks.yml'), 'utf8') + readFileSync(join(ROOT, 'databricks.models.yml'), 'utf8');
+    expect(text).not.toMatch(/https?:\/\//);
+    expect(text).not.toMatch(/\.(cloud\.databricks\.com|azuredatabricks\.net|gcp\.databricks\.com)/);
+    expect(text).not.toMatch(/\bdapi[0-9a-f]{8,}|\b(token|password|client_secret|host)\s*:/i);
+    for (const t of targets()) expect(get(resolveTarget(t), 'workspace')).toBeUndefined();
+  });
+
+  it('with databricks.models.yml included, binds the serving endpoints and still validates', () => {
+    for (const t of targets()) {
+      const config = resolveTarget(t, { include: ['databricks.models.yml'] });
+      expect(problems(config)).toEqual([]);
+      const names = (get(config, 'resources.apps.linesync.resources') as Record<string, Node>[]).map((r) => r.name);
+      expect(names).toEqual(['forecast-model', 'postgres', 'slip-model']);
+      expect(get(config, 'resources.model_serving_endpoints.forecast.config.served_entities')).toHaveLength(1);
+    }
+  });
+});
+
+describe('every file the bundle points to', () => {
+  const raw = readYaml('databricks.yml');
+
+  it('exists: the app source with its app.yaml and start script', () => {
+    const source = join(ROOT, get(raw, 'resources.apps.linesync.source_code_path') as string);
+    expect(statSync(source).isDirectory()).toBe(true);
+    expect(existsSync(join(source, 'app.yaml'))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+    expect(pkg.scripts.start).toBe('node --import tsx server/main.ts');
+    expect(existsSync(join(source, 'server/main.ts'))).toBe(true);
+    expect(pkg.scripts.build).toEqual(expect.any(String)); // Apps runs `npm run build` before the command
+    expect(pkg.dependencies.tsx).toEqual(expect.any(String)); // the start command needs it at run time
+  });
+
+  it('exists: the pipeline root and at least one SQL file for bronze, silver and every gold table', () => {
+    const root = join(ROOT, get(raw, 'resources.pipelines.analytics.root_path') as string);
+    const include = (get(raw, 'resources.pipelines.analytics.libraries') as Node[]).map((l) => get(l, 'glob.include') as string);
+    expect(include).toEqual(['./sql/pipeline/**']);
+    const files = readdirSync(root).filter((f) => f.endsWith('.sql'));
+    expect(files).toEqual(expect.arrayContaining(['bronze.sql', 'silver.sql']));
+    const text = files.map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+    for (const table of ['gold_daily_movements', 'gold_on_hand_history', 'gold_replenishment_sla', 'gold_station_throughput_hourly', 'gold_voided_scan_rate'])
+      expect(text).toContain(`MATERIALIZED VIEW ${table}\n`);
+    for (const key of ['source_catalog', 'source_schema']) expect(text).toContain('${' + key + '}');
+  });
+
+  it('exists: every included file, the optional one too', () => {
+    for (const file of [...((raw.include as string[] | null) ?? []), 'databricks.models.yml']) expect(existsSync(join(ROOT, file)), file).toBe(true);
+  });
+});
