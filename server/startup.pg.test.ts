@@ -22,6 +22,7 @@ const CLIENT_SECRET = 'dose-app-secret';
 const ACCESS_TOKEN = 'sp-oauth-access-token';
 const ENDPOINT = 'projects/linesync/branches/production/endpoints/primary';
 const INSTANCE = 'linesync-db';
+const DEPLOYER_PAT = 'dapi-deployer-token';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 interface Seen {
@@ -66,7 +67,7 @@ beforeAll(async () => {
       res.statusCode = 401; // RFC 6749 5.2: a client whose credentials do not match
       return reply({ error: 'invalid_client', error_description: 'Client authentication failed' });
     }
-    const bearer = req.headers.authorization === `Bearer ${ACCESS_TOKEN}`;
+    const bearer = req.headers.authorization === `Bearer ${ACCESS_TOKEN}` || req.headers.authorization === `Bearer ${DEPLOYER_PAT}`;
     if (req.method === 'POST' && path === '/api/2.0/postgres/credentials' && bearer)
       return reply({ token: `lakebase-token-${++issued}`, expire_time: expires });
     if (req.method === 'POST' && path === '/api/2.0/database/credentials' && bearer)
@@ -108,10 +109,10 @@ interface Started {
 }
 
 /** Starts the server as Databricks Apps would, with the variables a Lakebase database resource injects. */
-async function startAsApp(lakebase: Record<string, string>): Promise<Started> {
-  const database = `linesync_startup_${randomBytes(4).toString('hex')}`;
-  // A fresh database the app's role owns, as the Lakebase database resource gives the app CONNECT and CREATE.
-  await admin.unsafe(`CREATE DATABASE ${database} OWNER ${ROLE}`);
+async function startAsApp(lakebase: Record<string, string>, existing?: string): Promise<Started> {
+  const database = existing ?? `linesync_startup_${randomBytes(4).toString('hex')}`;
+  // A fresh database the app's role owns, unless the test prepared one the way a deployment does.
+  if (!existing) await admin.unsafe(`CREATE DATABASE ${database} OWNER ${ROLE}`);
   await admin.unsafe(`ALTER ROLE ${ROLE} PASSWORD 'lakebase-token-${issued + 1}'`);
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -154,6 +155,19 @@ async function stop(s: Started) {
     await exited;
   }
   await admin.unsafe(`DROP DATABASE IF EXISTS ${s.database} WITH (FORCE)`);
+}
+
+async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/db/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: home, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  return { code, out };
 }
 
 async function expectSignedInRequests(port: number) {
@@ -199,6 +213,23 @@ describe('start-up on Databricks Apps', () => {
       await expectSignedInRequests(app.port);
       await expectTlsLogins(app.database);
       expect(app.output()).toContain(`LineSync on Lakebase ${ROLE}@127.0.0.1:5432/${app.database} (autoscaling: ${ENDPOINT})`);
+
+      // A deployer's `npm run db -- status` against the same Lakebase database, with their own workspace token
+      // (which Lakebase would take for their own role; here the one test role takes whichever token comes next).
+      await admin.unsafe(`ALTER ROLE ${ROLE} PASSWORD 'lakebase-token-${issued + 1}'`);
+      const status = await runCli(['status'], {
+        PGHOST: '127.0.0.1',
+        PGUSER: ROLE,
+        PGDATABASE: app.database,
+        PGSSLMODE: 'require',
+        LAKEBASE_ENDPOINT: ENDPOINT,
+        DATABRICKS_HOST: workspaceUrl,
+        DATABRICKS_TOKEN: DEPLOYER_PAT
+      });
+      expect(status.code, status.out).toBe(0);
+      expect(status.out).toContain(`Database: Lakebase ${ROLE}@127.0.0.1:5432/${app.database} (autoscaling: ${ENDPOINT})`);
+      expect(status.out).toMatch(/Migrations: 2 applied, 0 pending/);
+      expect(seen.filter((r) => r.path === '/api/2.0/postgres/credentials').at(-1)).toMatchObject({ auth: `Bearer ${DEPLOYER_PAT}` });
     } finally {
       await stop(app);
     }
@@ -216,6 +247,48 @@ describe('start-up on Databricks Apps', () => {
       expect(JSON.parse(credentials[0].body)).toEqual({ instance_names: [INSTANCE], request_id: expect.any(String) });
       await expectSignedInRequests(app.port);
       await expectTlsLogins(app.database);
+    } finally {
+      await stop(app);
+    }
+  });
+
+  it('runs as a role that owns nothing, after the grants docs/deploy.md lists', async () => {
+    // The database belongs to the admins (here: postgres). The Apps database resource gives the app's role CONNECT
+    // and CREATE on it; an admin migrates, runs grant-app-access, and lets the app create in public (PostgreSQL 15+
+    // grants that to the owner only, and the start-up migration check needs it).
+    const database = `linesync_startup_${randomBytes(4).toString('hex')}`;
+    await admin.unsafe(`CREATE DATABASE ${database}`);
+    await admin.unsafe(`GRANT CONNECT, CREATE ON DATABASE ${database} TO ${ROLE}`);
+    const url = new URL(adminUrl());
+    url.pathname = '/' + database;
+    const asAdmin = { DATABASE_URL: url.toString() };
+    expect((await runCli(['migrate'], asAdmin)).out).toContain('Applied: 0001_core.sql, 0002_analytics.sql');
+    const granted = await runCli(['grant-app-access', ROLE], asAdmin);
+    expect(granted.code, granted.out).toBe(0);
+    const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    await db.unsafe(`GRANT CREATE ON SCHEMA public TO ${ROLE}`);
+    await db.end();
+
+    const app = await startAsApp({ LAKEBASE_ENDPOINT: ENDPOINT }, database);
+    try {
+      const push = await fetch(`http://127.0.0.1:${app.port}/api/sync/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-email': 'op@plant.example' },
+        body: JSON.stringify({
+          device_id: 'tab-1',
+          events: [
+            { event_id: '018f0000-0000-7000-8000-000000000001', device_seq: 1, event_type: 'INTAKE', item_id: 'P-1', qty: 5, location_id: 'LINE-1', source: 'wedge', captured_at: new Date().toISOString() }
+          ]
+        })
+      });
+      expect(push.status).toBe(200);
+      expect((await push.json()).results).toEqual([{ event_id: '018f0000-0000-7000-8000-000000000001', status: 'applied' }]);
+      const ownDb = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      const tables = await ownDb<{ tableowner: string }[]>`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`;
+      const [{ on_hand }] = await ownDb<{ on_hand: number }[]>`SELECT on_hand::int FROM stock_levels WHERE item_id = 'P-1'`;
+      await ownDb.end();
+      expect(tables.map((t) => t.tableowner)).toEqual(['postgres']);
+      expect(on_hand).toBe(5);
     } finally {
       await stop(app);
     }
