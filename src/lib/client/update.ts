@@ -13,13 +13,11 @@ export function registerServiceWorker(onUpdateReady: () => void, dev: boolean): 
   if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return null;
   // The development build serves the worker as an ES module; the production build bundles it into one classic script.
   const wb = new Workbox('/service-worker.js', { type: dev ? 'module' : 'classic', scope: '/' });
-  let reloading = false;
+  // Reload only when the worker asked for the new version: the first install also takes control, silently.
+  let asked = false;
   wb.addEventListener('waiting', () => onUpdateReady());
-  wb.addEventListener('controlling', (event) => {
-    if (event.isUpdate && !reloading) {
-      reloading = true;
-      window.location.reload();
-    }
+  wb.addEventListener('controlling', () => {
+    if (asked) window.location.reload();
   });
   void wb.register().catch((e) => console.warn('Service worker registration failed:', e));
   // Tablets stay open for whole shifts: look for a new version when the page comes back and every hour.
@@ -33,7 +31,10 @@ export function registerServiceWorker(onUpdateReady: () => void, dev: boolean): 
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && void check());
   setInterval(check, 60 * 60 * 1000);
   return {
-    applyUpdate: () => wb.messageSkipWaiting(),
+    applyUpdate: () => {
+      asked = true;
+      wb.messageSkipWaiting();
+    },
     check
   };
 }
