@@ -184,6 +184,18 @@ describe('silver', () => {
   });
 });
 
+describe('Lakehouse Sync readiness', () => {
+  // Lakehouse Sync copies every table of the schema and needs the old row in the WAL. schema_migrations is the
+  // migrator's own bookkeeping (server/db/migrate.ts), never updated and not analysed.
+  it('has REPLICA IDENTITY FULL on every table a migration creates', async () => {
+    const notFull = await db.sql<{ relname: string }[]>`
+      SELECT relname FROM pg_class
+      WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND relreplident <> 'f' AND relname <> 'schema_migrations'
+      ORDER BY relname`;
+    expect(notFull.map((t) => t.relname), 'add `ALTER TABLE <table> REPLICA IDENTITY FULL;` to the migration that creates it').toEqual([]);
+  });
+});
+
 describe('the pipeline twin', () => {
   // Databricks SQL spellings the gold SQL uses that PostgreSQL lacks, defined for this test database only.
   beforeAll(async () => {
