@@ -1,0 +1,150 @@
+// Decode: the camera decoder core (@zxing/library, src/lib/client/decoder.ts, the code the Web Worker runs) against
+// zxing-wasm (ZXing C++ in WebAssembly), side by side on the project's generated barcode frames (640×480,
+// tests/fixtures/barcodes.ts: every label × clean, turned, tilted, noisy, blurred, dim, small). A frame counts as
+// read only when its text parses (parseBarcode) to exactly what the label says. Measured in Node on the same
+// functions the worker calls; the worker adds one structured-clone of the frame.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
+import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
+import { decodeImage, type RgbaImage } from '../src/lib/client/decoder';
+import { gtinLookup, parseBarcode } from '../src/lib/domain/barcode';
+import { barcodeFixtures, BARCODES, FIXTURE_ITEMS, FRAME, VARIANTS, type Fixture } from '../tests/fixtures/barcodes';
+import { percentile, round, type BenchContext, type BenchSection } from './harness';
+
+const lookup = gtinLookup(FIXTURE_ITEMS);
+
+/** zxing-wasm with its .wasm read from node_modules: never the CDN its default locateFile points at. */
+async function loadWasm(): Promise<(img: RgbaImage) => Promise<string | null>> {
+  const file = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
+  const bytes = readFileSync(file);
+  await prepareZXingModule({
+    overrides: {
+      wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+      locateFile: (path: string) => file.replace(/zxing_reader\.wasm$/, path)
+    },
+    fireImmediately: true
+  });
+  const options: ReaderOptions = {
+    formats: ['Code128', 'EAN13', 'EAN8', 'UPCA', 'QRCode', 'DataMatrix'],
+    tryHarder: true,
+    tryRotate: true,
+    tryInvert: true,
+    maxNumberOfSymbols: 1,
+    textMode: 'Plain'
+  };
+  return async (img) => {
+    const [r] = (await readBarcodes(img as ImageData, options)).filter((x) => x.isValid);
+    if (!r) return null;
+    // The same text @zxing/library gives: GS1 marked by its symbology identifier, UPC-A without the EAN-13 zero.
+    if ([']C1', ']d2', ']Q3'].includes(r.symbologyIdentifier)) return r.symbologyIdentifier + r.text;
+    return /^0\d{12}$/.test(r.text) && /EAN|UPC/.test(r.format) ? r.text.slice(1) : r.text;
+  };
+}
+
+function correct(f: Fixture, text: string | null): boolean {
+  return text !== null && isDeepStrictEqual(parseBarcode(text, { gtinToItem: lookup }), { ok: true, ...f.spec.expect });
+}
+
+/** A 640×480 frame with no code: paper texture and noise, the frame a live camera sends most of the time. */
+function emptyFrame(seed: number): RgbaImage {
+  const data = new Uint8ClampedArray(FRAME.width * FRAME.height * 4);
+  let s = seed;
+  for (let i = 0; i < data.length; i += 4) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    data[i] = data[i + 1] = data[i + 2] = 150 + ((i >> 9) % 40) + (s % 24);
+    data[i + 3] = 255;
+  }
+  return { data, width: FRAME.width, height: FRAME.height };
+}
+
+interface Run {
+  read: number;
+  msWithCode: number[];
+  missed: string[];
+}
+
+async function run(fixtures: Fixture[], decode: (img: RgbaImage) => Promise<string | null> | string | null): Promise<Run> {
+  const out: Run = { read: 0, msWithCode: [], missed: [] };
+  for (const f of fixtures) {
+    const t = performance.now();
+    const text = await decode(f.image);
+    out.msWithCode.push(performance.now() - t);
+    if (correct(f, text)) out.read++;
+    else out.missed.push(f.file);
+  }
+  out.msWithCode.sort((a, b) => a - b);
+  return out;
+}
+
+async function timeEmpty(n: number, decode: (img: RgbaImage) => Promise<string | null> | string | null): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const frame = emptyFrame(i + 1);
+    const t = performance.now();
+    if ((await decode(frame)) !== null) throw new Error('a frame with no code decoded to something');
+    ms.push(performance.now() - t);
+  }
+  return ms.sort((a, b) => a - b);
+}
+
+export default async function decode(ctx: BenchContext): Promise<BenchSection> {
+  const variants = ctx.quick ? VARIANTS.filter((v) => ['clean', 'rot90', 'noisy', 'tilt12'].includes(v.name)) : VARIANTS;
+  ctx.log(`generating ${BARCODES.length * variants.length} frames with bwip-js`);
+  const fixtures = await barcodeFixtures(BARCODES, variants);
+  const n = fixtures.length;
+  const wasm = await loadWasm();
+  const js = (img: RgbaImage) => decodeImage(img)?.text ?? null;
+  const jsThorough = (img: RgbaImage) => decodeImage(img, { effort: 'thorough' })?.text ?? null;
+
+  // Warm both up (JIT, wasm instantiation) before timing.
+  for (const f of fixtures.slice(0, 3)) (js(f.image), await wasm(f.image));
+
+  ctx.log('@zxing/library (camera-frame passes)');
+  const a = await run(fixtures, js);
+  ctx.log('@zxing/library (thorough: still images, scan-bench)');
+  const b = await run(fixtures, jsThorough);
+  ctx.log('zxing-wasm (tryHarder, tryRotate, tryInvert)');
+  const c = await run(fixtures, wasm);
+  const empties = ctx.quick ? 10 : 30;
+  const aEmpty = await timeEmpty(empties, js);
+  const cEmpty = await timeEmpty(empties, wasm);
+
+  const rate = (r: Run) => round((100 * r.read) / n, 1);
+  const med = (ms: number[]) => round(percentile(ms, 50), 1);
+  const onlyJs = c.missed.filter((m) => !a.missed.includes(m)).length;
+  const onlyWasm = a.missed.filter((m) => !c.missed.includes(m)).length;
+  const keep = rate(a) >= rate(c) ? '@zxing/library' : 'zxing-wasm';
+  return {
+    key: 'decode',
+    results: {
+      frames: n,
+      zxing_js_rate_pct: rate(a),
+      zxing_js_median_ms: med(a.msWithCode),
+      zxing_js_p95_ms: round(percentile(a.msWithCode, 95), 1),
+      zxing_js_empty_frame_median_ms: med(aEmpty),
+      zxing_js_thorough_rate_pct: rate(b),
+      zxing_js_thorough_median_ms: med(b.msWithCode),
+      zxing_wasm_rate_pct: rate(c),
+      zxing_wasm_median_ms: med(c.msWithCode),
+      zxing_wasm_p95_ms: round(percentile(c.msWithCode, 95), 1),
+      zxing_wasm_empty_frame_median_ms: med(cEmpty),
+      read_only_by_js: onlyJs,
+      read_only_by_wasm: onlyWasm,
+      missed_by_js: a.missed.join(' '),
+      missed_by_wasm: c.missed.join(' '),
+      keep
+    },
+    rows: [
+      [`@zxing/library: frames read (of ${n})`, `${a.read} (${rate(a)} %)`, 'camera passes, text parses to the label'],
+      ['@zxing/library: median ms per 640×480 frame', `${med(a.msWithCode)} ms`, `p95 ${round(percentile(a.msWithCode, 95), 1)} ms`],
+      ['@zxing/library: median ms, frame with no code', `${med(aEmpty)} ms`, 'the common frame of a live camera'],
+      [`@zxing/library thorough: frames read`, `${b.read} (${rate(b)} %)`, `median ${med(b.msWithCode)} ms (scan-bench, stills)`],
+      [`zxing-wasm: frames read (of ${n})`, `${c.read} (${rate(c)} %)`, 'tryHarder+tryRotate+tryInvert'],
+      ['zxing-wasm: median ms per 640×480 frame', `${med(c.msWithCode)} ms`, `p95 ${round(percentile(c.msWithCode, 95), 1)} ms`],
+      ['zxing-wasm: median ms, frame with no code', `${med(cEmpty)} ms`, ''],
+      ['read by one and not the other', `js ${onlyJs} / wasm ${onlyWasm}`, ''],
+      ['keep', keep, 'more frames read wins; then speed']
+    ]
+  };
+}

@@ -1,0 +1,325 @@
+// The camera scanner: preview in a <video>, frames decoded off the main thread, each code reported once.
+//
+//   const cam = createCamera({ video, onScan: ({ text, format, via }) => …, onError: (message) => … });
+//   await cam.start();            rear camera by default, or the one chosen before (remembered in localStorage)
+//   cam.again();                  count the code in view once more (otherwise the same code is ignored until it has
+//                                 been out of sight for repeatWindowMs, default 1.5 s)
+//   await cam.listCameras(); await cam.chooseCamera(deviceId);
+//   cam.torchAvailable; await cam.setTorch(true);     only where the track reports a torch
+//   await cam.focusAt(x, y);      tap to focus, x/y in 0..1 of the preview; false where unsupported
+//   cam.stop(); cam.destroy();
+//
+// Decoding: the browser's BarcodeDetector where it has one for our formats (Android Chrome; absent on desktop Linux
+// and Windows Chromium and on iPad Safari), else decoder.worker.ts with @zxing/library on frames grabbed at about
+// 640×480. One decode is in flight at a time: a frame is grabbed only when the last answer is back. The camera is
+// stopped while the page is hidden and started again when it shows, if it was running.
+import { SCAN_FORMATS, type ScanFormat } from './decoder';
+import type { DecodeReply, DecodeRequest } from './decoder.worker';
+
+export interface CameraScan {
+  text: string;
+  format: string;
+  via: 'native' | 'zxing';
+}
+
+export interface CameraOptions {
+  video: HTMLVideoElement;
+  onScan(scan: CameraScan): void;
+  onError?(message: string): void;
+  /** The same code is not reported again until it has been out of sight this long. Default 1500 ms. */
+  repeatWindowMs?: number;
+  formats?: readonly ScanFormat[];
+  /** Pause between decode attempts; 0 decodes as fast as one request in flight allows. */
+  frameGapMs?: number;
+  /** false: always use the ZXing worker (tests, and comparing the two). */
+  useNative?: boolean;
+  /** Where the chosen camera is remembered. Default localStorage. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+export interface Camera {
+  start(): Promise<void>;
+  stop(): void;
+  again(): void;
+  listCameras(): Promise<MediaDeviceInfo[]>;
+  chooseCamera(deviceId: string): Promise<void>;
+  readonly running: boolean;
+  readonly torchAvailable: boolean;
+  setTorch(on: boolean): Promise<boolean>;
+  focusAt(x: number, y: number): Promise<boolean>;
+  destroy(): void;
+}
+
+export const CAMERA_STORAGE_KEY = 'linesync.camera';
+const GRAB_WIDTH = 640;
+const GRAB_HEIGHT = 480;
+
+/**
+ * Reports each code once while it stays in view: a code counts again only after it has been unseen for windowMs,
+ * or after again(). Pure, so it is tested on its own.
+ */
+export function createRepeatFilter(windowMs = 1500, now: () => number = () => performance.now()) {
+  const lastSeen = new Map<string, number>();
+  let forceNext = false;
+  return {
+    /** true when this sighting is a new scan. */
+    accept(text: string): boolean {
+      const t = now();
+      const seen = lastSeen.get(text);
+      const repeat = seen !== undefined && t - seen < windowMs && !forceNext;
+      lastSeen.set(text, t);
+      forceNext = false;
+      for (const [k, v] of lastSeen) if (t - v >= windowMs) lastSeen.delete(k);
+      return !repeat;
+    },
+    /** The next sighting counts even if it repeats the last code. */
+    again() {
+      forceNext = true;
+    }
+  };
+}
+
+// Not every DOM lib knows these: the Image Capture extensions of MediaTrackCapabilities and BarcodeDetector.
+interface TrackExtras {
+  torch?: boolean;
+  focusMode?: string[];
+  pointsOfInterest?: unknown;
+}
+interface NativeDetector {
+  detect(source: CanvasImageSource): Promise<{ rawValue: string; format: string }[]>;
+}
+interface NativeDetectorClass {
+  new (options: { formats: string[] }): NativeDetector;
+  getSupportedFormats(): Promise<string[]>;
+}
+
+export function createCamera(options: CameraOptions): Camera {
+  const { video } = options;
+  const formats = options.formats ?? SCAN_FORMATS;
+  const storage = options.storage ?? (typeof localStorage !== 'undefined' ? localStorage : undefined);
+  const filter = createRepeatFilter(options.repeatWindowMs ?? 1500);
+  const report = (message: string) => options.onError?.(message);
+
+  let stream: MediaStream | null = null;
+  let track: MediaStreamTrack | null = null;
+  let wanted = false; // start() called and stop() not: resume when the page shows again
+  let loopToken = 0;
+  let worker: Worker | null = null;
+  let native: NativeDetector | null | undefined; // undefined: not probed yet
+  let nextId = 1;
+  const pending = new Map<number, (reply: DecodeReply) => void>();
+  let canvas: HTMLCanvasElement | OffscreenCanvas | null = null;
+
+  function getWorker(): Worker {
+    if (!worker) {
+      worker = new Worker(new URL('./decoder.worker.ts', import.meta.url), { type: 'module' });
+      worker.onmessage = (e: MessageEvent<DecodeReply>) => {
+        pending.get(e.data.id)?.(e.data);
+        pending.delete(e.data.id);
+      };
+      worker.onerror = (e) => {
+        report(`The barcode decoder stopped: ${e.message || 'worker error'}. Reload the page.`);
+        for (const done of pending.values()) done({ id: 0, error: 'worker failed' });
+        pending.clear();
+        worker = null;
+      };
+    }
+    return worker;
+  }
+
+  async function probeNative(): Promise<NativeDetector | null> {
+    if (options.useNative === false) return null;
+    const Detector = (globalThis as { BarcodeDetector?: NativeDetectorClass }).BarcodeDetector;
+    if (!Detector) return null;
+    try {
+      const supported = await Detector.getSupportedFormats();
+      const ours = formats.filter((f) => supported.includes(f));
+      // Only when it reads the 1D and the 2D codes we print: otherwise the worker does better.
+      return ours.includes('code_128') && ours.includes('data_matrix') ? new Detector({ formats: ours }) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function grab(): ImageData | null {
+    const w = video.videoWidth, h = video.videoHeight;
+    if (!w || !h) return null;
+    // About 640×480 whichever way the tablet is held: enough pixels for a label, little work per frame.
+    const scale = Math.min(1, GRAB_WIDTH / Math.max(w, h), GRAB_HEIGHT / Math.min(w, h));
+    const cw = Math.max(1, Math.round(w * scale)), ch = Math.max(1, Math.round(h * scale));
+    if (!canvas || canvas.width !== cw || canvas.height !== ch) {
+      canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(cw, ch) : Object.assign(document.createElement('canvas'), { width: cw, height: ch });
+    }
+    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    if (!ctx) return null;
+    ctx.drawImage(video, 0, 0, cw, ch);
+    return ctx.getImageData(0, 0, cw, ch);
+  }
+
+  function decodeInWorker(frame: ImageData): Promise<DecodeReply> {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      pending.set(id, resolve);
+      const req: DecodeRequest = { id, frame: { data: frame.data, width: frame.width, height: frame.height }, formats: [...formats] };
+      getWorker().postMessage(req, [frame.data.buffer]);
+    });
+  }
+
+  async function decodeOnce(): Promise<CameraScan | null> {
+    if (native) {
+      const found = await native.detect(video);
+      return found.length ? { text: found[0].rawValue, format: found[0].format, via: 'native' } : null;
+    }
+    const frame = grab();
+    if (!frame) return null;
+    const reply = await decodeInWorker(frame);
+    if ('error' in reply) throw new Error(reply.error);
+    return reply.result ? { text: reply.result.text, format: reply.result.format, via: 'zxing' } : null;
+  }
+
+  async function loop(token: number) {
+    let lastError = '';
+    while (token === loopToken && stream) {
+      try {
+        const scan = await decodeOnce();
+        if (token !== loopToken) return;
+        if (scan && filter.accept(scan.text)) options.onScan(scan);
+        lastError = '';
+      } catch (e) {
+        // Said once, not once per frame.
+        const message = `Could not decode a frame: ${e instanceof Error ? e.message : String(e)}`;
+        if (message !== lastError) report(message);
+        lastError = message;
+      }
+      await new Promise((r) => setTimeout(r, options.frameGapMs ?? 0));
+    }
+  }
+
+  async function open(deviceId: string | null): Promise<MediaStream> {
+    const size = { width: { ideal: 1280 }, height: { ideal: 720 } };
+    if (deviceId) {
+      try {
+        return await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: deviceId }, ...size }, audio: false });
+      } catch (e) {
+        // The remembered camera is gone (another tablet, unplugged): fall back to the rear one.
+        if (!(e instanceof DOMException) || !['NotFoundError', 'OverconstrainedError'].includes(e.name)) throw e;
+      }
+    }
+    return navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, ...size }, audio: false });
+  }
+
+  async function start(): Promise<void> {
+    wanted = true;
+    if (stream) return;
+    if (!navigator.mediaDevices?.getUserMedia) {
+      report('This browser gives no camera access here (it needs HTTPS): use the scanner or type the code.');
+      return;
+    }
+    try {
+      const s = await open(storage?.getItem(CAMERA_STORAGE_KEY) ?? null);
+      if (!wanted) {
+        s.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      stream = s;
+      track = s.getVideoTracks()[0] ?? null;
+      video.srcObject = s;
+      video.muted = true;
+      video.playsInline = true;
+      await video.play().catch(() => {}); // autoplay rules: a muted inline video plays; if not, frames still come
+      if (native === undefined) native = await probeNative();
+      const token = ++loopToken;
+      void loop(token);
+    } catch (e) {
+      const name = e instanceof DOMException ? e.name : '';
+      report(
+        name === 'NotAllowedError'
+          ? 'Camera permission was refused: allow the camera for this site, or use the scanner or type the code.'
+          : name === 'NotFoundError'
+            ? 'No camera found: use the scanner or type the code.'
+            : name === 'NotReadableError'
+              ? 'The camera is in use by another app: close it and try again.'
+              : `The camera could not start: ${e instanceof Error ? e.message : String(e)}`
+      );
+    }
+  }
+
+  function release() {
+    loopToken++;
+    stream?.getTracks().forEach((t) => t.stop());
+    stream = null;
+    track = null;
+    video.srcObject = null;
+  }
+
+  function stop() {
+    wanted = false;
+    release();
+  }
+
+  const onVisibility = () => {
+    if (document.visibilityState === 'hidden') {
+      const keep = wanted;
+      release();
+      wanted = keep;
+    } else if (wanted) void start();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+
+  function capabilities(): MediaTrackCapabilities & TrackExtras {
+    return (track?.getCapabilities?.() ?? {}) as MediaTrackCapabilities & TrackExtras;
+  }
+
+  return {
+    start,
+    stop,
+    again: () => filter.again(),
+    get running() {
+      return stream !== null;
+    },
+    async listCameras() {
+      const all = await navigator.mediaDevices.enumerateDevices();
+      return all.filter((d) => d.kind === 'videoinput');
+    },
+    async chooseCamera(deviceId: string) {
+      storage?.setItem(CAMERA_STORAGE_KEY, deviceId);
+      if (stream) {
+        release();
+        await start();
+      }
+    },
+    get torchAvailable() {
+      return capabilities().torch === true;
+    },
+    async setTorch(on: boolean) {
+      if (!track || capabilities().torch !== true) return false;
+      try {
+        await track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async focusAt(x: number, y: number) {
+      const caps = capabilities();
+      if (!track || !caps.focusMode?.length) return false;
+      const mode = caps.focusMode.includes('single-shot') ? 'single-shot' : caps.focusMode.includes('continuous') ? 'continuous' : null;
+      if (!mode) return false;
+      const point = { x: Math.min(1, Math.max(0, x)), y: Math.min(1, Math.max(0, y)) };
+      try {
+        const constraint = { focusMode: mode, ...(caps.pointsOfInterest !== undefined ? { pointsOfInterest: [point] } : {}) };
+        await track.applyConstraints({ advanced: [constraint as MediaTrackConstraintSet] });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    destroy() {
+      stop();
+      document.removeEventListener('visibilitychange', onVisibility);
+      worker?.terminate();
+      worker = null;
+      pending.clear();
+    }
+  };
+}

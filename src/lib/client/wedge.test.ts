@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createWedge, type WedgeKey } from './wedge';
+
+/** A text field with the bits of HTMLInputElement the detector uses, and a caret at the end. */
+function field(initial = '') {
+  const f = {
+    type: 'text',
+    value: initial,
+    selectionStart: initial.length as number | null,
+    selectionEnd: initial.length as number | null,
+    inputs: 0,
+    setRangeText(text: string, start: number, end: number) {
+      f.value = f.value.slice(0, start) + text + f.value.slice(end);
+      f.selectionStart = f.selectionEnd = start + text.length;
+    },
+    dispatchEvent() {
+      f.inputs++;
+      return true;
+    }
+  };
+  return f;
+}
+
+describe('keyboard wedge', () => {
+  let t = 0;
+  let scans: string[] = [];
+  let wedge: ReturnType<typeof createWedge>;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    t = 1000;
+    scans = [];
+    wedge = createWedge({ onScan: (c) => scans.push(c), now: () => t });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  /** Types keys `ms` apart into target; a field receives the keys the detector did not hold back. */
+  function type(keys: string[], ms: number, target: ReturnType<typeof field> | null = null) {
+    const prevented: boolean[] = [];
+    for (const key of keys) {
+      let stopped = false;
+      const e: WedgeKey = { key, target: target as unknown as EventTarget, preventDefault: () => (stopped = true) };
+      wedge.keydown(e);
+      prevented.push(stopped);
+      if (!stopped && target && key.length === 1) target.setRangeText(key, target.selectionStart!, target.selectionEnd!);
+      t += ms;
+      vi.advanceTimersByTime(ms);
+    }
+    return prevented;
+  }
+  const chars = (s: string) => [...s];
+
+  it('takes a fast burst ending in Enter as a scan, with no focus', () => {
+    const prevented = type([...chars('ITEM=P-1001;QTY=5'), 'Enter'], 8);
+    expect(scans).toEqual(['ITEM=P-1001;QTY=5']);
+    expect(prevented.slice(1).every(Boolean)).toBe(true);
+  });
+
+  it('accepts Tab as the terminator', () => {
+    type([...chars('P-1002'), 'Tab'], 5);
+    expect(scans).toEqual(['P-1002']);
+  });
+
+  it('keeps a scan out of the focused field, first character included', () => {
+    const f = field('note: ');
+    type([...chars('P-1001'), 'Enter'], 10, f);
+    expect(scans).toEqual(['P-1001']);
+    expect(f.value).toBe('note: ');
+    expect(f.inputs).toBe(1);
+  });
+
+  it('leaves human typing alone: slow keys and Enter are not a scan', () => {
+    const f = field();
+    const prevented = type([...chars('P-1001'), 'Enter'], 120, f);
+    expect(scans).toEqual([]);
+    expect(prevented.every((p) => !p)).toBe(true);
+    expect(f.value).toBe('P-1001');
+  });
+
+  it('gives back keys held during a fast burst that never ends in Enter', () => {
+    const f = field();
+    type(chars('qw'), 20, f); // a fast bigram…
+    type(chars('e'), 200, f); // …then a person's pace
+    vi.advanceTimersByTime(500);
+    expect(scans).toEqual([]);
+    expect(f.value).toBe('qwe');
+  });
+
+  it('ignores too short bursts and a slow terminator', () => {
+    type([...chars('abc'), 'Enter'], 5);
+    expect(scans).toEqual([]);
+    type(chars('ABCDEF'), 5);
+    t += 500;
+    type(['Enter'], 5);
+    expect(scans).toEqual([]);
+  });
+
+  it('does not count modifier keys or shortcuts as part of a code', () => {
+    type(['P', 'Shift', '-', '1', 'Shift', '0', '0', '2', 'Enter'], 6);
+    expect(scans).toEqual(['P-1002']);
+    let stopped = false;
+    wedge.keydown({ key: 'c', ctrlKey: true, target: null, preventDefault: () => (stopped = true) });
+    expect(stopped).toBe(false);
+  });
+
+  it('reads two scans in a row', () => {
+    type([...chars('AAAA1'), 'Enter'], 4);
+    t += 300;
+    type([...chars('BBBB2'), 'Enter'], 4);
+    expect(scans).toEqual(['AAAA1', 'BBBB2']);
+  });
+});
