@@ -1,15 +1,22 @@
 // Decode: the camera decoder core (@zxing/library, src/lib/client/decoder.ts, the code the Web Worker runs) against
 // zxing-wasm (ZXing C++ in WebAssembly), side by side on the project's generated barcode frames (640×480,
 // tests/fixtures/barcodes.ts: every label × clean, turned, tilted, noisy, blurred, dim, small). A frame counts as
-// read only when its text parses (parseBarcode) to exactly what the label says. Measured in Node on the same
-// functions the worker calls; the worker adds one structured-clone of the frame.
-import { readFileSync } from 'node:fs';
+// read only when its text parses (parseBarcode) to exactly what the label says. Both libraries are measured in Node
+// on the functions the worker calls; @zxing/library also in Debian's Chromium, through the real decoder.worker.ts
+// (served by Vite), from PNG to answer: the figure the station sees.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
+import { CHROMIUM_ARGS } from '../playwright.config';
 import { decodeImage, type RgbaImage } from '../src/lib/client/decoder';
 import { gtinLookup, parseBarcode } from '../src/lib/domain/barcode';
-import { barcodeFixtures, BARCODES, FIXTURE_ITEMS, FRAME, VARIANTS, type Fixture } from '../tests/fixtures/barcodes';
+import { barcodeFixtures, BARCODES, encodePng, FIXTURE_ITEMS, FRAME, VARIANTS, type Fixture } from '../tests/fixtures/barcodes';
 import { percentile, round, type BenchContext, type BenchSection } from './harness';
 
 const lookup = gtinLookup(FIXTURE_ITEMS);
@@ -88,6 +95,69 @@ async function timeEmpty(n: number, decode: (img: RgbaImage) => Promise<string |
   return ms.sort((a, b) => a - b);
 }
 
+interface BrowserRun {
+  read: number;
+  workerMs: number[];
+  roundTripMs: number[];
+}
+
+/** The worker as the station runs it: PNG → ImageBitmap → 640×480 ImageData → decoder.worker.ts → answer. */
+async function inChromium(ctx: BenchContext, fixtures: Fixture[]): Promise<BrowserRun | null> {
+  const site = mkdtempSync(join(tmpdir(), 'linesync-decode-'));
+  const workerFile = fileURLToPath(new URL('../src/lib/client/decoder.worker.ts', import.meta.url));
+  fixtures.forEach((f, i) => writeFileSync(join(site, `${i}.png`), encodePng(f.image)));
+  writeFileSync(
+    join(site, 'index.html'),
+    `<!doctype html><script type="module">
+      import DecoderWorker from '/@fs${workerFile}?worker';
+      const worker = new DecoderWorker();
+      let id = 0;
+      window.decodeFile = async (url) => {
+        const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+        const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(bitmap, 0, 0);
+        const frame = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+        const started = performance.now();
+        const reply = await new Promise((resolve) => {
+          worker.onmessage = (e) => resolve(e.data);
+          worker.postMessage({ id: ++id, frame: { data: frame.data, width: frame.width, height: frame.height } }, [frame.data.buffer]);
+        });
+        return { text: reply.result ? reply.result.text : null, ms: reply.ms, roundTrip: performance.now() - started };
+      };
+      window.ready = true;
+    </script>`
+  );
+  const server = await createServer({ configFile: false, root: site, logLevel: 'silent', server: { port: 0, fs: { allow: [site, fileURLToPath(new URL('..', import.meta.url))] } } });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }).catch((e) => {
+    ctx.log(`no Chromium (${e instanceof Error ? e.message.split('\n')[0] : e}): browser figures skipped`);
+    return null;
+  });
+  try {
+    if (!browser) return null;
+    await server.listen();
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls!.local[0]);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 60_000 });
+    const decodeFile = (url: string) =>
+      page.evaluate((u) => (window as unknown as { decodeFile(u: string): Promise<{ text: string | null; ms: number; roundTrip: number }> }).decodeFile(u), url);
+    for (let i = 0; i < Math.min(3, fixtures.length); i++) await decodeFile(`/${i}.png`); // warm-up: JIT, module load
+    const out: BrowserRun = { read: 0, workerMs: [], roundTripMs: [] };
+    for (const [i, f] of fixtures.entries()) {
+      const r = await decodeFile(`/${i}.png`);
+      out.workerMs.push(r.ms);
+      out.roundTripMs.push(r.roundTrip);
+      if (correct(f, r.text)) out.read++;
+    }
+    out.workerMs.sort((a, b) => a - b);
+    out.roundTripMs.sort((a, b) => a - b);
+    return out;
+  } finally {
+    await browser?.close();
+    await server.close();
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
 export default async function decode(ctx: BenchContext): Promise<BenchSection> {
   const variants = ctx.quick ? VARIANTS.filter((v) => ['clean', 'rot90', 'noisy', 'tilt12'].includes(v.name)) : VARIANTS;
   ctx.log(`generating ${BARCODES.length * variants.length} frames with bwip-js`);
@@ -109,6 +179,8 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
   const empties = ctx.quick ? 10 : 30;
   const aEmpty = await timeEmpty(empties, js);
   const cEmpty = await timeEmpty(empties, wasm);
+  ctx.log('@zxing/library in Chromium, through decoder.worker.ts');
+  const w = await inChromium(ctx, fixtures);
 
   const rate = (r: Run) => round((100 * r.read) / n, 1);
   const med = (ms: number[]) => round(percentile(ms, 50), 1);
@@ -125,6 +197,10 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
       zxing_js_empty_frame_median_ms: med(aEmpty),
       zxing_js_thorough_rate_pct: rate(b),
       zxing_js_thorough_median_ms: med(b.msWithCode),
+      chromium_worker_rate_pct: w ? round((100 * w.read) / n, 1) : null,
+      chromium_worker_median_ms: w ? med(w.workerMs) : null,
+      chromium_worker_p95_ms: w ? round(percentile(w.workerMs, 95), 1) : null,
+      chromium_round_trip_median_ms: w ? med(w.roundTripMs) : null,
       zxing_wasm_rate_pct: rate(c),
       zxing_wasm_median_ms: med(c.msWithCode),
       zxing_wasm_p95_ms: round(percentile(c.msWithCode, 95), 1),
@@ -139,6 +215,11 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
       [`@zxing/library: frames read (of ${n})`, `${a.read} (${rate(a)} %)`, 'camera passes, text parses to the label'],
       ['@zxing/library: median ms per 640×480 frame', `${med(a.msWithCode)} ms`, `p95 ${round(percentile(a.msWithCode, 95), 1)} ms`],
       ['@zxing/library: median ms, frame with no code', `${med(aEmpty)} ms`, 'the common frame of a live camera'],
+      [
+        '@zxing/library in Chromium worker: median ms',
+        w ? `${med(w.workerMs)} ms` : 'n/a',
+        w ? `p95 ${round(percentile(w.workerMs, 95), 1)} ms; post→answer ${med(w.roundTripMs)} ms; read ${w.read}/${n}` : 'no Chromium'
+      ],
       [`@zxing/library thorough: frames read`, `${b.read} (${rate(b)} %)`, `median ${med(b.msWithCode)} ms (scan-bench, stills)`],
       [`zxing-wasm: frames read (of ${n})`, `${c.read} (${rate(c)} %)`, 'tryHarder+tryRotate+tryInvert'],
       ['zxing-wasm: median ms per 640×480 frame', `${med(c.msWithCode)} ms`, `p95 ${round(percentile(c.msWithCode, 95), 1)} ms`],
