@@ -67,3 +67,44 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * The real product server (`server/main.ts`) as its own process on the given database, so a benchmark's client work
+ * does not share the server's thread — as tablets don't.
+ */
+export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: new URL('..', import.meta.url).pathname,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), AUTH_MODE: 'local', ...env },
+    stdio: ['ignore', 'ignore', 'inherit']
+  });
+  const orphan = () => child.kill('SIGKILL'); // never outlive the benchmark, even when it fails
+  process.once('exit', orphan);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 200 || child.exitCode !== null) throw new Error(`server did not start on ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        process.off('exit', orphan);
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      })
+  };
+}

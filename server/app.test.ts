@@ -102,7 +102,7 @@ describe('POST /api/sync/events', () => {
 });
 
 describe('auth', () => {
-  const as = (email?: string) => (email ? { 'x-forwarded-email': email } : {});
+  const as = (email: string): Record<string, string> => ({ 'x-forwarded-email': email });
 
   it('in databricks mode refuses requests without the proxy headers, but not health', async () => {
     const res = await dbApp.request('/api/inventory');

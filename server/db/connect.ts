@@ -7,6 +7,7 @@ import { createTokenCache, lakebaseTokenFetcher, type FetchToken } from './lakeb
 export type Sql = postgres.Sql;
 /** What a query needs: the pool or a transaction. */
 export type Queryable = postgres.ISql<{}>;
+export type TransactionSql = postgres.TransactionSql<{}>;
 
 export interface Database {
   sql: Sql;

@@ -34,13 +34,13 @@ export function eventRoutes({ sql }: Deps) {
         ${q.item_id ? sql`AND item_id = ${q.item_id}` : sql``}
         ${q.location_id ? sql`AND location_id = ${q.location_id}` : sql``}
         ${q.device_id ? sql`AND device_id = ${q.device_id}` : sql``}
-        ${before ? sql`AND (received_at, event_id) < (${before.at}::timestamptz, ${before.id}::uuid)` : sql``}
+        ${before ? sql`AND (received_at, event_id) < (${before.at}::text::timestamptz, ${before.id}::uuid)` : sql``}
       ORDER BY received_at DESC, event_id DESC
       LIMIT ${q.limit}`;
     const last = rows.length === q.limit ? rows[rows.length - 1] : null;
     return c.json({
       rows: rows.map(({ received_key: _k, ...r }) => r),
-      // Microsecond precision in the cursor: a Date would round to milliseconds and skip or repeat rows.
+      // Microsecond precision in the cursor (sent as text: postgres.js would round a timestamptz parameter to ms).
       next_cursor: last ? Buffer.from(`${last.received_key}|${last.event_id}`).toString('base64url') : null
     });
   });

@@ -1,7 +1,7 @@
 // Push: a device's batch of scan events, applied once each, in one transaction with the stock projection and the
 // replenishment signals they move. Every event gets an answer; nothing stored is ever overwritten.
 import { randomUUID } from 'node:crypto';
-import type { Queryable, Sql } from '../db/connect';
+import type { Queryable, Sql, TransactionSql } from '../db/connect';
 import {
   checkEvent,
   sameContent,
@@ -72,136 +72,151 @@ function rawId(raw: unknown): string {
   return typeof id === 'string' ? id.slice(0, 64) : '';
 }
 
-async function applyBatch(
-  sql: Sql,
-  req: PushRequest,
-  candidates: { index: number; event: ScanEvent }[],
-  results: (EventResult | undefined)[],
-  ctx: PushContext
-): Promise<void> {
+type Candidate = { index: number; event: ScanEvent };
+
+/**
+ * The common case is a batch of new events, so it goes straight in: insert with ON CONFLICT DO NOTHING, and only
+ * the events that did not land are looked up to say why (a retry, a reused id or sequence number, a lost race).
+ * VOIDs go second, once the events they may point at in this batch are known to be stored.
+ */
+async function applyBatch(sql: Sql, req: PushRequest, candidates: Candidate[], results: (EventResult | undefined)[], ctx: PushContext) {
   await sql.begin(async (tx) => {
     // Batches of one device are applied one after another; retries of the same batch then see each other.
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${'device:' + req.device_id}, 0))`;
+    const reject = (c: Candidate, reason: string) => (results[c.index] = { event_id: c.event.event_id, status: 'rejected', reason });
 
-    const ids = candidates.map((c) => c.event.event_id);
-    const seqs = candidates.map((c) => c.event.device_seq);
-    const voidTargets = [...new Set(candidates.flatMap((c) => (c.event.voids_event_id ? [c.event.voids_event_id.toLowerCase()] : [])))];
-    const itemIds = [...new Set(candidates.map((c) => c.event.item_id))];
-    const locationIds = [...new Set(candidates.map((c) => c.event.location_id))];
-
-    const [existing, targets, items, locations] = await Promise.all([
-      tx<StoredEvent[]>`
-        SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot,
-               source, captured_at, operator, packing_slip_id::text, voids_event_id::text
-        FROM scan_events
-        WHERE event_id = ANY(${ids}::uuid[]) OR (device_id = ${req.device_id} AND device_seq = ANY(${seqs}::bigint[]))`,
-      voidTargets.length
-        ? tx<Target[]>`
-            SELECT e.event_id::text, e.event_type, e.item_id, e.location_id, e.qty,
-                   EXISTS (SELECT 1 FROM scan_events v WHERE v.voids_event_id = e.event_id) AS voided
-            FROM scan_events e WHERE e.event_id = ANY(${voidTargets}::uuid[])`
-        : Promise.resolve([] as Target[]),
-      tx<{ item_id: string; reorder_point: number | null }[]>`
-        SELECT item_id, reorder_point FROM items WHERE item_id = ANY(${itemIds}::text[])`,
-      tx<{ location_id: string }[]>`SELECT location_id FROM locations WHERE location_id = ANY(${locationIds}::text[])`
-    ]);
-
-    const byId = new Map(existing.map((e) => [e.event_id, e]));
-    const bySeq = new Map(existing.filter((e) => e.device_id === req.device_id).map((e) => [e.device_seq, e]));
-    const targetById = new Map(targets.map((t) => [t.event_id, t]));
-    const reorderPoint = new Map(items.map((i) => [i.item_id, i.reorder_point]));
-    const knownLocations = new Set(locations.map((l) => l.location_id));
+    const unknown = ctx.requireKnownItems ? await unknownItems(tx, candidates) : new Set<string>();
     const seqsTaken = new Set<number>();
-
-    const accepted: ScanEvent[] = [];
-    for (const { index, event } of candidates) {
-      const reject = (reason: string) => (results[index] = { event_id: event.event_id, status: 'rejected', reason });
-      const stored = byId.get(event.event_id);
-      if (stored) {
-        const same = stored.device_id === req.device_id && sameContent(event, stored);
-        results[index] = same ? { event_id: event.event_id, status: 'duplicate' } : { event_id: event.event_id, status: 'rejected', reason: CONFLICT };
-        continue;
+    const scans: Candidate[] = [];
+    const voids: Candidate[] = [];
+    for (const c of candidates) {
+      if (seqsTaken.has(c.event.device_seq)) reject(c, `conflict: device_seq ${c.event.device_seq} is used twice in this batch`);
+      else if (unknown.has(c.event.item_id)) reject(c, `unknown item: ${c.event.item_id}`);
+      else {
+        seqsTaken.add(c.event.device_seq);
+        (c.event.event_type === 'VOID' ? voids : scans).push(c);
       }
-      const seqOwner = bySeq.get(event.device_seq);
-      if (seqOwner || seqsTaken.has(event.device_seq)) {
-        reject(`conflict: device_seq ${event.device_seq} is already used by ${seqOwner ? 'event ' + seqOwner.event_id : 'another event in this batch'}`);
-        continue;
-      }
-      if (!reorderPoint.has(event.item_id) && ctx.requireKnownItems) {
-        reject(`unknown item: ${event.item_id}`);
-        continue;
-      }
-      if (event.event_type === 'VOID') {
-        const problem = voidProblem(event, targetById.get(event.voids_event_id!.toLowerCase()));
-        if (problem) {
-          reject(problem);
-          continue;
-        }
-        targetById.get(event.voids_event_id!.toLowerCase())!.voided = true;
-      }
-      targetById.set(event.event_id, { ...event, voided: false }); // a later VOID in this batch may point at it
-      seqsTaken.add(event.device_seq);
-      accepted.push(event);
-      results[index] = { event_id: event.event_id, status: 'applied' };
     }
 
-    await createPlaceholders(tx, accepted, reorderPoint, knownLocations, ctx.userEmail);
-    const inserted = await insertEvents(tx, req.device_id, accepted, ctx.userEmail);
-    // A concurrent push from another device can win an id or a void first; those answer from what is stored now.
-    const lost = accepted.filter((e) => !inserted.has(e.event_id));
-    if (lost.length) await answerLost(tx, req.device_id, lost, candidates, results);
-    const applied = accepted.filter((e) => inserted.has(e.event_id));
-    await project(tx, applied, targetById, reorderPoint, ctx.userEmail);
+    const stored = new Map<string, Target>(); // events of this batch now in the table, by id
+    const landed = await withPlaceholders(tx, [...scans, ...voids], ctx.userEmail, (q) =>
+      insertOrExplain(q, req.device_id, scans, results, ctx.userEmail)
+    );
+    for (const c of landed) stored.set(c.event.event_id, { ...c.event, voided: false });
 
-    const rejected = results.filter((r) => r?.status === 'rejected').length;
-    await touchDevice(tx, req, applied, rejected);
+    if (voids.length) {
+      const targets = await voidTargets(tx, voids, stored);
+      const valid: Candidate[] = [];
+      for (const c of voids) {
+        const target = targets.get(c.event.voids_event_id!.toLowerCase());
+        const problem = voidProblem(c, target, candidates);
+        if (problem) reject(c, problem);
+        else {
+          target!.voided = true;
+          targets.set(c.event.event_id, { ...c.event, voided: false }); // so a later VOID of this VOID is refused
+          valid.push(c);
+        }
+      }
+      for (const c of await insertOrExplain(tx, req.device_id, valid, results, ctx.userEmail))
+        stored.set(c.event.event_id, { ...c.event, voided: false });
+      for (const [id, t] of targets) if (!stored.has(id)) stored.set(id, t);
+    }
+
+    // Stock moves in the order the device recorded its scans.
+    const applied = candidates.filter((c) => results[c.index]?.status === 'applied').map((c) => c.event);
+    await project(tx, applied, stored, ctx.userEmail);
+    await touchDevice(tx, req, applied, results.filter((r) => r?.status === 'rejected').length);
   });
 }
 
-function voidProblem(event: ScanEvent, target: Target | undefined): string | null {
-  if (!target) return `invalid: voids_event_id ${event.voids_event_id} is not a known event`;
+async function unknownItems(tx: Queryable, candidates: Candidate[]): Promise<Set<string>> {
+  const ids = [...new Set(candidates.map((c) => c.event.item_id))];
+  const known = await tx<{ item_id: string }[]>`SELECT item_id FROM items WHERE item_id = ANY(${ids}::text[])`;
+  const have = new Set(known.map((k) => k.item_id));
+  return new Set(ids.filter((id) => !have.has(id)));
+}
+
+/** The events a batch's VOIDs point at: from this batch where stored, else from the table. */
+async function voidTargets(tx: Queryable, voids: Candidate[], stored: Map<string, Target>): Promise<Map<string, Target>> {
+  const targets = new Map<string, Target>();
+  const wanted = [...new Set(voids.map((c) => c.event.voids_event_id!.toLowerCase()))];
+  for (const id of wanted) if (stored.has(id)) targets.set(id, stored.get(id)!);
+  const missing = wanted.filter((id) => !targets.has(id));
+  if (missing.length) {
+    const rows = await tx<Target[]>`
+      SELECT e.event_id::text, e.event_type, e.item_id, e.location_id, e.qty,
+             EXISTS (SELECT 1 FROM scan_events v WHERE v.voids_event_id = e.event_id) AS voided
+      FROM scan_events e WHERE e.event_id = ANY(${missing}::uuid[])`;
+    for (const r of rows) targets.set(r.event_id, r);
+  }
+  return targets;
+}
+
+function voidProblem(c: Candidate, target: Target | undefined, batch: Candidate[]): string | null {
+  const e = c.event;
+  const later = batch.find((b) => b.event.event_id === e.voids_event_id!.toLowerCase() && b.index > c.index);
+  if (later) return 'invalid: a VOID must come after the event it voids';
+  if (!target) return `invalid: voids_event_id ${e.voids_event_id} is not a known event`;
   if (target.event_type === 'VOID') return 'invalid: a VOID cannot be voided';
   if (target.voided) return `invalid: event ${target.event_id} is already voided`;
-  if (target.item_id !== event.item_id || target.location_id !== event.location_id || target.qty !== event.qty)
+  if (target.item_id !== e.item_id || target.location_id !== e.location_id || target.qty !== e.qty)
     return `invalid: a VOID must carry the item, location and qty of the event it voids (${target.item_id}, ${target.location_id}, ${target.qty})`;
   return null;
 }
 
-async function createPlaceholders(
-  tx: Queryable,
-  events: ScanEvent[],
-  reorderPoint: Map<string, number | null>,
-  knownLocations: Set<string>,
-  user: string | null
-) {
-  // A scan made on the floor is never lost because the catalog lagged: unknown codes become placeholders.
-  const newItems = [...new Set(events.map((e) => e.item_id).filter((id) => !reorderPoint.has(id)))];
-  const newLocations = [...new Set(events.map((e) => e.location_id).filter((id) => !knownLocations.has(id)))];
-  if (newItems.length) {
-    const created = await tx<{ item_id: string }[]>`
-      INSERT INTO items (item_id, placeholder, updated_by)
-      SELECT id, true, ${user} FROM unnest(${newItems}::text[]) AS id
-      ON CONFLICT (item_id) DO NOTHING RETURNING item_id`;
-    if (created.length)
-      await tx`
-        INSERT INTO audit_log (actor, entity, entity_id, action, after)
-        SELECT ${user}, 'item', id, 'placeholder', jsonb_build_object('item_id', id, 'placeholder', true)
-        FROM unnest(${created.map((c) => c.item_id)}::text[]) AS id`;
-    // Another push may have created some of them meanwhile, with a reorder point by now: read what is stored.
-    const rows = await tx<{ item_id: string; reorder_point: number | null }[]>`
-      SELECT item_id, reorder_point FROM items WHERE item_id = ANY(${newItems}::text[])`;
-    for (const r of rows) reorderPoint.set(r.item_id, r.reorder_point);
+/**
+ * A scan made on the floor is never lost because the catalog lagged: unknown codes become placeholders. Nearly every
+ * batch names only known items, so the insert is tried first and the foreign keys say when one is not.
+ */
+async function withPlaceholders<T>(
+  tx: TransactionSql,
+  batch: Candidate[],
+  user: string | null,
+  insert: (q: Queryable) => Promise<T>
+): Promise<T> {
+  try {
+    // The attempt runs on the savepoint's own handle: postgres.js fails the whole transaction for an error on tx.
+    return (await tx.savepoint((sp) => insert(sp))) as T;
+  } catch (e) {
+    if ((e as { code?: string }).code !== '23503') throw e; // foreign_key_violation
+    await createPlaceholders(tx, batch.map((c) => c.event), user);
+    return insert(tx);
   }
-  if (newLocations.length)
-    await tx`
-      INSERT INTO locations (location_id, name, placeholder, updated_by)
-      SELECT id, id, true, ${user} FROM unnest(${newLocations}::text[]) AS id
-      ON CONFLICT (location_id) DO NOTHING`;
 }
 
-async function insertEvents(tx: Queryable, deviceId: string, events: ScanEvent[], user: string | null): Promise<Set<string>> {
-  if (!events.length) return new Set();
-  const rows = events.map((e) => ({
+async function createPlaceholders(tx: Queryable, events: ScanEvent[], user: string | null) {
+  if (!events.length) return;
+  const itemIds = [...new Set(events.map((e) => e.item_id))];
+  const locationIds = [...new Set(events.map((e) => e.location_id))];
+  const [created] = await Promise.all([
+    tx<{ item_id: string }[]>`
+      INSERT INTO items (item_id, placeholder, updated_by)
+      SELECT id, true, ${user} FROM unnest(${itemIds}::text[]) AS id
+      WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.item_id = id)
+      ON CONFLICT (item_id) DO NOTHING RETURNING item_id`,
+    tx`
+      INSERT INTO locations (location_id, name, placeholder, updated_by)
+      SELECT id, id, true, ${user} FROM unnest(${locationIds}::text[]) AS id
+      WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE l.location_id = id)
+      ON CONFLICT (location_id) DO NOTHING`
+  ]);
+  if (created.length)
+    await tx`
+      INSERT INTO audit_log (actor, entity, entity_id, action, after)
+      SELECT ${user}, 'item', id, 'placeholder', jsonb_build_object('item_id', id, 'placeholder', true)
+      FROM unnest(${created.map((c) => c.item_id)}::text[]) AS id`;
+}
+
+/** Inserts the events; answers `applied` for those that landed and explains the others. Returns those that landed. */
+async function insertOrExplain(
+  tx: Queryable,
+  deviceId: string,
+  batch: Candidate[],
+  results: (EventResult | undefined)[],
+  user: string | null
+): Promise<Candidate[]> {
+  if (!batch.length) return [];
+  const rows = batch.map(({ event: e }) => ({
     event_id: e.event_id,
     device_id: deviceId,
     device_seq: e.device_seq,
@@ -219,31 +234,44 @@ async function insertEvents(tx: Queryable, deviceId: string, events: ScanEvent[]
     packing_slip_id: e.packing_slip_id ?? null,
     voids_event_id: e.voids_event_id?.toLowerCase() ?? null
   }));
+  // One JSON parameter rather than 16 bind parameters per event: less for both ends to encode and bind.
   const inserted = await tx<{ event_id: string }[]>`
-    INSERT INTO scan_events ${tx(rows)} ON CONFLICT DO NOTHING RETURNING event_id::text`;
-  return new Set(inserted.map((r) => r.event_id));
+    INSERT INTO scan_events (event_id, device_id, device_seq, event_type, item_id, qty, location_id, station_id,
+                             barcode_raw, lot, source, captured_at, user_email, operator, packing_slip_id, voids_event_id)
+    SELECT * FROM json_to_recordset(${tx.json(rows as never)}::json) AS e(
+      event_id uuid, device_id text, device_seq bigint, event_type text, item_id text, qty integer, location_id text,
+      station_id text, barcode_raw text, lot text, source text, captured_at timestamptz, user_email text, operator text,
+      packing_slip_id uuid, voids_event_id uuid)
+    ON CONFLICT DO NOTHING RETURNING event_id::text`;
+  const landed = new Set(inserted.map((r) => r.event_id));
+  const lost = batch.filter((c) => !landed.has(c.event.event_id));
+  for (const c of batch) if (landed.has(c.event.event_id)) results[c.index] = { event_id: c.event.event_id, status: 'applied' };
+  if (lost.length) await explain(tx, deviceId, lost, results);
+  return batch.filter((c) => landed.has(c.event.event_id));
 }
 
-async function answerLost(
-  tx: Queryable,
-  deviceId: string,
-  lost: ScanEvent[],
-  candidates: { index: number; event: ScanEvent }[],
-  results: (EventResult | undefined)[]
-) {
+/** Why events did not land: already stored (a retry, or a reused id), a sequence number in use, or a VOID that lost. */
+async function explain(tx: Queryable, deviceId: string, lost: Candidate[], results: (EventResult | undefined)[]) {
   const stored = await tx<StoredEvent[]>`
     SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot,
            source, captured_at, operator, packing_slip_id::text, voids_event_id::text
-    FROM scan_events WHERE event_id = ANY(${lost.map((e) => e.event_id)}::uuid[])`;
+    FROM scan_events WHERE event_id = ANY(${lost.map((c) => c.event.event_id)}::uuid[])
+    UNION ALL
+    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot,
+           source, captured_at, operator, packing_slip_id::text, voids_event_id::text
+    FROM scan_events WHERE device_id = ${deviceId} AND device_seq = ANY(${lost.map((c) => c.event.device_seq)}::bigint[])`;
   const byId = new Map(stored.map((s) => [s.event_id, s]));
-  for (const e of lost) {
-    const index = candidates.find((c) => c.event.event_id === e.event_id)!.index;
-    const s = byId.get(e.event_id);
-    results[index] = !s
-      ? { event_id: e.event_id, status: 'rejected', reason: `invalid: event ${e.voids_event_id} is already voided` }
-      : s.device_id === deviceId && sameContent(e, s)
+  const bySeq = new Map(stored.filter((s) => s.device_id === deviceId).map((s) => [s.device_seq, s]));
+  for (const { index, event: e } of lost) {
+    const same = byId.get(e.event_id);
+    const seqOwner = bySeq.get(e.device_seq);
+    results[index] = same
+      ? same.device_id === deviceId && sameContent(e, same)
         ? { event_id: e.event_id, status: 'duplicate' }
-        : { event_id: e.event_id, status: 'rejected', reason: CONFLICT };
+        : { event_id: e.event_id, status: 'rejected', reason: CONFLICT }
+      : seqOwner
+        ? { event_id: e.event_id, status: 'rejected', reason: `conflict: device_seq ${e.device_seq} is already used by event ${seqOwner.event_id}` }
+        : { event_id: e.event_id, status: 'rejected', reason: `invalid: event ${e.voids_event_id} is already voided` };
   }
 }
 
@@ -263,13 +291,7 @@ function movement(event: ScanEvent, targets: Map<string, Target>): Movement {
 }
 
 /** Moves stock_levels and the signals by the events just stored, locking each (item, location) row in one order. */
-async function project(
-  tx: Queryable,
-  events: ScanEvent[],
-  targets: Map<string, Target>,
-  reorderPoint: Map<string, number | null>,
-  user: string | null
-) {
+async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, Target>, user: string | null) {
   if (!events.length) return;
   const byKey = new Map<string, Movement[]>();
   for (const event of events) {
@@ -277,9 +299,7 @@ async function project(
     byKey.set(key, [...(byKey.get(key) ?? []), movement(event, targets)]);
   }
   const sum = (moves: Movement[], f: (m: Movement) => number) => moves.reduce((s, m) => s + f(m), 0);
-  const rows = [...byKey.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, moves]) => ({
+  const rows = [...byKey.values()].map((moves) => ({
       item_id: moves[0].event.item_id,
       location_id: moves[0].event.location_id,
       on_hand: sum(moves, (m) => m.delta),
@@ -289,9 +309,14 @@ async function project(
       last_activity_at: moves.map((m) => m.event.captured_at).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b))
     }));
 
-  // One statement adds every delta and locks the rows in sorted order, so concurrent batches cannot deadlock.
-  const after = await tx<{ item_id: string; location_id: string; on_hand: number; active_signal_id: string | null }[]>`
-    INSERT INTO stock_levels ${tx(rows)}
+  // One statement adds every delta and locks the rows in one order, so concurrent batches cannot deadlock.
+  const after = await tx<{ item_id: string; location_id: string; on_hand: number; active_signal_id: string | null; reorder_point: number | null }[]>`
+    WITH up AS (
+    INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
+    SELECT * FROM json_to_recordset(${tx.json(rows as never)}::json) AS r(
+      item_id text, location_id text, on_hand bigint, intake_total bigint, consume_total bigint, event_count bigint,
+      last_activity_at timestamptz)
+    ORDER BY item_id, location_id
     ON CONFLICT (item_id, location_id) DO UPDATE SET
       on_hand = stock_levels.on_hand + EXCLUDED.on_hand,
       intake_total = stock_levels.intake_total + EXCLUDED.intake_total,
@@ -299,14 +324,16 @@ async function project(
       event_count = stock_levels.event_count + EXCLUDED.event_count,
       last_activity_at = GREATEST(stock_levels.last_activity_at, EXCLUDED.last_activity_at),
       updated_at = now()
-    RETURNING item_id, location_id, on_hand, active_signal_id::text`;
+    RETURNING item_id, location_id, on_hand, active_signal_id)
+    SELECT up.item_id, up.location_id, up.on_hand, up.active_signal_id::text, i.reorder_point
+    FROM up JOIN items i USING (item_id)`;
 
   // Walk each row's events in order from the on hand before them: that decides every signal change.
   const signals: SignalRow[] = [];
   const activeChanges: { item_id: string; location_id: string; active_signal_id: string | null }[] = [];
   for (const row of after) {
     const moves = byKey.get(row.item_id + '\u0000' + row.location_id)!;
-    const rp = reorderPoint.get(row.item_id) ?? null;
+    const rp = row.reorder_point;
     let onHand = row.on_hand - sum(moves, (m) => m.delta);
     let active = row.active_signal_id;
     for (const { event, delta } of moves) {
@@ -330,10 +357,11 @@ async function project(
     if (active !== row.active_signal_id) activeChanges.push({ item_id: row.item_id, location_id: row.location_id, active_signal_id: active });
   }
   if (signals.length) await appendSignals(tx, signals);
-  for (const c of activeChanges)
+  if (activeChanges.length)
     await tx`
-      UPDATE stock_levels SET active_signal_id = ${c.active_signal_id}::uuid
-      WHERE item_id = ${c.item_id} AND location_id = ${c.location_id}`;
+      UPDATE stock_levels s SET active_signal_id = c.active_signal_id
+      FROM json_to_recordset(${tx.json(activeChanges as never)}::json) AS c(item_id text, location_id text, active_signal_id uuid)
+      WHERE s.item_id = c.item_id AND s.location_id = c.location_id`;
 }
 
 interface SignalRow {

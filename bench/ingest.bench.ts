@@ -1,0 +1,112 @@
+// Ingest: events pushed through the HTTP API end to end (parse, validate, insert, projection, signals) against the
+// same events inserted straight into scan_events by postgres.js, both in 500-event batches from 4 concurrent clients.
+import { randomUUID } from 'node:crypto';
+import { freshDatabase, round, spawnServer, type BenchContext, type BenchSection } from './harness';
+
+const CLIENTS = 4;
+const BATCH = 500;
+const ITEMS = 1000;
+
+function makeEvents(device: number, count: number, start: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const n = start + i;
+    return {
+      event_id: randomUUID(),
+      device_seq: n + 1,
+      event_type: n % 3 === 0 ? 'INTAKE' : 'CONSUME',
+      item_id: `B-${(n * 7 + device * 13) % ITEMS}`,
+      qty: 1 + (n % 5),
+      location_id: `LOC-${device % 2}`,
+      station_id: `ST-${device}`,
+      barcode_raw: `ITEM=B-${(n * 7 + device * 13) % ITEMS};QTY=${1 + (n % 5)}`,
+      lot: null,
+      source: 'wedge',
+      captured_at: new Date(Date.now() - 3600_000 + n).toISOString(),
+      operator: null,
+      packing_slip_id: null,
+      voids_event_id: null
+    };
+  });
+}
+
+async function prepare(sql: import('../server/db/connect').Sql) {
+  await sql`INSERT INTO locations (location_id, name) VALUES ('LOC-0', 'Loc 0'), ('LOC-1', 'Loc 1')`;
+  await sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty)
+            SELECT 'B-' || g, 'Bench part ' || g, 20, 100 FROM generate_series(0, ${ITEMS - 1}) g`;
+}
+
+export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
+  const total = ctx.quick ? 20_000 : 200_000;
+  const perClient = total / CLIENTS;
+  const batches = Array.from({ length: CLIENTS }, (_, d) => {
+    const events = makeEvents(d, perClient, 0);
+    return Array.from({ length: Math.ceil(perClient / BATCH) }, (_, b) => events.slice(b * BATCH, (b + 1) * BATCH));
+  });
+
+  // Bare insert: the floor of what PostgreSQL can take from postgres.js on this machine.
+  const bare = await freshDatabase(ctx, CLIENTS + 1);
+  await prepare(bare.sql);
+  ctx.log(`bare insert of ${total} events`);
+  let t = performance.now();
+  await Promise.all(
+    batches.map(async (list, d) => {
+      for (const batch of list) {
+        const rows = batch.map((e) => ({ ...e, device_id: `bench-${d}` }));
+        await bare.sql`INSERT INTO scan_events ${bare.sql(rows)}`;
+      }
+    })
+  );
+  const bareSeconds = (performance.now() - t) / 1000;
+  await bare.close();
+
+  // The API: the real server in its own process over HTTP on loopback, on a fresh database of its own. The request
+  // bodies are serialised beforehand: building them is the tablets' work, not the server's.
+  const db = await freshDatabase(ctx, 2);
+  await prepare(db.sql);
+  const api = await spawnServer(db.url);
+  const bodies = batches.map((list, d) => list.map((events) => JSON.stringify({ device_id: `bench-${d}`, events })));
+  ctx.log(`API ingest of ${total} events`);
+  let applied = 0;
+  let apiSeconds: number;
+  try {
+  t = performance.now();
+  await Promise.all(
+    bodies.map(async (list) => {
+      for (const body of list) {
+        const res = await fetch(`${api.url}/api/sync/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+        const answer = (await res.json()) as { results: { status: string }[] };
+        applied += answer.results.filter((r) => r.status === 'applied').length;
+      }
+    })
+  );
+  apiSeconds = (performance.now() - t) / 1000;
+  } finally {
+    await api.stop();
+  }
+  const [{ drift }] = await db.sql<{ drift: number }[]>`
+    SELECT count(*) AS drift FROM stock_levels s FULL JOIN inventory_current v USING (item_id, location_id)
+    WHERE s.on_hand IS DISTINCT FROM v.on_hand`;
+  await db.close();
+  if (applied !== total || drift !== 0) throw new Error(`ingest benchmark is wrong: ${applied}/${total} applied, ${drift} rows drift`);
+
+  const apiRate = total / apiSeconds;
+  const bareRate = total / bareSeconds;
+  const ratio = apiRate / bareRate;
+  return {
+    key: 'ingest',
+    results: {
+      events: total,
+      clients: CLIENTS,
+      batch: BATCH,
+      api_events_per_s: Math.round(apiRate),
+      bare_insert_events_per_s: Math.round(bareRate),
+      ratio: round(ratio, 2)
+    },
+    rows: [
+      [`API push, ${total} events (${CLIENTS} clients × ${BATCH})`, `${Math.round(apiRate)} ev/s`, 'end to end: HTTP, validate, insert, stock, signals'],
+      ['bare INSERT into scan_events (same batches)', `${Math.round(bareRate)} ev/s`, 'anchor'],
+      ['ratio API / bare', `${round(ratio, 2)}×`, `target ≥ 0.5× ${ratio >= 0.5 ? '✔' : '✘'}`]
+    ]
+  };
+}
