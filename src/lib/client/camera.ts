@@ -13,7 +13,8 @@
 // and Windows Chromium and on iPad Safari), else decoder.worker.ts with @zxing/library on frames grabbed at about
 // 640×480. One decode is in flight at a time: a frame is grabbed only when the last answer is back. The camera is
 // stopped while the page is hidden and started again when it shows, if it was running.
-import { SCAN_FORMATS, type ScanFormat } from './decoder';
+// Types only: @zxing/library stays in the worker's bundle, out of the page's initial JavaScript.
+import type { ScanFormat } from './decoder';
 import type { DecodeReply, DecodeRequest } from './decoder.worker';
 
 export interface CameraScan {
@@ -51,6 +52,8 @@ export interface Camera {
 }
 
 export const CAMERA_STORAGE_KEY = 'linesync.camera';
+/** The formats of decoder.ts SCAN_FORMATS (decoder.test.ts checks they stay the same). */
+export const CAMERA_FORMATS: readonly ScanFormat[] = ['code_128', 'ean_13', 'ean_8', 'upc_a', 'qr_code', 'data_matrix'];
 const GRAB_WIDTH = 640;
 const GRAB_HEIGHT = 480;
 
@@ -95,7 +98,7 @@ interface NativeDetectorClass {
 
 export function createCamera(options: CameraOptions): Camera {
   const { video } = options;
-  const formats = options.formats ?? SCAN_FORMATS;
+  const formats = options.formats ?? CAMERA_FORMATS;
   const storage = options.storage ?? (typeof localStorage !== 'undefined' ? localStorage : undefined);
   const filter = createRepeatFilter(options.repeatWindowMs ?? 1500);
   const report = (message: string) => options.onError?.(message);

@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { barcodeFixtures, BARCODES, cameraFrame, FIXTURE_ITEMS, renderBarcode, VARIANTS, type Fixture } from '../../../tests/fixtures/barcodes';
 import { gtinLookup, parseBarcode } from '../domain/barcode';
+import { CAMERA_FORMATS } from './camera';
 import { decodeGrey, decodeImage, SCAN_FORMATS, toGrey } from './decoder';
 
 const lookup = gtinLookup(FIXTURE_ITEMS);
@@ -89,8 +90,9 @@ describe('decodeImage on camera frames', () => {
     expect(() => toGrey({ data: new Uint8ClampedArray(10), width: 640, height: 480 })).toThrow(RangeError);
   });
 
-  it('lists the formats of the issue', () => {
+  it('lists the formats of the issue, the same the camera asks for', () => {
     expect([...SCAN_FORMATS].sort()).toEqual(['code_128', 'data_matrix', 'ean_13', 'ean_8', 'qr_code', 'upc_a']);
+    expect([...CAMERA_FORMATS].sort()).toEqual([...SCAN_FORMATS].sort());
   });
 });
 
