@@ -51,6 +51,9 @@ const bench: BenchFn = async (ctx) => {
     const week = await time(`SELECT * FROM gold_daily_movements WHERE day >= current_date - 7`);
     results.daily_movements_last_week_ms = round(week.median);
     rows.push([`gold_daily_movements, last 7 days (${week.rows})`, `${round(week.median)} ms`, 'a supervisor page: < 1000 ms']);
+    const day = await time(`SELECT * FROM gold_station_throughput_hourly WHERE hour >= now() - interval '1 day'`);
+    results.throughput_last_day_ms = round(day.median);
+    rows.push([`gold_station_throughput_hourly, last 24 h (${day.rows})`, `${round(day.median)} ms`, 'a supervisor page: < 1000 ms']);
     const one = await time(`SELECT * FROM gold_on_hand_history WHERE item_id = 'P-001' AND location_id = 'LINE-1'`);
     results.on_hand_history_one_item_ms = round(one.median);
     rows.push([`gold_on_hand_history, one item (${one.rows})`, `${round(one.median)} ms`, 'a supervisor page: < 1000 ms']);

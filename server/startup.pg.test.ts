@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMigrations } from './db/migrate';
 import { adminUrl } from './db/testdb';
 
 const ROLE = 'linesync_token_login';
@@ -24,6 +25,7 @@ const ENDPOINT = 'projects/linesync/branches/production/endpoints/primary';
 const INSTANCE = 'linesync-db';
 const DEPLOYER_PAT = 'dapi-deployer-token';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MIGRATIONS = readMigrations().map((m) => m.name);
 
 interface Seen {
   method: string;
@@ -203,7 +205,7 @@ describe('start-up on Databricks Apps', () => {
       expect(await health.json()).toEqual({
         status: 'ok',
         database: { reachable: true, kind: 'lakebase' },
-        migrations: { applied: ['0001_core.sql', '0002_analytics.sql'], pending: [] }
+        migrations: { applied: MIGRATIONS, pending: [] }
       });
       expectServicePrincipalLogin();
       const credentials = seen.filter((r) => r.path === '/api/2.0/postgres/credentials');
@@ -228,7 +230,7 @@ describe('start-up on Databricks Apps', () => {
       });
       expect(status.code, status.out).toBe(0);
       expect(status.out).toContain(`Database: Lakebase ${ROLE}@127.0.0.1:5432/${app.database} (autoscaling: ${ENDPOINT})`);
-      expect(status.out).toMatch(/Migrations: 2 applied, 0 pending/);
+      expect(status.out).toContain(`Migrations: ${MIGRATIONS.length} applied, 0 pending`);
       expect(seen.filter((r) => r.path === '/api/2.0/postgres/credentials').at(-1)).toMatchObject({ auth: `Bearer ${DEPLOYER_PAT}` });
     } finally {
       await stop(app);
@@ -262,7 +264,7 @@ describe('start-up on Databricks Apps', () => {
     const url = new URL(adminUrl());
     url.pathname = '/' + database;
     const asAdmin = { DATABASE_URL: url.toString() };
-    expect((await runCli(['migrate'], asAdmin)).out).toContain('Applied: 0001_core.sql, 0002_analytics.sql');
+    expect((await runCli(['migrate'], asAdmin)).out).toContain(`Applied: ${MIGRATIONS.join(', ')}`);
     const granted = await runCli(['grant-app-access', ROLE], asAdmin);
     expect(granted.code, granted.out).toBe(0);
     const db = postgres(url.toString(), { max: 1, onnotice: () => {} });

@@ -35,13 +35,14 @@ LEFT JOIN (SELECT DISTINCT item_id FROM bronze_items) i ON i.item_id = e.item_id
 WHERE e.copy_no = 1;
 
 -- Every INTAKE and CONSUME with whether a VOID cancels it: the stock rule of Lakebase's inventory_current
--- (a VOID moves nothing itself; the event it names no longer counts). Same text as the PostgreSQL twin.
+-- (a VOID moves nothing itself; the event it names no longer counts). Same text as the PostgreSQL twin
+-- (sql/migrations/0003_analytics_windows.sql); the void_names_its_target expectation makes "has voids_event_id" a VOID.
 CREATE OR REFRESH MATERIALIZED VIEW silver_scans
 COMMENT 'INTAKE and CONSUME events, each with voided = a VOID in silver names it.'
 AS SELECT s.*,
           (v.voids_event_id IS NOT NULL) AS voided
 FROM silver_scan_events s
-LEFT JOIN (SELECT DISTINCT voids_event_id FROM silver_scan_events WHERE event_type = 'VOID') v
+LEFT JOIN (SELECT DISTINCT voids_event_id FROM silver_scan_events WHERE voids_event_id IS NOT NULL) v
   ON v.voids_event_id = s.event_id
 WHERE s.event_type <> 'VOID';
 
