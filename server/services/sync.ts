@@ -50,7 +50,7 @@ export async function pushEvents(sql: Sql, req: PushRequest, ctx: PushContext): 
   });
 
   if (candidates.length) await applyBatch(sql, req, candidates, results, ctx);
-  else await touchDevice(sql, req, [], results.length);
+  else await touchDevice(sql, req, ctx.userEmail, [], results.length);
 
   // Repeats within the batch answer like their first copy, or as a conflict when their content differs.
   req.events.forEach((raw, index) => {
@@ -125,7 +125,7 @@ async function applyBatch(sql: Sql, req: PushRequest, candidates: Candidate[], r
     // Stock moves in the order the device recorded its scans.
     const applied = candidates.filter((c) => results[c.index]?.status === 'applied').map((c) => c.event);
     await project(tx, applied, stored, ctx.userEmail);
-    await touchDevice(tx, req, applied, results.filter((r) => r?.status === 'rejected').length);
+    await touchDevice(tx, req, ctx.userEmail, applied, results.filter((r) => r?.status === 'rejected').length);
   });
 }
 
@@ -391,19 +391,20 @@ export async function appendSignals(tx: Queryable, rows: SignalRow[]) {
 }
 
 /** Records that the device was heard from, what it reported and how far its sequence has come. */
-async function touchDevice(tx: Queryable, req: PushRequest, list: ScanEvent[], rejected: number): Promise<void> {
+async function touchDevice(tx: Queryable, req: PushRequest, user: string | null, list: ScanEvent[], rejected: number): Promise<void> {
   const maxSeq = list.reduce((m, e) => Math.max(m, e.device_seq), 0);
   const offset = req.sent_at ? Date.now() - Date.parse(req.sent_at) : null;
   await tx`
-    INSERT INTO devices (device_id, name, station_id, location_id, app_version, last_seq, events_received,
+    INSERT INTO devices (device_id, name, station_id, location_id, app_version, user_email, last_seq, events_received,
                          pending_reported, clock_offset_ms, rejections_total)
     VALUES (${req.device_id}, ${req.device_name ?? null}, ${req.station_id ?? null}, ${req.location_id ?? null},
-            ${req.app_version ?? null}, ${maxSeq}, ${list.length}, ${req.pending_count ?? null}, ${offset}, ${rejected})
+            ${req.app_version ?? null}, ${user}, ${maxSeq}, ${list.length}, ${req.pending_count ?? null}, ${offset}, ${rejected})
     ON CONFLICT (device_id) DO UPDATE SET
       name = COALESCE(EXCLUDED.name, devices.name),
       station_id = COALESCE(EXCLUDED.station_id, devices.station_id),
       location_id = COALESCE(EXCLUDED.location_id, devices.location_id),
       app_version = COALESCE(EXCLUDED.app_version, devices.app_version),
+      user_email = COALESCE(EXCLUDED.user_email, devices.user_email),
       last_seen_at = now(),
       last_seq = GREATEST(devices.last_seq, EXCLUDED.last_seq),
       events_received = devices.events_received + EXCLUDED.events_received,

@@ -80,6 +80,7 @@ CREATE TABLE stock_levels (
   PRIMARY KEY (item_id, location_id)
 ) WITH (fillfactor = 70); -- room on each page, so the constant updates stay HOT (no index writes)
 CREATE INDEX stock_levels_location ON stock_levels (location_id, item_id);
+CREATE INDEX stock_levels_active_signal ON stock_levels (active_signal_id) WHERE active_signal_id IS NOT NULL;
 
 CREATE TABLE replenishment_signals (
   row_id            bigserial PRIMARY KEY,
