@@ -4,6 +4,7 @@
 //   decodeImage(img, options?)  img: RGBA pixels (ImageData or { data, width, height })  → Decoded | null
 //   decodeGrey(grey, options?)  grey: one luminance byte per pixel                        → Decoded | null
 //   toGrey(img)                 RGBA → luminance (ITU-R BT.601 weights)
+//   rotateGrey(grey, degrees)   the turn the passes use (90° swaps the sides; other angles keep the frame size)
 //
 // Decoded = { text, format, pass }: text exactly as @zxing/library emits it (GS1-128 as `]C1…` with GS separators,
 // GS1 DataMatrix with a leading GS), ready for parseBarcode in src/lib/domain/barcode.ts.
@@ -86,7 +87,7 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
       const key = `${pass.angle}${pass.smooth ? 's' : ''}`;
       let source: LuminanceSource | undefined = turned.get(key);
       if (!source) {
-        const [data, w, h] = rotated(grey, pass.angle);
+        const { data, width: w, height: h } = rotateGrey(grey, pass.angle);
         source = new RGBLuminanceSource(pass.smooth ? smoothColumns(data, w, h) : data, w, h);
         turned.set(key, source as RGBLuminanceSource);
       }
@@ -162,13 +163,13 @@ function readerFor(formats: readonly ScanFormat[], harder = false): MultiFormatR
 
 /** The image turned by `degrees` about its centre: 90° swaps width and height; other angles keep the frame size
  * (a code near the centre stays inside it) with white where the turn leaves no pixel. */
-function rotated(grey: GreyImage, degrees: number): [Uint8ClampedArray, number, number] {
+export function rotateGrey(grey: GreyImage, degrees: number): GreyImage {
   const { width: w, height: h, data } = grey;
-  if (degrees === 0) return [data, w, h];
+  if (degrees === 0) return grey;
   if (degrees === 90) {
     const out = new Uint8ClampedArray(w * h);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[(w - 1 - x) * h + y] = data[y * w + x];
-    return [out, h, w];
+    return { data: out, width: h, height: w };
   }
   const a = (degrees * Math.PI) / 180;
   const cos = Math.cos(a), sin = Math.sin(a);
@@ -184,7 +185,7 @@ function rotated(grey: GreyImage, degrees: number): [Uint8ClampedArray, number, 
       if (sx >= 0 && sy >= 0 && ix < w && iy < h) out[y * w + x] = data[iy * w + ix];
     }
   }
-  return [out, w, h];
+  return { data: out, width: w, height: h };
 }
 
 /** A vertical running mean over 7 rows. */
