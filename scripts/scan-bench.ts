@@ -63,7 +63,8 @@ function main() {
     console.log(JSON.stringify({ file, text: result?.text ?? null, format: result?.format ?? null, ms }));
   }
   const measured = times.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
-  const median = measured.length ? measured[Math.floor((measured.length - 1) / 2)] : null;
+  const mid = measured.length >> 1;
+  const median = !measured.length ? null : measured.length % 2 ? measured[mid] : Math.round(((measured[mid - 1] + measured[mid]) / 2) * 10) / 10;
   console.log(
     JSON.stringify({
       summary: true,
