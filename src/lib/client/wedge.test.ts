@@ -76,13 +76,31 @@ describe('keyboard wedge', () => {
     expect(f.value).toBe('P-1001');
   });
 
-  it('gives back keys held during a fast burst that never ends in Enter', () => {
+  it('gives back keys held during a fast run that never ends in Enter', () => {
     const f = field();
-    type(chars('qw'), 20, f); // a fast bigram…
-    type(chars('e'), 200, f); // …then a person's pace
+    type(chars('th'), 20, f); // a fast bigram…
+    type(chars('e'), 100, f); // …then a person's pace
     vi.advanceTimersByTime(500);
     expect(scans).toEqual([]);
-    expect(f.value).toBe('qwe');
+    expect(f.value).toBe('the');
+  });
+
+  it('does not take a person typing fast bigrams and then Enter for a scanner', () => {
+    const f = field();
+    for (const [k, ms] of [['s', 90], ['t', 30], ['o', 110], ['c', 95], ['k', 35], ['s', 100]] as const) type([k], ms, f);
+    type(['Enter'], 10, f);
+    expect(scans).toEqual([]);
+    expect(f.value).toBe('stocks');
+  });
+
+  it('forgives a scanner hiccup, even right after the first key, and takes every leaked key back', () => {
+    const f = field('x');
+    type(['I'], 70, f); // a slow second key: the first two reach the field
+    type(chars('TEM=P-1'), 6, f);
+    type(['0'], 90, f); // a hiccup in the middle
+    type([...chars('01;QTY=5'), 'Enter'], 6, f);
+    expect(scans).toEqual(['ITEM=P-1001;QTY=5']);
+    expect(f.value).toBe('x');
   });
 
   it('ignores too short bursts and a slow terminator', () => {

@@ -4,14 +4,16 @@
 //   const detach = listenForWedge({ onScan: (code) => … });   on window, capture phase; detach() removes it
 //   createWedge(options).keydown(event)                       the same logic, fed by hand (tests)
 //
-// Rules: printable keys less than maxKeyGapMs (default 40 ms) apart form a burst; a burst of at least minLength
-// (default 4) characters followed by Enter/Tab within maxKeyGapMs×3 is a scan. From the second fast key on, keys are
-// held back from the page (preventDefault); the first one has already reached the focused field by then, so it is
-// taken back out when the burst turns out to be a scan. A burst that ends without Enter/Tab was fast typing: the
-// held-back characters are put into the field after all. People type 100+ ms apart; scanners 1–20 ms.
+// Rules: keys less than hiccupMs (default 120 ms) apart form a run. Once two keys of a run come less than maxKeyGapMs
+// (default 50 ms) apart, the rest of the run is held back from the page (preventDefault). Enter/Tab within hiccupMs
+// ends the run: it is a scan when it has at least minLength (default 4) characters and its median gap is under
+// maxKeyGapMs; the keys that reached the focused field before holding began are then taken back out of it. A run
+// that ends any other way was a person typing: the held keys are put into the field after all. People type 100+ ms
+// apart; scanners 1–20 ms, with an occasional longer gap (Bluetooth, a busy tablet), which the median forgives.
 export interface WedgeOptions {
   onScan(code: string): void;
   maxKeyGapMs?: number;
+  hiccupMs?: number;
   minLength?: number;
   now?: () => number;
 }
@@ -37,26 +39,30 @@ interface Editable {
 }
 
 export function createWedge(options: WedgeOptions) {
-  const gap = options.maxKeyGapMs ?? 40;
+  const gap = options.maxKeyGapMs ?? 50;
+  const hiccup = Math.max(gap, options.hiccupMs ?? 120);
   const minLength = options.minLength ?? 4;
   const now = options.now ?? (() => performance.now());
-  let buffer = '';
+  let run = ''; // every character of the current run
+  let gaps: number[] = [];
   let last = -Infinity;
-  let leaked: { field: Editable; char: string } | null = null; // the first key, which reached the field
-  let held = ''; // keys held back since the second fast key
+  let field: Editable | null = null; // where the run's first keys went
+  let leaked = ''; // keys that reached the field before holding began
+  let held = ''; // keys held back since
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   function reset() {
-    buffer = '';
+    run = '';
+    gaps = [];
+    leaked = '';
     held = '';
-    leaked = null;
+    field = null;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
   }
 
-  /** The burst ended without a terminator: a person typing fast. Give the field the keys we held back. */
+  /** The run ended without being a scan: a person typing. Give the field the keys we held back. */
   function giveBack() {
-    const field = leaked?.field;
     if (field && held && fieldHasFocus(field)) insert(field, held);
     reset();
   }
@@ -64,13 +70,13 @@ export function createWedge(options: WedgeOptions) {
   function keydown(e: WedgeKey): void {
     if (e.isComposing || e.ctrlKey || e.metaKey || e.altKey) return;
     const t = now();
-    const fast = t - last <= gap;
+    const since = t - last;
     if (e.key === 'Enter' || e.key === 'Tab') {
-      const isScan = buffer.length >= minLength && t - last <= gap * 3;
+      const isScan = run.length >= minLength && since <= hiccup && held.length > 0 && median(gaps) <= gap;
       if (isScan) {
         e.preventDefault();
-        const code = buffer;
-        if (leaked) takeBack(leaked.field, leaked.char);
+        const code = run;
+        if (field && leaked) takeBack(field, leaked);
         reset();
         last = -Infinity;
         options.onScan(code);
@@ -80,24 +86,32 @@ export function createWedge(options: WedgeOptions) {
       last = -Infinity;
       return;
     }
-    if (e.key.length !== 1) return; // Shift, arrows…: neither part of a code nor the end of a burst
-    if (buffer && fast) {
-      e.preventDefault();
-      buffer += e.key;
-      held += e.key;
+    if (e.key.length !== 1) return; // Shift, arrows…: neither part of a code nor the end of a run
+    if (run && since <= hiccup) {
+      run += e.key;
+      gaps.push(since);
+      if (held || since <= gap) {
+        e.preventDefault();
+        held += e.key;
+      } else leaked += e.key;
     } else {
-      if (held) giveBack();
-      reset();
-      buffer = e.key;
-      const field = editable(e.target);
-      leaked = field ? { field, char: e.key } : null;
+      giveBack();
+      run = leaked = e.key;
+      field = editable(e.target);
     }
     last = t;
     if (flushTimer) clearTimeout(flushTimer);
-    flushTimer = setTimeout(giveBack, gap * 3 + 1);
+    flushTimer = setTimeout(giveBack, hiccup + 1);
   }
 
   return { keydown, reset };
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return Infinity;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 export function listenForWedge(options: WedgeOptions): () => void {
@@ -118,11 +132,11 @@ function editable(target: EventTarget | null): Editable | null {
   return t as Editable;
 }
 
-/** Removes the character just before the caret if it is the one the scanner typed there. */
-function takeBack(field: Editable, char: string) {
+/** Removes the text just before the caret if it is what the scanner typed there before holding began. */
+function takeBack(field: Editable, text: string) {
   const at = field.selectionStart ?? field.value.length;
-  if (at > 0 && field.value.slice(at - 1, at) === char) {
-    field.setRangeText('', at - 1, at, 'end');
+  if (at >= text.length && field.value.slice(at - text.length, at) === text) {
+    field.setRangeText('', at - text.length, at, 'end');
     field.dispatchEvent(new Event('input', { bubbles: true }));
   }
 }
