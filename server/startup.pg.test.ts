@@ -139,7 +139,7 @@ async function startAsApp(lakebase: Record<string, string>, existing?: string): 
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const started = { child, port, output: () => out, database };
-  const deadline = Date.now() + 45_000;
+  const deadline = Date.now() + 120_000; // generous: several engineers' test runs may share the machine
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${out}`);
     const res = await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null);
@@ -147,7 +147,7 @@ async function startAsApp(lakebase: Record<string, string>, existing?: string): 
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop(started);
-  throw new Error(`the server did not answer /api/health within 45 s:\n${out}`);
+  throw new Error(`the server did not answer /api/health within 120 s:\n${out}`);
 }
 
 async function stop(s: Started) {
@@ -196,7 +196,8 @@ function expectServicePrincipalLogin() {
   expect(Object.fromEntries(new URLSearchParams(token[0].body))).toEqual({ grant_type: 'client_credentials', scope: 'all-apis' });
 }
 
-describe('start-up on Databricks Apps', () => {
+// Each test starts a Node process or two: allow for a loaded machine.
+describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
   it('with a Lakebase Autoscaling resource: service principal token, endpoint credential, TLS login, migrated, serving', async () => {
     seen.length = 0;
     const app = await startAsApp({ LAKEBASE_ENDPOINT: ENDPOINT });
