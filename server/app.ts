@@ -10,6 +10,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { signalRoutes } from './routes/signals';
+import { streamRoutes } from './routes/stream';
 import { syncRoutes } from './routes/sync';
 
 export interface Deps {
@@ -28,6 +29,7 @@ export function createApp(deps: Deps) {
     .route('/events', eventRoutes(deps))
     .route('/signals', signalRoutes(deps))
     .route('/devices', deviceRoutes(deps))
+    .route('/stream', streamRoutes(deps))
     .get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const app = new Hono<Env>().route('/api', api);

@@ -22,6 +22,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/signals/{signal_id}/acknowledge', role: 'supervisor', summary: 'Acknowledge an open signal' },
   { method: 'post', path: '/api/signals/{signal_id}/fulfill', role: 'supervisor', summary: 'Mark a signal fulfilled' },
   { method: 'get', path: '/api/devices', role: 'supervisor', summary: 'Every device with its sync health' },
+  { method: 'get', path: '/api/stream', role: 'operator', summary: 'Server-sent events: stock and signal changes; Last-Event-ID catches up' },
   { method: 'get', path: '/api/openapi.json', role: 'operator', summary: 'This document' }
 ];
 

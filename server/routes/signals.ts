@@ -7,6 +7,7 @@ import { supervisorOnly, type Env } from '../auth';
 import type { Deps } from '../app';
 import type { Queryable } from '../db/connect';
 import { ApiError, pageParams, queryParams } from '../http';
+import { announce } from '../services/changes';
 import { appendSignals } from '../services/sync';
 
 export interface SignalView {
@@ -98,6 +99,7 @@ export function signalRoutes({ sql }: Deps) {
       if (to === 'FULFILLED' && stock?.active_signal_id === signalId)
         await tx`UPDATE stock_levels SET active_signal_id = NULL
                  WHERE item_id = ${first.item_id} AND location_id = ${first.location_id}`;
+      await announce(tx, [[first.item_id, first.location_id]], [signalId]);
     });
     const [view] = await signalsQuery(sql, { status: 'all', signal_id: signalId });
     return view;

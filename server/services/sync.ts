@@ -2,6 +2,7 @@
 // replenishment signals they move. Every event gets an answer; nothing stored is ever overwritten.
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Sql, TransactionSql } from '../db/connect';
+import { announce } from './changes';
 import {
   checkEvent,
   sameContent,
@@ -126,6 +127,7 @@ async function applyBatch(sql: Sql, req: PushRequest, candidates: Candidate[], r
     const applied = candidates.filter((c) => results[c.index]?.status === 'applied').map((c) => c.event);
     await project(tx, applied, stored, ctx.userEmail);
     await touchDevice(tx, req, ctx.userEmail, applied, results.filter((r) => r?.status === 'rejected').length);
+    await announce(tx, applied.map((e) => [e.item_id, e.location_id]));
   });
 }
 
