@@ -37,19 +37,18 @@ export function inventoryRoutes({ sql }: Deps) {
         ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
         ${q.below_reorder ? sql`AND i.reorder_point IS NOT NULL AND s.on_hand <= i.reorder_point` : sql``}
         ${q.status ? sql`AND ${status()} = ${q.status}` : sql``}`;
-    const rows = await sql`
-      SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, i.reorder_point,
-             ${status()} AS status, s.last_activity_at, i.description, i.unit,
-             count(*) OVER () AS total
-      FROM stock_levels s JOIN items i USING (item_id)
-      ${where()}
-      ORDER BY ${q.sort === 'status' ? sql`CASE ${status()} WHEN 'negative' THEN 0 WHEN 'low' THEN 1 ELSE 2 END` : sql.unsafe(SORTS[q.sort])}
-               ${q.order === 'desc' ? sql`DESC NULLS LAST` : sql`ASC NULLS FIRST`}, s.item_id, s.location_id
-      LIMIT ${q.limit} OFFSET ${q.offset}`;
-    // Past the last page the window count is gone with the rows; then ask for it directly.
-    const total = rows.length
-      ? Number(rows[0].total)
-      : (await sql<{ n: number }[]>`SELECT count(*) AS n FROM stock_levels s JOIN items i USING (item_id) ${where()}`)[0].n;
-    return c.json({ rows: rows.map(({ total: _total, ...r }) => r), total, limit: q.limit, offset: q.offset });
+    // The page and the count run side by side; without a window count the page can stop after `limit` rows.
+    const [rows, [{ total }]] = await Promise.all([
+      sql`
+        SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, i.reorder_point,
+               ${status()} AS status, s.last_activity_at, i.description, i.unit
+        FROM stock_levels s JOIN items i USING (item_id)
+        ${where()}
+        ORDER BY ${q.sort === 'status' ? sql`CASE ${status()} WHEN 'negative' THEN 0 WHEN 'low' THEN 1 ELSE 2 END` : sql.unsafe(SORTS[q.sort])}
+                 ${q.order === 'desc' ? sql`DESC NULLS LAST` : sql`ASC`}, s.item_id, s.location_id
+        LIMIT ${q.limit} OFFSET ${q.offset}`,
+      sql<{ total: number }[]>`SELECT count(*) AS total FROM stock_levels s JOIN items i USING (item_id) ${where()}`
+    ]);
+    return c.json({ rows, total, limit: q.limit, offset: q.offset });
   });
 }
