@@ -1,6 +1,6 @@
 // `npm run bench`: every bench/*.bench.ts section in one run, printed as a table and written to bench/results.json
 // (BENCH_QUICK=1: small sizes, written to bench/results.quick.json instead).
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchContext, BenchFn, BenchSection } from './harness';
 
@@ -30,9 +30,11 @@ async function main() {
     console.log(`\n[${s.key}]`);
     for (const [m, v, t] of s.rows) console.log(`  ${m.padEnd(width[0])} ${v.padStart(width[1])}   ${t}`);
   }
-  const out = Object.fromEntries(sections.map((s) => [s.key, s.results]));
+  // A partial run (`npm run bench -- ingest`) replaces its own sections and keeps the others' last figures.
   const file = dir + (quick ? 'results.quick.json' : 'results.json');
-  writeFileSync(file, JSON.stringify({ measured_at: new Date().toISOString(), node: process.version, quick, ...out }, null, 2) + '\n');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const out = { ...previous, ...Object.fromEntries(sections.map((s) => [s.key, { ...s.results, measured_at: new Date().toISOString() }])) };
+  writeFileSync(file, JSON.stringify({ ...out, node: process.version, quick }, null, 2) + '\n');
   console.log(`\nWrote ${file}`);
   process.exit(0);
 }

@@ -257,8 +257,8 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
 
   it('runs as a role that owns nothing, after the grants docs/deploy.md lists', async () => {
     // The database belongs to the admins (here: postgres). The Apps database resource gives the app's role CONNECT
-    // and CREATE on it; an admin migrates, runs grant-app-access, and lets the app create in public (PostgreSQL 15+
-    // grants that to the owner only, and the start-up migration check needs it).
+    // and CREATE on it; an admin migrates and runs grant-app-access. The app may not create in public (PostgreSQL 15+
+    // grants that to the owner only), and needs not: its start-up migration check only reads.
     const database = `linesync_startup_${randomBytes(4).toString('hex')}`;
     await admin.unsafe(`CREATE DATABASE ${database}`);
     await admin.unsafe(`GRANT CONNECT, CREATE ON DATABASE ${database} TO ${ROLE}`);
@@ -268,9 +268,6 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
     expect((await runCli(['migrate'], asAdmin)).out).toContain(`Applied: ${MIGRATIONS.join(', ')}`);
     const granted = await runCli(['grant-app-access', ROLE], asAdmin);
     expect(granted.code, granted.out).toBe(0);
-    const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
-    await db.unsafe(`GRANT CREATE ON SCHEMA public TO ${ROLE}`);
-    await db.end();
 
     const app = await startAsApp({ LAKEBASE_ENDPOINT: ENDPOINT }, database);
     try {

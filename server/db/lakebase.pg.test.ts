@@ -118,6 +118,8 @@ describe('connecting as Lakebase does', () => {
 
   it('logs in over TLS with the issued token as password, fetched once for several connections', async () => {
     const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
+    // server/startup.pg.test.ts sets this role's password too; the two files may run at once.
+    await admin`SELECT pg_advisory_lock(hashtext(${role}))`;
     try {
       await admin.unsafe(`DO $$ BEGIN CREATE ROLE ${role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
       // The role's password is whatever the credential endpoint will issue next, as Lakebase validates its tokens.
@@ -143,6 +145,7 @@ describe('connecting as Lakebase does', () => {
       await expect(rejected.sql`SELECT 1`).rejects.toThrow(/password authentication failed/);
       await rejected.close();
     } finally {
+      await admin`SELECT pg_advisory_unlock(hashtext(${role}))`;
       await admin.end();
     }
   });

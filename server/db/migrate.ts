@@ -37,22 +37,31 @@ export async function migrate(sql: Sql, migrations = readMigrations()): Promise<
   return sql.begin(async (tx) => {
     // One migrator at a time when several instances start together.
     await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
-    await tx`
-      CREATE TABLE IF NOT EXISTS schema_migrations (
-        name text PRIMARY KEY,
-        checksum text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`;
+    // Created only when missing: the app's own role may read it but, on PostgreSQL 15+, not create in public.
+    const [{ exists }] = await tx<{ exists: boolean }[]>`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`;
+    if (!exists)
+      await tx`
+        CREATE TABLE schema_migrations (
+          name text PRIMARY KEY,
+          checksum text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`;
     const applied = new Map((await tx<AppliedMigration[]>`SELECT name, checksum FROM schema_migrations`).map((m) => [m.name, m.checksum]));
     checkApplied(applied, migrations);
-    const done: string[] = [];
-    for (const m of migrations) {
-      if (applied.has(m.name)) continue;
-      await tx.unsafe(m.sql);
+    const pending = migrations.filter((m) => !applied.has(m.name));
+    for (const m of pending) {
+      try {
+        await tx.unsafe(m.sql);
+      } catch (e) {
+        if ((e as { code?: string }).code === '42501')
+          throw new MigrationError(
+            `Migration ${m.name} needs privileges this role does not have (${(e as Error).message}). Apply it as the database owner: npm run db -- migrate.`
+          );
+        throw e;
+      }
       await tx`INSERT INTO schema_migrations (name, checksum) VALUES (${m.name}, ${m.checksum})`;
-      done.push(m.name);
     }
-    return done;
+    return pending.map((m) => m.name);
   });
 }
 
