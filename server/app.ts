@@ -9,6 +9,7 @@ import { deviceRoutes } from './routes/devices';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
+import { itemRoutes } from './routes/items';
 import { signalRoutes } from './routes/signals';
 import { streamRoutes } from './routes/stream';
 import { syncRoutes } from './routes/sync';
@@ -30,6 +31,7 @@ export function createApp(deps: Deps) {
     .route('/signals', signalRoutes(deps))
     .route('/devices', deviceRoutes(deps))
     .route('/stream', streamRoutes(deps))
+    .route('/items', itemRoutes(deps))
     .get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const app = new Hono<Env>().route('/api', api);

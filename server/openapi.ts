@@ -23,6 +23,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/signals/{signal_id}/fulfill', role: 'supervisor', summary: 'Mark a signal fulfilled' },
   { method: 'get', path: '/api/devices', role: 'supervisor', summary: 'Every device with its sync health' },
   { method: 'get', path: '/api/stream', role: 'operator', summary: 'Server-sent events: stock and signal changes; Last-Event-ID catches up' },
+  { method: 'get', path: '/api/items/{item_id}', role: 'operator', summary: 'One item with its master data and version' },
+  { method: 'get', path: '/api/items/{item_id}/history', role: 'operator', summary: 'On hand over time (at most 400 points), optionally at one location' },
   { method: 'get', path: '/api/openapi.json', role: 'operator', summary: 'This document' }
 ];
 

@@ -17,12 +17,16 @@ const SORTS = {
 const inventoryQuery = z.strictObject({
   item_id: itemId.optional(),
   location_id: locationId.optional(),
+  q: z.string().trim().max(100).optional(), // contained in the item id, description or location id, any case
   below_reorder: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   status: z.enum(['ok', 'low', 'negative']).optional(),
   sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('item_id'),
   order: z.enum(['asc', 'desc']).default('asc'),
   ...pageParams
 });
+
+/** A LIKE pattern matching `text` anywhere, with its own %, _ and backslash taken literally. */
+const like = (text: string) => '%' + text.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%';
 
 export function inventoryRoutes({ sql }: Deps) {
   return new Hono<Env>().get('/', async (c) => {
@@ -35,6 +39,7 @@ export function inventoryRoutes({ sql }: Deps) {
       WHERE true
         ${q.item_id ? sql`AND s.item_id = ${q.item_id}` : sql``}
         ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
+        ${q.q ? sql`AND (s.item_id ILIKE ${like(q.q)} OR i.description ILIKE ${like(q.q)} OR s.location_id ILIKE ${like(q.q)})` : sql``}
         ${q.below_reorder ? sql`AND i.reorder_point IS NOT NULL AND s.on_hand <= i.reorder_point` : sql``}
         ${q.status ? sql`AND ${status()} = ${q.status}` : sql``}`;
     // The page and the count run side by side; without a window count the page can stop after `limit` rows.

@@ -1,0 +1,49 @@
+// What the supervisor console specs share: scans pushed as a tablet would, and the axe-core check.
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { expect, type Page } from '@playwright/test';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let seq = 0;
+
+export interface Scan {
+  item_id: string;
+  location_id?: string;
+  event_type?: 'INTAKE' | 'CONSUME';
+  qty?: number;
+}
+
+/** POST /api/sync/events for a test device; every scan must be applied. */
+export async function pushScans(baseUrl: string, scans: Scan[], deviceId = 'e2e-api') {
+  const events = scans.map((s) => ({
+    event_id: randomUUID(),
+    device_seq: ++seq,
+    event_type: s.event_type ?? 'INTAKE',
+    item_id: s.item_id,
+    qty: s.qty ?? 1,
+    location_id: s.location_id ?? 'LINE-1',
+    station_id: 'ST-API',
+    source: 'manual',
+    captured_at: new Date().toISOString()
+  }));
+  const res = await fetch(`${baseUrl}/api/sync/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device_id: deviceId + '-' + process.pid, events })
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { results: { status: string; reason?: string }[] };
+  expect(body.results.map((r) => r.status)).toEqual(events.map(() => 'applied'));
+}
+
+/** axe-core over the page as it is now: the serious and critical violations, described. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] };
+    return (window as unknown as { axe: { run(ctx: Document): Promise<Result> } }).axe.run(document);
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
