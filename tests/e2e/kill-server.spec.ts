@@ -2,6 +2,7 @@
 // exactly once and none is left behind on the tablet.
 import { expect, test } from '@playwright/test';
 import { countStates, readTablet, seedPending, setUpStation, waitForServiceWorker } from './station';
+import { pendingCount } from './tablet';
 import { startServer, type TestServer } from './server';
 
 const SCANS = 6000; // twelve batches: the kill lands between the first and the last
@@ -22,15 +23,15 @@ test('a server killed mid-sync loses nothing and doubles nothing', async ({ page
   await page.reload();
   await expect(page.getByTestId('pending-count')).toHaveText(String(SCANS));
 
+  // Kill the server the moment the third batch leaves the tablet: two are applied, the third is in flight.
+  let pushes = 0;
+  const thirdPush = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/sync/events') && ++pushes === 3);
   await context.setOffline(false); // `online` starts the sync
-  let states: Record<string, number> = {};
-  await expect
-    .poll(async () => (states = await countStates(page)).synced ?? 0, { intervals: [20], timeout: 30_000 })
-    .toBeGreaterThan(0);
+  await thirdPush;
   await server.kill();
-  expect(states.pending, 'the kill must land while scans are still pending').toBeGreaterThan(0);
 
   await expect(page.getByTestId('last-error')).not.toHaveText('none');
+  expect(await pendingCount(page), 'the kill landed while scans were still pending').toBeGreaterThan(0);
   const during = await countStates(page);
   expect((during.pending ?? 0) + (during.synced ?? 0)).toBe(SCANS);
   expect(during.rejected ?? 0).toBe(0);

@@ -55,7 +55,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(): Promise<TestServer> {
+export async function startServer(opts: { adminUrl?: string } = {}): Promise<TestServer> {
+  const adminUrl = opts.adminUrl ?? ADMIN_URL;
   if (!existsSync(join(ROOT, 'build', 'index.html'))) throw new Error('No build/: run `npm run build` first (npm run test:e2e does).');
   const dir = mkdtempSync(join(tmpdir(), 'linesync-e2e-'));
   const buildDir = join(dir, 'build');
@@ -65,11 +66,11 @@ export async function startServer(): Promise<TestServer> {
   delete env.DATABASE_URL;
   delete env.PGHOST;
   let dropDb: (() => Promise<void>) | null = null;
-  if (await reachable(ADMIN_URL)) {
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  if (await reachable(adminUrl)) {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
     const name = `linesync_e2e_${randomBytes(4).toString('hex')}`;
     await admin.unsafe(`CREATE DATABASE ${name}`);
-    const url = new URL(ADMIN_URL);
+    const url = new URL(adminUrl);
     url.pathname = '/' + name;
     env.DATABASE_URL = url.toString();
     dropDb = async () => {

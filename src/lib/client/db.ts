@@ -146,9 +146,13 @@ export async function readDevice(db: StationDb): Promise<DeviceRow | undefined> 
   return db.device.get('this');
 }
 
-/** Pending rows in device order: what the next push sends. */
-export function pendingInOrder(db: StationDb, limit: number): Promise<OutboxRow[]> {
-  return db.outbox.where('[state+device_seq]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).limit(limit).toArray();
+/** Pending rows in device order, after `afterSeq`: what the next push sends. */
+export function pendingInOrder(db: StationDb, limit: number, afterSeq = 0): Promise<OutboxRow[]> {
+  return db.outbox
+    .where('[state+device_seq]')
+    .between(['pending', afterSeq], ['pending', Dexie.maxKey], false)
+    .limit(limit)
+    .toArray();
 }
 
 export function countState(db: StationDb, state: OutboxState): Promise<number> {

@@ -57,7 +57,8 @@ interface Hooks {
 async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | string, clock: Clock, hooks: Hooks = {}): Promise<Recorded> {
   try {
     return await db.transaction('rw', [db.device, db.counters, db.outbox], async (): Promise<Recorded> => {
-      const device = await db.device.get('this');
+      // Each IndexedDB request is a round trip to the browser process: read together, write together.
+      const [device, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
       if (!device) return { ok: false, reason: 'This tablet is not set up yet: give it a name, station and location first.' };
       const problem = hooks.before ? await hooks.before() : null;
       if (problem) return { ok: false, reason: problem };
@@ -67,7 +68,6 @@ async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | str
         const checked = checkEvent({ ...d, device_seq: 1 });
         if (!checked.ok) return { ok: false, reason: checked.reason.replace(/^invalid: /, 'Not recorded: ') };
       }
-      const counter = await db.counters.get('device_seq');
       let seq = counter?.value ?? 0;
       const rows: OutboxRow[] = drafts.map((d) => {
         seq += 1;
@@ -75,8 +75,7 @@ async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | str
         if (!event.ok) throw new Error(event.reason); // cannot happen: the same draft passed above
         return { event_id: event.event.event_id, device_seq: seq, state: 'pending', event: event.event, recorded_at: clock.now() };
       });
-      await db.counters.put({ name: 'device_seq', value: seq });
-      await db.outbox.bulkAdd(rows);
+      await Promise.all([db.counters.put({ name: 'device_seq', value: seq }), db.outbox.bulkAdd(rows)]);
       if (hooks.after) await hooks.after(rows);
       return { ok: true, rows };
     });

@@ -88,49 +88,71 @@ function readResults(body: unknown, sent: OutboxRow[]): Map<string, EventResult>
   return byId;
 }
 
-/** Pushes every pending scan, batch by batch, until none is left or a batch changes nothing. */
-async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promise<{ sent: number; accepted: number; rejected: number }> {
+type Totals = { sent: number; accepted: number; rejected: number };
+
+/** Marks one answered batch: one read and one write, so one strict transaction per batch, not per scan. */
+async function markBatch(db: StationDb, batch: OutboxRow[], results: Map<string, EventResult>, settledAt: number, totals: Totals) {
+  const moved = await db.transaction('rw', db.outbox, async () => {
+    const current = await db.outbox.bulkGet(batch.map((r) => r.event_id));
+    const changed: OutboxRow[] = [];
+    for (const row of current) {
+      const r = row && results.get(row.event_id);
+      if (!row || !r || row.state !== 'pending') continue;
+      if (r.status === 'rejected') {
+        totals.rejected++;
+        changed.push({ ...row, state: 'rejected', reason: r.reason ?? 'rejected without a reason' });
+      } else {
+        totals.accepted++;
+        changed.push({ ...row, state: 'synced', settled_at: settledAt });
+      }
+    }
+    await db.outbox.bulkPut(changed);
+    return changed.length;
+  });
+  if (!moved) throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
+}
+
+/**
+ * Pushes every pending scan, batch by batch in device order, until none is left. The server applies one batch at a
+ * time, in order; while it works on one, the tablet marks the previous one, so the drain runs at the server's pace.
+ */
+async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promise<Totals> {
   const device = await readDevice(db);
   if (!device) throw new SyncError('not set up');
-  const totals = { sent: 0, accepted: 0, rejected: 0 };
-  for (;;) {
-    const batch = await pendingInOrder(db, Math.min(cfg.batchSize ?? MAX_BATCH_EVENTS, MAX_BATCH_EVENTS));
-    if (!batch.length) return totals;
-    const body = await request(cfg, '/api/sync/events', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        device_id: device.device_id,
-        events: batch.map((r) => r.event),
-        pending_count: await countState(db, 'pending'),
-        app_version: cfg.appVersion.slice(0, 64),
-        device_name: device.device_name.slice(0, 128),
-        station_id: device.station_id.slice(0, 64),
-        location_id: device.location_id.slice(0, 64),
-        sent_at: new Date(now()).toISOString()
-      })
-    });
-    const results = readResults(body, batch);
-    const settledAt = now();
-    let moved = 0;
-    await db.transaction('rw', db.outbox, async () => {
-      for (const row of batch) {
-        const r = results.get(row.event_id);
-        const current = await db.outbox.get(row.event_id);
-        if (!r || current?.state !== 'pending') continue;
-        moved++;
-        if (r.status === 'rejected') {
-          totals.rejected++;
-          await db.outbox.update(row.event_id, { state: 'rejected', reason: r.reason ?? 'rejected without a reason', settled_at: undefined });
-        } else {
-          totals.accepted++;
-          await db.outbox.update(row.event_id, { state: 'synced', settled_at: settledAt });
-        }
-      }
-    });
-    totals.sent += batch.length;
-    if (!moved) throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
+  const size = Math.min(cfg.batchSize ?? MAX_BATCH_EVENTS, MAX_BATCH_EVENTS);
+  const totals: Totals = { sent: 0, accepted: 0, rejected: 0 };
+  let pendingLeft = await countState(db, 'pending');
+  let batch = await pendingInOrder(db, size);
+  let marking: Promise<void> = Promise.resolve();
+  try {
+    while (batch.length) {
+      const body = await request(cfg, '/api/sync/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          device_id: device.device_id,
+          events: batch.map((r) => r.event),
+          pending_count: Math.max(pendingLeft, batch.length),
+          app_version: cfg.appVersion.slice(0, 64),
+          device_name: device.device_name.slice(0, 128),
+          station_id: device.station_id.slice(0, 64),
+          location_id: device.location_id.slice(0, 64),
+          sent_at: new Date(now()).toISOString()
+        })
+      });
+      const results = readResults(body, batch);
+      await marking; // the previous batch's marks, done while this one was on the server
+      totals.sent += batch.length;
+      pendingLeft -= batch.length;
+      // Read the next batch first (a read-only transaction is not held up by the write), then mark this one.
+      const next = pendingInOrder(db, size, batch[batch.length - 1].device_seq);
+      marking = markBatch(db, batch, results, now(), totals);
+      batch = await next;
+    }
+  } finally {
+    await marking;
   }
+  return totals;
 }
 
 /** Pulls items, stock and open signals: what the station shows as "stock as of". */

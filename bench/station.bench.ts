@@ -1,0 +1,138 @@
+// The station in Chromium against the real server: scan to on-screen confirmation (IndexedDB commit included),
+// 10,000 pending scans drained after reconnect, and the station route's initial JavaScript, gzipped.
+// Builds the app first (the figures are of the code as it is now).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { startServer, type TestServer } from '../tests/e2e/server';
+import { pendingCount, seedPending } from '../tests/e2e/tablet';
+import { percentile, round, type BenchFn } from './harness';
+
+const ROOT = join(import.meta.dirname, '..');
+
+async function setUp(page: Page, url: string) {
+  await page.goto(`${url}/station`);
+  await page.waitForURL(/\/station\/setup$/);
+  await page.fill('[data-testid=setup-name]', 'Bench tablet');
+  await page.fill('[data-testid=setup-station]', 'ST-BENCH');
+  await page.fill('[data-testid=setup-location]', 'LINE-1');
+  await page.click('[data-testid=setup-save]');
+  await page.waitForURL(/\/station$/);
+  await page.waitForSelector('[data-testid=scan-message]:text("Ready: scan a code.")');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller)
+      await new Promise<void>((r) => navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true }));
+  });
+}
+
+/** Submits `n` codes through the manual-entry form, one after another, timing each until its row is in the list. */
+// (No named functions inside evaluate: tsx's keepNames would reference a helper the page does not have.)
+function scanTimes(page: Page, n: number): Promise<number[]> {
+  return page.evaluate(async (n) => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid=manual-code]')!;
+    const startSeq = Number(document.querySelector('[data-testid=recent-scans] li')?.getAttribute('data-seq') ?? 0);
+    const times: number[] = [];
+    for (let i = 1; i <= n; i++) {
+      const seq = startSeq + i;
+      const shown = new Promise<void>((resolve) => {
+        const mo = new MutationObserver(() => {
+          if (document.querySelector(`[data-testid=recent-scans] li[data-seq="${seq}"]`)) {
+            mo.disconnect();
+            resolve();
+          }
+        });
+        mo.observe(document.body, { childList: true, subtree: true });
+      });
+      const t0 = performance.now();
+      input.value = `ITEM=BENCH-${i % 10};QTY=${1 + (i % 5)}`;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.form!.requestSubmit();
+      await shown;
+      times.push(performance.now() - t0);
+    }
+    return times;
+  }, n);
+}
+
+async function initialJsGzipKb(browser: Browser, url: string): Promise<{ kb: number; files: number }> {
+  // No service worker here: it would fetch every file of the app at install, and only the page's own count.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const scripts = new Set<string>();
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (r.resourceType() === 'script' || u.pathname.endsWith('.js')) scripts.add(u.pathname);
+  });
+  await page.goto(`${url}/station`, { waitUntil: 'networkidle' });
+  await context.close();
+  let bytes = 0;
+  for (const path of scripts) bytes += gzipSync(readFileSync(join(ROOT, 'build', path))).length;
+  return { kb: bytes / 1024, files: scripts.size };
+}
+
+const bench: BenchFn = async (ctx) => {
+  const scans = ctx.quick ? 100 : 500;
+  const drain = ctx.quick ? 2_000 : 10_000;
+  ctx.log('building the app');
+  execFileSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  let server: TestServer | null = null;
+  let browser: Browser | null = null;
+  try {
+    server = await startServer({ adminUrl: ctx.adminUrl });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await setUp(page, server.url);
+
+    ctx.log(`${scans} scans through the form, offline (nothing but the tablet in the way)`);
+    await context.setOffline(true);
+    await scanTimes(page, 20); // warm-up: JIT, first IndexedDB pages
+    const times = (await scanTimes(page, scans)).sort((a, b) => a - b);
+
+    ctx.log(`${drain} pending scans, then back online`);
+    await seedPending(page, drain);
+    await page.reload();
+    const before = await pendingCount(page);
+    const t0 = Date.now();
+    await context.setOffline(false);
+    while ((await pendingCount(page)) > 0) {
+      if (Date.now() - t0 > 300_000) throw new Error('the drain did not finish within 5 minutes');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const drainS = (Date.now() - t0) / 1000;
+    await context.close();
+
+    const js = await initialJsGzipKb(browser, server.url);
+    const p50 = percentile(times, 50);
+    const p95 = percentile(times, 95);
+    return {
+      key: 'station',
+      results: {
+        scans,
+        scan_to_screen_p50_ms: round(p50, 2),
+        scan_to_screen_p95_ms: round(p95, 2),
+        scan_to_screen_max_ms: round(times[times.length - 1], 2),
+        drained_events: before,
+        drain_seconds: round(drainS, 2),
+        drain_events_per_s: Math.round(before / drainS),
+        station_initial_js_gzip_kb: round(js.kb, 1),
+        station_initial_js_files: js.files
+      },
+      rows: [
+        [`scan → on screen, p50 (${scans} scans)`, `${round(p50, 2)} ms`, 'IndexedDB strict commit included'],
+        [`scan → on screen, p95 (${scans} scans)`, `${round(p95, 2)} ms`, 'target ≤ 16 ms'],
+        [`drain ${before} pending after reconnect`, `${round(drainS, 2)} s`, 'target ≤ 5 s for 10,000'],
+        [`station initial JS, gzipped (${js.files} files)`, `${round(js.kb, 1)} KB`, 'target ≤ 150 KB']
+      ]
+    };
+  } finally {
+    await browser?.close();
+    await server?.stop();
+  }
+};
+
+export default bench;
