@@ -10,7 +10,9 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { itemRoutes } from './routes/items';
+import { signalWeekRoutes } from './routes/signal-weeks';
 import { signalRoutes } from './routes/signals';
+import { slipRoutes } from './routes/slips';
 import { streamRoutes } from './routes/stream';
 import { syncRoutes } from './routes/sync';
 
@@ -32,6 +34,8 @@ export function createApp(deps: Deps) {
     .route('/devices', deviceRoutes(deps))
     .route('/stream', streamRoutes(deps))
     .route('/items', itemRoutes(deps))
+    .route('/packing-slips', slipRoutes(deps))
+    .route('/signals/weekly', signalWeekRoutes(deps))
     .get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const app = new Hono<Env>().route('/api', api);

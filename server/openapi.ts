@@ -2,6 +2,7 @@
 // described and guarded by the role it claims.
 import { z } from 'zod';
 import { pushRequestSchema, scanEventSchema } from '../src/lib/domain/events';
+import { reviewSchema } from '../src/lib/domain/slip';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -25,6 +26,13 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/stream', role: 'operator', summary: 'Server-sent events: stock and signal changes; Last-Event-ID catches up' },
   { method: 'get', path: '/api/items/{item_id}', role: 'operator', summary: 'One item with its master data and version' },
   { method: 'get', path: '/api/items/{item_id}/history', role: 'operator', summary: 'On hand over time (at most 400 points), optionally at one location' },
+  { method: 'get', path: '/api/signals/weekly', role: 'operator', summary: 'Per week: signals opened, median seconds to acknowledge and to fulfil' },
+  { method: 'post', path: '/api/packing-slips', role: 'operator', summary: 'Upload a packing slip (multipart: slip_id, device_id, captured_at, files, text_layer); a retry answers the stored slip' },
+  { method: 'get', path: '/api/packing-slips', role: 'operator', summary: 'Packing slips, newest first, with status and line totals' },
+  { method: 'get', path: '/api/packing-slips/{slip_id}', role: 'operator', summary: 'One packing slip with its files and lines' },
+  { method: 'get', path: '/api/packing-slips/{slip_id}/files/{page}', role: 'operator', summary: 'One file of a packing slip as uploaded' },
+  { method: 'put', path: '/api/packing-slips/{slip_id}/lines', role: 'operator', summary: 'Replace the lines with the reviewed ones', body: reviewSchema },
+  { method: 'post', path: '/api/packing-slips/{slip_id}/receive', role: 'operator', summary: 'Receive every line as an INTAKE (once; event ids derive from slip and line)' },
   { method: 'get', path: '/api/openapi.json', role: 'operator', summary: 'This document' }
 ];
 
