@@ -11,8 +11,9 @@
 //
 // Decoding: the browser's BarcodeDetector where it has one for our formats (Android Chrome; absent on desktop Linux
 // and Windows Chromium and on iPad Safari), else decoder.worker.ts with @zxing/library on frames grabbed at about
-// 640×480. One decode is in flight at a time: a frame is grabbed only when the last answer is back. The camera is
-// stopped while the page is hidden and started again when it shows, if it was running.
+// 640×480, every other one a centre crop at full resolution when the camera gives more. One decode is in flight at
+// a time: a frame is grabbed only when the last answer is back. The camera is stopped while the page is hidden and
+// started again when it shows, if it was running.
 // Types only: @zxing/library stays in the worker's bundle, out of the page's initial JavaScript.
 import type { ScanFormat } from './decoder';
 import type { DecodeReply, DecodeRequest } from './decoder.worker';
@@ -144,18 +145,23 @@ export function createCamera(options: CameraOptions): Camera {
     }
   }
 
+  let frameNo = 0;
   function grab(): ImageData | null {
     const w = video.videoWidth, h = video.videoHeight;
     if (!w || !h) return null;
-    // About 640×480 whichever way the tablet is held: enough pixels for a label, little work per frame.
-    const scale = Math.min(1, GRAB_WIDTH / Math.max(w, h), GRAB_HEIGHT / Math.min(w, h));
-    const cw = Math.max(1, Math.round(w * scale)), ch = Math.max(1, Math.round(h * scale));
+    const [outW, outH] = w >= h ? [GRAB_WIDTH, GRAB_HEIGHT] : [GRAB_HEIGHT, GRAB_WIDTH];
+    // About 640×480 whichever way the tablet is held: enough pixels for a label, little work per frame. Every other
+    // frame is the centre at the camera's own resolution instead, where a dense GS1-128 gets the pixels it needs.
+    const crop = frameNo++ % 2 === 1 && w >= outW * 1.5 && h >= outH * 1.5;
+    const scale = crop ? 1 : Math.min(1, outW / w, outH / h);
+    const sw = crop ? outW : w, sh = crop ? outH : h;
+    const cw = Math.max(1, Math.round(sw * scale)), ch = Math.max(1, Math.round(sh * scale));
     if (!canvas || canvas.width !== cw || canvas.height !== ch) {
       canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(cw, ch) : Object.assign(document.createElement('canvas'), { width: cw, height: ch });
     }
     const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     if (!ctx) return null;
-    ctx.drawImage(video, 0, 0, cw, ch);
+    ctx.drawImage(video, (w - sw) / 2, (h - sh) / 2, sw, sh, 0, 0, cw, ch);
     return ctx.getImageData(0, 0, cw, ch);
   }
 
