@@ -14,7 +14,7 @@ import { writeY4m } from '../fixtures/y4m';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const HARNESS = `<!doctype html><html><head><link rel="icon" href="data:,"></head><body>
-<input id="field" type="text" aria-label="field"><video id="video" width="320" height="240"></video>
+<input id="field" type="text" aria-label="field"><input id="qty" type="number" aria-label="qty" value="5"><video id="video" width="320" height="240"></video>
 <script type="module">
   import { createCamera } from '/src/lib/client/camera.ts';
   import { listenForWedge } from '/src/lib/client/wedge.ts';
@@ -202,6 +202,14 @@ test('keyboard wedge: a fast burst ending in Enter is a scan wherever focus is; 
     await page.keyboard.type('P-1002', { delay: 2 });
     await page.keyboard.press('Tab');
     await expect.poll(() => page.evaluate(() => (window as unknown as Harness).wedgeScans)).toEqual(['ITEM=P-1001;QTY=5', 'P-1002']);
-    expect(await page.evaluate(() => (window as unknown as Harness).wedgeScans.length)).toBe(2);
+
+    // A quantity field keeps its value when an EAN-13 is scanned while it has focus.
+    const qty = page.getByLabel('qty');
+    await qty.focus();
+    await page.keyboard.type(FIXTURE_ITEMS[0].gtin, { delay: 3 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (window as unknown as Harness).wedgeScans.length)).toBe(3);
+    expect(await page.evaluate(() => (window as unknown as Harness).wedgeScans[2])).toBe(FIXTURE_ITEMS[0].gtin);
+    await expect(qty).toHaveValue('5');
   });
 });

@@ -68,6 +68,20 @@ describe('keyboard wedge', () => {
     expect(f.inputs).toBe(1);
   });
 
+  it('keeps a scan out of a number field (no caret API): the quantity is put back as it was', () => {
+    const qty = { type: 'number', value: '5', inputs: 0, dispatchEvent: () => (qty.inputs++, true) };
+    for (const key of [...chars('4006381310031'), 'Enter']) {
+      let stopped = false;
+      wedge.keydown({ key, target: qty as unknown as EventTarget, preventDefault: () => (stopped = true) });
+      if (!stopped && key.length === 1) qty.value += key; // what the browser does with a key not held back
+      t += 6;
+      vi.advanceTimersByTime(6);
+    }
+    expect(scans).toEqual(['4006381310031']);
+    expect(qty.value).toBe('5');
+    expect(qty.inputs).toBe(1);
+  });
+
   it('leaves human typing alone: slow keys and Enter are not a scan', () => {
     const f = field();
     const prevented = type([...chars('P-1001'), 'Enter'], 120, f);

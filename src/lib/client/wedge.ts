@@ -46,7 +46,9 @@ export function createWedge(options: WedgeOptions) {
   let run = ''; // every character of the current run
   let gaps: number[] = [];
   let last = -Infinity;
-  let field: Editable | null = null; // where the run's first keys went
+  let field: Editable | null = null; // the text field the run's first keys went to
+  let plain: Valued | null = null; // or a field without a caret API (number, email…), and its value before the run
+  let before = '';
   let leaked = ''; // keys that reached the field before holding began
   let held = ''; // keys held back since
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
@@ -57,6 +59,7 @@ export function createWedge(options: WedgeOptions) {
     leaked = '';
     held = '';
     field = null;
+    plain = null;
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
   }
@@ -64,6 +67,7 @@ export function createWedge(options: WedgeOptions) {
   /** The run ended without being a scan: a person typing. Give the field the keys we held back. */
   function giveBack() {
     if (field && held && fieldHasFocus(field)) insert(field, held);
+    else if (plain && held && fieldHasFocus(plain)) setValue(plain, plain.value + held);
     reset();
   }
 
@@ -77,6 +81,7 @@ export function createWedge(options: WedgeOptions) {
         e.preventDefault();
         const code = run;
         if (field && leaked) takeBack(field, leaked);
+        else if (plain && plain.value !== before) setValue(plain, before); // e.g. a qty field must not keep a digit
         reset();
         last = -Infinity;
         options.onScan(code);
@@ -98,6 +103,8 @@ export function createWedge(options: WedgeOptions) {
       giveBack();
       run = leaked = e.key;
       field = editable(e.target);
+      plain = field ? null : valued(e.target);
+      before = plain?.value ?? '';
     }
     last = t;
     if (flushTimer) clearTimeout(flushTimer);
@@ -122,6 +129,22 @@ export function listenForWedge(options: WedgeOptions): () => void {
     window.removeEventListener('keydown', onKey, { capture: true });
     wedge.reset();
   };
+}
+
+/** Any field with a value: what is left when a field has no caret API. */
+interface Valued {
+  value: string;
+  dispatchEvent(event: Event): boolean;
+}
+
+function valued(target: EventTarget | null): Valued | null {
+  const t = target as Partial<Valued> & { readOnly?: boolean } | null;
+  return t && typeof t.value === 'string' && typeof t.dispatchEvent === 'function' && !t.readOnly ? (t as Valued) : null;
+}
+
+function setValue(field: Valued, value: string) {
+  field.value = value;
+  field.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
 function editable(target: EventTarget | null): Editable | null {
@@ -149,6 +172,6 @@ function insert(field: Editable, text: string) {
 }
 
 /** Only give keys back to a field that still has focus (or when there is no document, in tests). */
-function fieldHasFocus(field: Editable): boolean {
+function fieldHasFocus(field: Valued): boolean {
   return typeof document === 'undefined' || document.activeElement === (field as unknown as Element);
 }
