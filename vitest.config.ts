@@ -18,7 +18,7 @@ export default defineConfig(async () => {
   const server = (name: string) => ({
     test: {
       name,
-      include: ['server/**/*.test.ts', 'bench/**/*.test.ts', 'src/lib/client/**/*.db.test.ts'],
+      include: ['server/**/*.test.ts', 'bench/**/*.test.ts', 'src/lib/client/**/*.db.test.ts', 'tests/reliability/**/*.test.ts'],
       exclude: name === 'postgres' ? [] : ['**/*.pg.test.ts'],
       env: { LINESYNC_TEST_DB: name, TEST_DATABASE_URL: pg.toString() },
       testTimeout: 60_000,

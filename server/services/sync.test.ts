@@ -146,6 +146,21 @@ describe('VOID', () => {
     expect(await stock()).toMatchObject({ on_hand: 0 });
   });
 
+  it('answers duplicate for a VOID sent again after its answer was lost, alone or with its scan', async () => {
+    const take = makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 4 });
+    const v = makeEvent({ device_seq: 2, event_type: 'VOID', qty: 4, voids_event_id: take.event_id });
+    expect((await push([take, v])).results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect((await push([take, v])).results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect((await push([v])).results.map((r) => r.status)).toEqual(['duplicate']);
+    // A different VOID of the same scan, in the same batch as the retry, is still refused.
+    const second = makeEvent({ device_seq: 3, event_type: 'VOID', qty: 4, voids_event_id: take.event_id });
+    const res = await push([v, second]);
+    expect(res.results.map((r) => r.status)).toEqual(['duplicate', 'rejected']);
+    expect(res.results[1].reason).toBe(`invalid: event ${take.event_id} is already voided`);
+    expect(await stock()).toMatchObject({ on_hand: 0, intake_total: 0 });
+    expect((await verifyStock(db.sql)).drift).toEqual([]);
+  });
+
   it('voids an event of another device, and one earlier in the same batch', async () => {
     const a = makeEvent({ device_seq: 1, event_type: 'CONSUME', qty: 3 });
     await push([a], 'tab-1');

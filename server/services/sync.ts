@@ -108,12 +108,17 @@ async function applyBatch(sql: Sql, req: PushRequest, candidates: Candidate[], r
     if (voids.length) {
       const targets = await voidTargets(tx, voids, stored);
       const valid: Candidate[] = [];
+      const voidedHere = new Set<string>();
       for (const c of voids) {
         const target = targets.get(c.event.voids_event_id!.toLowerCase());
-        const problem = voidProblem(c, target, candidates);
+        // A target already voided in the table may have been voided by this very VOID, sent again after a lost
+        // answer: the insert tells that retry ('duplicate') from a second VOID ('already voided').
+        const retry = target?.voided === true && !voidedHere.has(target.event_id);
+        const problem = voidProblem(c, retry ? { ...target!, voided: false } : target, candidates);
         if (problem) reject(c, problem);
         else {
           target!.voided = true;
+          voidedHere.add(target!.event_id);
           targets.set(c.event.event_id, { ...c.event, voided: false }); // so a later VOID of this VOID is refused
           valid.push(c);
         }

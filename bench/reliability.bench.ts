@@ -1,0 +1,73 @@
+// Exactly once under faults, long settings: 20 simulated tablets × 5,000 scans (BENCH_QUICK: 5 × 400) through the
+// fault proxy to server/main.ts in its own process on a fresh database, restarted (SIGTERM, then a new process) half
+// way. The section fails unless every event landed once, every outbox drained, stock does not drift and signals agree.
+import 'fake-indexeddb/auto';
+import { describeReport, prepareServer, runExactlyOnce } from '../tests/reliability/exactly-once';
+import { freshDatabase, round, spawnServer, type BenchContext, type BenchSection } from './harness';
+
+export default async function reliability(ctx: BenchContext): Promise<BenchSection> {
+  const devices = ctx.quick ? 5 : 20;
+  const perDevice = ctx.quick ? 400 : 5_000;
+  const db = await freshDatabase(ctx, 2);
+  try {
+    await prepareServer(db.sql);
+    let running: Awaited<ReturnType<typeof spawnServer>> | null = null;
+    const report = await runExactlyOnce({
+      devices,
+      eventsPerDevice: perDevice,
+      sql: db.sql,
+      seed: 20261121,
+      log: ctx.log,
+      server: {
+        start: async () => (running = await spawnServer(db.url)).url,
+        stop: async () => {
+          await running?.stop();
+          running = null;
+        }
+      }
+    });
+    ctx.log(describeReport(report));
+    const total = devices * perDevice;
+    const exact =
+      report.events_made === total &&
+      report.server_events === total &&
+      report.distinct_server_events === total &&
+      report.missing_on_server === 0 &&
+      report.unknown_on_server === 0 &&
+      report.outbox_pending === 0 &&
+      report.outbox_rejected === 0 &&
+      report.drift.length === 0 &&
+      report.signal_problems.length === 0;
+    if (!exact) throw new Error(`reliability: not exactly once\n${describeReport(report)}\n${JSON.stringify(report.signal_problems.slice(0, 5))}`);
+    const faulted = Object.entries(report.faults)
+      .filter(([k]) => k !== 'clean')
+      .reduce((n, [, v]) => n + v, 0);
+    return {
+      key: 'reliability',
+      results: {
+        devices,
+        events: total,
+        server_events: report.server_events,
+        outbox_left: report.outbox_pending + report.outbox_rejected,
+        drift_rows: report.drift.length,
+        signal_rows: report.signal_rows,
+        signal_problems: report.signal_problems.length,
+        syncs: report.sync_attempts,
+        failed_syncs: report.sync_failures,
+        faulted_requests: faulted,
+        restarts: report.restarts,
+        seconds: round(report.seconds)
+      },
+      rows: [
+        [`${devices} tablets × ${perDevice} scans through faults`, `${report.server_events} stored`, `exactly ${total}, once each ✔`],
+        ['outboxes left (pending + rejected)', String(report.outbox_pending + report.outbox_rejected), 'target 0 ✔'],
+        ['stock drift rows / signal problems', `${report.drift.length} / ${report.signal_problems.length}`, 'target 0 / 0 ✔'],
+        ['requests faulted by the proxy', String(faulted), Object.entries(report.faults).map(([k, v]) => `${k} ${v}`).join(', ')],
+        ['syncs (failed) / server restarts', `${report.sync_attempts} (${report.sync_failures}) / ${report.restarts}`, ''],
+        ['wall time', `${round(report.seconds)} s`, '']
+      ]
+    };
+  } finally {
+    await db.close();
+  }
+}
