@@ -1,40 +1,99 @@
-// The promise of the station: scans made with no network are kept through a reload and reach the server exactly once.
-import { expect, test } from '@playwright/test';
+// The promise of the station: scans made with no network, by scanner (wedge), camera and hand, are kept through a
+// reload and reach the server exactly once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../playwright.config';
+import { BARCODES } from '../fixtures/barcodes';
+import { barcodeVideo } from '../fixtures/y4m';
 import { readTablet, recordManually, setUpStation, waitForServiceWorker } from './station';
 import { startServer, type TestServer } from './server';
 
+const dir = mkdtempSync(join(tmpdir(), 'linesync-camera-'));
+const video = join(dir, 'camera.y4m');
+const label = BARCODES.find((b) => b.name === 'seed-code128')!; // ITEM=P-1001;QTY=5
+
+test.use({
+  permissions: ['camera'],
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+  }
+});
+
 let server: TestServer;
 test.beforeAll(async () => {
+  await barcodeVideo(video, [label]);
   server = await startServer();
 });
 test.afterAll(async () => {
   await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
-test('50 scans offline survive a reload and reach the server exactly once', async ({ page, context }) => {
+const pending = (page: Page) => page.getByTestId('pending-count');
+
+async function scanByWedge(page: Page, code: string) {
+  // A scanner types far faster than a person and ends with Enter, wherever focus is.
+  await page.keyboard.type(code, { delay: 0 });
+  await page.keyboard.press('Enter');
+}
+
+test('50 scans offline by wedge, camera and hand survive a reload and reach the server exactly once', async ({ page, context }) => {
   await setUpStation(page, server.url);
   await waitForServiceWorker(page);
   await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
 
   await context.setOffline(true);
   await expect(page.getByTestId('connection')).toContainText('Offline');
-
   await page.getByTestId('mode-intake').click();
-  for (let i = 1; i <= 50; i++) await recordManually(page, `ITEM=E2E-${i % 5};QTY=${i}`);
-  await expect(page.getByTestId('pending-count')).toHaveText('50');
+
+  let expected = 0;
+  for (let i = 1; i <= 20; i++) {
+    await scanByWedge(page, `ITEM=WEDGE-${i % 4};QTY=${i}`);
+    await expect(pending(page)).toHaveText(String(++expected));
+  }
+  // Focus in the manual field: a wedge burst there is still a scan, and leaves the field empty.
+  await page.getByTestId('manual-code').focus();
+  await scanByWedge(page, 'ITEM=WEDGE-IN-FIELD;QTY=7');
+  await expect(pending(page)).toHaveText(String(++expected));
+  await expect(page.getByTestId('manual-code')).toHaveValue('');
+
+  for (let i = 1; i <= 24; i++) {
+    await recordManually(page, `ITEM=HAND-${i % 3};QTY=${i}`);
+    await expect(pending(page)).toHaveText(String(++expected));
+  }
+
+  // The camera sees one label (the fake capture device plays the .y4m): counted once while in view, and once more
+  // each time the worker taps "Again".
+  await page.getByTestId('mode-consume').click();
+  await page.getByTestId('camera-start').click();
+  await expect(pending(page)).toHaveText(String(++expected), { timeout: 30_000 });
+  await expect(page.getByTestId('scan-message')).toHaveText('CONSUME P-1001 × 5');
+  for (let i = 0; i < 4; i++) {
+    await page.getByTestId('camera-again').click();
+    await expect(pending(page)).toHaveText(String(++expected), { timeout: 30_000 });
+  }
+  await page.getByTestId('camera-stop').click();
+  expect(expected).toBe(50);
 
   await page.reload();
-  await expect(page.getByTestId('mode-banner')).toContainText('INTAKE');
-  await expect(page.getByTestId('pending-count')).toHaveText('50');
+  await expect(page.getByTestId('mode-banner')).toContainText('CONSUME');
+  await expect(pending(page)).toHaveText('50');
   await expect(page.getByTestId('connection')).toContainText('Offline');
   const offline = await readTablet(page);
   expect(offline.rows.filter((r) => r.state === 'pending')).toHaveLength(50);
   expect(offline.rows.map((r) => r.device_seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  const bySource = (s: string) => offline.rows.filter((r) => r.event.source === s).length;
+  expect([bySource('wedge'), bySource('manual'), bySource('camera')]).toEqual([21, 24, 5]);
+  expect(offline.rows.filter((r) => r.event.source === 'camera').every((r) => r.event.item_id === 'P-1001' && r.event.qty === 5)).toBe(true);
 
   await context.setOffline(false);
-  await expect(page.getByTestId('pending-count')).toHaveText('0', { timeout: 30_000 });
+  await expect(pending(page)).toHaveText('0', { timeout: 30_000 });
   const stored = await server.events(offline.device_id);
-  expect(stored.map((e) => e.event_id).sort()).toEqual(offline.rows.map((r) => r.event_id).sort());
-  expect(new Set(stored.map((e) => e.event_id)).size).toBe(50);
-  expect(stored.map((e) => e.qty)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(stored).toHaveLength(50);
+  expect(new Set(stored.map((e) => e.event_id))).toEqual(new Set(offline.rows.map((r) => r.event_id)));
+  expect(stored.map((e) => e.device_seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(stored.filter((e) => e.source === 'camera')).toHaveLength(5);
 });
