@@ -12,7 +12,8 @@
 // Each image goes through passes until one decodes. A camera frame ('frame' effort): HybridBinarizer (local
 // thresholds, good under uneven light) then GlobalHistogramBinarizer (better on blur and low contrast) on the
 // upright image for every format, then the 1D formats on the image turned by 90° and tilted by ±15° (a 1D reader
-// only scans rows; QR and DataMatrix find themselves at any angle). A still image ('thorough') adds ±30°/±45°,
+// only scans rows; QR and DataMatrix find themselves at any angle), on rows averaged vertically (noise), and
+// every format once more on a 3×3-averaged image (noisy, dim frames). A still image ('thorough') adds ±30°/±45°,
 // TRY_HARDER (every row, both directions: ~250 ms on a 640×480 frame with no code, too slow per frame) and an
 // inverted image for light-on-dark marks. ASSUME_GS1 is always set: only Code 128 reads it, and it keeps FNC1 as
 // `]C1`/GS so a lot does not run into the next field. @zxing/library logs failures through console.*: kept quiet.
@@ -84,11 +85,11 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
     for (const pass of passes) {
       const wanted = pass.linearOnly ? linear : formats;
       if (!wanted.length) continue;
-      const key = `${pass.angle}${pass.smooth ? 's' : ''}`;
+      const key = `${pass.angle}${pass.smooth ? 's' : ''}${pass.denoise ? 'd' : ''}`;
       let source: LuminanceSource | undefined = turned.get(key);
       if (!source) {
         const { data, width: w, height: h } = rotateGrey(grey, pass.angle);
-        source = new RGBLuminanceSource(pass.smooth ? smoothColumns(data, w, h) : data, w, h);
+        source = new RGBLuminanceSource(pass.smooth ? smoothColumns(data, w, h) : pass.denoise ? boxBlur3(data, w, h) : data, w, h);
         turned.set(key, source as RGBLuminanceSource);
       }
       if (pass.inverted) source = new InvertedLuminanceSource(source);
@@ -115,6 +116,8 @@ interface Pass {
   inverted?: boolean;
   /** Average each pixel with the rows above and below: bars are vertical, so noise fades and bars stay sharp. */
   smooth?: boolean;
+  /** A 3×3 mean first: sensor noise averages out before the binarizer sees it. */
+  denoise?: boolean;
 }
 const LINEAR = new Set<ScanFormat>(['code_128', 'ean_13', 'ean_8', 'upc_a']);
 const FRAME_PASSES: Pass[] = [
@@ -124,7 +127,8 @@ const FRAME_PASSES: Pass[] = [
   { angle: 90, linearOnly: true, global: true },
   { angle: 15, linearOnly: true },
   { angle: -15, linearOnly: true },
-  { angle: 0, linearOnly: true, smooth: true }
+  { angle: 0, linearOnly: true, smooth: true },
+  { angle: 0, denoise: true }
 ];
 const THOROUGH_PASSES: Pass[] = [
   { angle: 30, linearOnly: true },
@@ -138,7 +142,7 @@ const THOROUGH_PASSES: Pass[] = [
 ];
 
 function passName(p: Pass): string {
-  return [p.angle ? `rot${p.angle}` : '', p.smooth ? 'smooth' : '', p.global ? 'global' : 'hybrid', p.harder ? 'harder' : '', p.inverted ? 'inverted' : '']
+  return [p.angle ? `rot${p.angle}` : '', p.smooth ? 'smooth' : '', p.denoise ? 'denoise' : '', p.global ? 'global' : 'hybrid', p.harder ? 'harder' : '', p.inverted ? 'inverted' : '']
     .filter(Boolean)
     .join('+');
 }
@@ -186,6 +190,16 @@ export function rotateGrey(grey: GreyImage, degrees: number): GreyImage {
     }
   }
   return { data: out, width: w, height: h };
+}
+
+function boxBlur3(data: Uint8ClampedArray, w: number, h: number): Uint8ClampedArray {
+  const out = Uint8ClampedArray.from(data); // the one-pixel border stays as it was
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      out[i] = (data[i - w - 1] + data[i - w] + data[i - w + 1] + data[i - 1] + data[i] + data[i + 1] + data[i + w - 1] + data[i + w] + data[i + w + 1]) / 9;
+    }
+  return out;
 }
 
 /** A vertical running mean over 7 rows. */
