@@ -45,12 +45,12 @@ export interface GreyImage {
 export interface Decoded {
   text: string;
   format: ScanFormat;
-  /** Which pass found it, for the benchmark: e.g. "hybrid", "global+harder", "rot45/hybrid+harder". */
+  /** Which pass found it, for the benchmark: e.g. "hybrid", "rot90+global", "denoise+hybrid", "hybrid+harder". */
   pass: string;
 }
 export interface DecodeOptions {
   formats?: readonly ScanFormat[];
-  /** 'frame' (default) for camera frames: four passes. 'thorough' for still images: rotations and inversion too. */
+  /** 'frame' (default) for camera frames: FRAME_PASSES. 'thorough' for still images: THOROUGH_PASSES too. */
   effort?: 'frame' | 'thorough';
 }
 
