@@ -78,8 +78,13 @@ test('50 scans offline by wedge, camera and hand survive a reload and reach the 
   await page.getByTestId('camera-stop').click();
   expect(expected).toBe(50);
 
+  // Offline stock: the last snapshot with this tablet's pending scans on top (WEDGE-1 came in 1+5+9+13+17).
+  const wedge1 = page.locator('[data-testid=stock-table] tr[data-item="WEDGE-1"] [data-testid=on-hand]');
+  await expect(wedge1).toHaveText('45 ea');
+
   await page.reload();
   await expect(page.getByTestId('mode-banner')).toContainText('CONSUME');
+  await expect(wedge1).toHaveText('45 ea');
   await expect(pending(page)).toHaveText('50');
   await expect(page.getByTestId('connection')).toContainText('Offline');
   const offline = await readTablet(page);

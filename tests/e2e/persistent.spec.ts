@@ -1,5 +1,5 @@
 // Closing the browser is not losing the scans: offline scans are still there when the tablet's browser reopens.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test } from '@playwright/test';
@@ -41,6 +41,15 @@ test('scans made offline survive closing and reopening the browser, then sync on
   await expect(page.getByTestId('recent-scans').locator('li')).toHaveCount(5);
   const after = await readTablet(page);
   expect(after).toEqual(before);
+
+  // The last resort works offline too: the export holds exactly the pending scans.
+  await page.goto(`${server.url}/station/settings`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pending').click()]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  expect(exported).toMatchObject({ format: 'linesync-pending/1', device_id: before.device_id, rejected: [] });
+  expect(exported.events.map((e: { event_id: string }) => e.event_id).sort()).toEqual(before.rows.map((r) => r.event_id).sort());
+  await page.goto(`${server.url}/station`);
+  await expect(page.getByTestId('pending-count')).toHaveText('5');
 
   await context.setOffline(false);
   await expect(page.getByTestId('pending-count')).toHaveText('0', { timeout: 30_000 });
