@@ -4,12 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { capturedAt, deviceId, locationId, uuid } from '../../src/lib/domain/events';
 import { MAX_SLIP_BYTES, MAX_SLIP_FILES, reviewSchema, SLIP_STATUSES, textLayerSchema, type TextLayer } from '../../src/lib/domain/slip';
-import { claimedType, describeType, sniffSlipFile } from '../../src/lib/domain/slip-files';
 import type { Env } from '../auth';
 import type { Deps } from '../app';
 import { ApiError, jsonBody, pageParams, queryParams } from '../http';
-import { readSlip } from '../services/slip-reader';
-import { readTextLayer, UnreadablePdf } from '../services/slip-pdf';
+import { checkSlipFile, readSlip } from '../services/slip-reader';
 import { isVolumePath, volumeStore, type VolumeStore } from '../services/slip-volume';
 import { listSlips, receiveSlip, reviewSlip, saveParse, slipDetail, slipFiles, storeSlip, type UploadFile } from '../services/slips';
 import type { ModelOptions } from '../services/slip-model';
@@ -79,27 +77,7 @@ async function readUpload(c: Context) {
     textLayer = layer.data;
   }
   const checked: UploadFile[] = [];
-  for (const f of files) {
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    if (!bytes.length) throw new ApiError(400, 'empty_file', `The file ${f.name || '(unnamed)'} is empty: capture the slip again.`);
-    const contentType = sniffSlipFile(bytes);
-    if (!contentType)
-      throw new ApiError(415, 'unsupported_file_type', `The file ${f.name || '(unnamed)'} is not a PDF, JPEG, PNG, WebP or HEIC image (judged by its content, not its name).`);
-    // The bytes decide what a file is; a file that claims to be something else was mislabelled, and saying so
-    // is clearer than failing later (a photo renamed to .pdf would not open as one on the tablet either).
-    const claimed = claimedType(f.name, f.type);
-    if (claimed && claimed !== contentType)
-      throw new ApiError(415, 'type_mismatch', `The file ${f.name || '(unnamed)'} is named or labelled as ${describeType(claimed)} but its content is ${describeType(contentType)}.`);
-    if (contentType === 'application/pdf') {
-      try {
-        await readTextLayer(bytes);
-      } catch (e) {
-        if (e instanceof UnreadablePdf) throw new ApiError(422, 'unreadable_pdf', `${f.name || 'The file'}: ${e.message}`);
-        throw e;
-      }
-    }
-    checked.push({ contentType, bytes });
-  }
+  for (const f of files) checked.push(await checkSlipFile(f.name, f.type, new Uint8Array(await f.arrayBuffer())));
   return { ...parsed.data, textLayer, files: checked };
 }
 

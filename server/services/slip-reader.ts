@@ -2,9 +2,10 @@
 // and pictures of pages go to the vision model when one is configured; otherwise a person enters the lines.
 import { emptySlip, type ParsedSlip, type Parser } from '../../src/lib/domain/slip';
 import { hasText, parseTextLayer } from '../../src/lib/domain/slip-parse';
-import type { SlipContentType } from '../../src/lib/domain/slip-files';
+import { claimedType, describeType, sniffSlipFile, type SlipContentType } from '../../src/lib/domain/slip-files';
+import { ApiError } from '../http';
 import { COULD_NOT_PARSE, readWithModel, type ModelImage, type ModelOptions } from './slip-model';
-import { readTextLayer, renderPages } from './slip-pdf';
+import { readTextLayer, renderPages, UnreadablePdf } from './slip-pdf';
 
 export interface SlipFile {
   contentType: SlipContentType;
@@ -15,6 +16,29 @@ export interface ReadResult {
   slip: ParsedSlip;
   parser: Parser;
   error: string | null; // why there are no lines, in words for the review screen
+}
+
+/** A file as uploaded, checked: not empty, a kind a slip may be by its bytes, what it claims to be, and readable. */
+export async function checkSlipFile(name: string, declaredType: string, bytes: Uint8Array): Promise<SlipFile> {
+  const label = name || '(unnamed)';
+  if (!bytes.length) throw new ApiError(400, 'empty_file', `The file ${label} is empty: capture the slip again.`);
+  const contentType = sniffSlipFile(bytes);
+  if (!contentType)
+    throw new ApiError(415, 'unsupported_file_type', `The file ${label} is not a PDF, JPEG, PNG, WebP or HEIC image (judged by its content, not its name).`);
+  // The bytes decide what a file is; one that claims to be something else was mislabelled, and saying so is
+  // clearer than failing later (a photo renamed to .pdf would not open as a PDF on the tablet either).
+  const claimed = claimedType(name, declaredType);
+  if (claimed && claimed !== contentType)
+    throw new ApiError(415, 'type_mismatch', `The file ${label} is named or labelled as ${describeType(claimed)} but its content is ${describeType(contentType)}.`);
+  if (contentType === 'application/pdf') {
+    try {
+      await readTextLayer(bytes);
+    } catch (e) {
+      if (e instanceof UnreadablePdf) throw new ApiError(422, 'unreadable_pdf', `${label}: ${e.message}`);
+      throw e;
+    }
+  }
+  return { contentType, bytes };
 }
 
 export async function readSlip(files: SlipFile[], model: ModelOptions | null): Promise<ReadResult> {

@@ -142,8 +142,9 @@ export function readDate(text: string): string | null {
   return null;
 }
 
-const SLIP_NO = /\b(?:packing\s*slip|packing\s*list|delivery\s*note|slip|delivery|shipment)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9/-]{2,})/i;
-const PO_NO = /\b(?:p\.?\s?o\.?|purchase\s+order)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9/-]{2,})/i;
+// A number is a run of letters, digits, / and - holding at least one digit ("PO Box" is not a PO number).
+const SLIP_NO = /\b(?:packing\s*slip|packing\s*list|delivery\s*note|slip|delivery|shipment)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
+const PO_NO = /\b(?:p\.?\s?o\.?|purchase\s+order)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
 const SUPPLIER = /\b(?:supplier|vendor|from|shipped\s+by)\s*:\s*(.+)$/i;
 const DATE = /\b(?:date|ship\s*date|shipped|delivery\s*date)\s*:?\s*(.+)$/i;
 
@@ -153,8 +154,7 @@ function readHeaderFields(textRows: string[]): Omit<ParsedSlip, 'lines'> {
   for (const t of textRows) {
     // A row may hold two labelled fields ("PO: 4500 Date: 2026-03-12"): read each label from its own position.
     out.po_number ??= PO_NO.exec(t)?.[1] ?? null;
-    const slip = SLIP_NO.exec(t.replace(PO_NO, ''));
-    if (slip && !/^(no|number)$/i.test(slip[1])) out.slip_number ??= slip[1];
+    out.slip_number ??= SLIP_NO.exec(t.replace(PO_NO, ''))?.[1] ?? null;
     const date = DATE.exec(t);
     out.date ??= date ? readDate(date[1]) : null;
     out.supplier ??= SUPPLIER.exec(t)?.[1].split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0].trim() || null;

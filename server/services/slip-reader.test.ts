@@ -1,0 +1,54 @@
+// The digital reader over the generated slips: every line of every digital layout exactly; and the CLI prints the
+// same reading as one JSON object.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasText, parseTextLayer } from '../../src/lib/domain/slip-parse';
+import { slipFixtures, type SlipFixture } from '../../tests/fixtures/slips';
+import { readSlip } from './slip-reader';
+import { readTextLayer } from './slip-pdf';
+
+let fixtures: SlipFixture[];
+beforeAll(async () => {
+  fixtures = await slipFixtures();
+});
+
+describe('generated packing slips', () => {
+  it('has at least six digital layouts and one picture of a slip', () => {
+    expect(fixtures.filter((f) => f.digital).length).toBeGreaterThanOrEqual(6);
+    expect(fixtures.some((f) => !f.digital)).toBe(true);
+  });
+
+  it('reads every line of every digital layout exactly, with supplier, slip number, PO and date', async () => {
+    for (const f of fixtures.filter((f) => f.digital)) {
+      const layer = await readTextLayer(f.bytes);
+      expect(hasText(layer), f.name).toBe(true);
+      expect(parseTextLayer(layer), f.name).toEqual(f.expected);
+    }
+  });
+
+  it('finds no text in the picture of a slip, so it goes to the model or a person', async () => {
+    const scanned = fixtures.find((f) => !f.digital)!;
+    expect(hasText(await readTextLayer(scanned.bytes))).toBe(false);
+    expect(await readSlip([{ contentType: 'application/pdf', bytes: scanned.bytes }], null)).toMatchObject({ parser: 'manual', slip: { lines: [] } });
+  });
+});
+
+describe('npm run parse-slip', () => {
+  const run = promisify(execFile);
+  it('prints the slip as one JSON object, and a clear error for a damaged PDF', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'slips-'));
+    const f = fixtures.find((x) => x.name === 'part-first-lot')!;
+    await writeFile(join(dir, 'slip.pdf'), f.bytes);
+    await writeFile(join(dir, 'cut.pdf'), f.bytes.slice(0, 300));
+    const env = { ...process.env, SLIP_MODEL_ENDPOINT: '' };
+    const { stdout } = await run('node', ['--import', 'tsx', 'scripts/parse-slip.ts', join(dir, 'slip.pdf')], { env });
+    expect(JSON.parse(stdout)).toEqual({ ...f.expected, lines: f.expected.lines.map(({ supplier_part, description, qty, unit, lot, confidence }) => ({ supplier_part, description, qty, unit, lot, confidence })) });
+    const bad = await run('node', ['--import', 'tsx', 'scripts/parse-slip.ts', join(dir, 'cut.pdf')], { env }).catch((e) => e);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/cut\.pdf: The PDF cannot be read: it is damaged/);
+  });
+});
