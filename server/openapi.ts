@@ -2,6 +2,7 @@
 // described and guarded by the role it claims.
 import { z } from 'zod';
 import { pushRequestSchema, scanEventSchema } from '../src/lib/domain/events';
+import { itemsSaveSchema } from '../src/lib/domain/items';
 import { reviewSchema } from '../src/lib/domain/slip';
 
 export interface RouteDoc {
@@ -24,6 +25,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: '/api/signals/{signal_id}/fulfill', role: 'supervisor', summary: 'Mark a signal fulfilled' },
   { method: 'get', path: '/api/devices', role: 'supervisor', summary: 'Every device with its sync health' },
   { method: 'get', path: '/api/stream', role: 'operator', summary: 'Server-sent events: stock and signal changes; Last-Event-ID catches up' },
+  { method: 'get', path: '/api/items', role: 'operator', summary: 'The item master: search (q), filter (active, placeholder), paginate' },
+  { method: 'patch', path: '/api/items', role: 'supervisor', summary: 'Save edited rows in one transaction; each row carries its version (409 with current values when stale)', body: itemsSaveSchema },
+  { method: 'get', path: '/api/items/{item_id}/audit', role: 'supervisor', summary: 'Every change to one item: who, when, before, after' },
   { method: 'get', path: '/api/items/{item_id}', role: 'operator', summary: 'One item with its master data and version' },
   { method: 'get', path: '/api/items/{item_id}/history', role: 'operator', summary: 'On hand over time (at most 400 points), optionally at one location' },
   { method: 'get', path: '/api/signals/weekly', role: 'operator', summary: 'Per week: signals opened, median seconds to acknowledge and to fulfil' },
