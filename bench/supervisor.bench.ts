@@ -1,0 +1,99 @@
+// Supervisor console: commit-to-client latency of the live stream across two server processes (a push through one,
+// the event read from the other's GET /api/stream through LISTEN/NOTIFY), and GET /api/inventory at 100,000 items
+// with the console's queries (first page, search, status filter, sort, a deep page).
+import { randomUUID } from 'node:crypto';
+import { sseReader } from '../server/sse.testkit';
+import { freshDatabase, percentile, round, spawnServer, type BenchContext, type BenchSection } from './harness';
+
+export default async function supervisor(ctx: BenchContext): Promise<BenchSection> {
+  const items = ctx.quick ? 10_000 : 100_000;
+  const pushes = ctx.quick ? 50 : 200;
+  const db = await freshDatabase(ctx);
+  ctx.log(`loading ${items} items with stock at 2 locations`);
+  await db.sql`INSERT INTO locations (location_id, name) VALUES ('LOC-0', 'Loc 0'), ('LOC-1', 'Loc 1')`;
+  await db.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty)
+               SELECT 'S-' || lpad(g::text, 6, '0'), 'Supervised part ' || g, 20, 100 FROM generate_series(0, ${items - 1}) g`;
+  await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
+               SELECT 'S-' || lpad(g::text, 6, '0'), 'LOC-' || (g % 2), (g * 7919) % 200 - 10, 0, 0, 0, now() - make_interval(secs => g)
+               FROM generate_series(0, ${items - 1}) g`;
+  await db.sql`ANALYZE`;
+  const [writer, reader] = [await spawnServer(db.url), await spawnServer(db.url)];
+
+  // Live: each push waits for its own change to arrive on the other instance's stream.
+  ctx.log(`timing ${pushes} pushes from one server to the other's stream`);
+  const sse = sseReader(await fetch(`${reader.url}/api/stream`));
+  await sse.next((m) => m.event === 'hello');
+  const liveMs: number[] = [];
+  for (let i = 1; i <= pushes; i++) {
+    const item = `S-${String(i % items).padStart(6, '0')}`;
+    const t = performance.now();
+    const res = await fetch(`${writer.url}/api/sync/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        device_id: 'bench-live',
+        events: [{ event_id: randomUUID(), device_seq: i, event_type: 'INTAKE', item_id: item, qty: 1, location_id: 'LOC-0', source: 'wedge', captured_at: new Date().toISOString() }]
+      })
+    });
+    if (!res.ok) throw new Error(`push failed: ${res.status}`);
+    await sse.next((m) => m.event === 'change' && m.data.includes(`"${item}"`), 10_000);
+    liveMs.push(performance.now() - t);
+    await res.arrayBuffer();
+  }
+  await sse.close();
+  liveMs.sort((a, b) => a - b);
+
+  // Inventory: the queries the inventory page sends.
+  const pages = [
+    '?limit=50',
+    '?limit=50&q=part%2012345',
+    '?limit=50&status=low&sort=on_hand',
+    '?limit=50&sort=last_activity_at&order=desc',
+    `?limit=50&offset=${Math.floor(items / 2)}`,
+    '?limit=50&location_id=LOC-1&status=negative'
+  ];
+  const byPage = new Map<string, number[]>(pages.map((p) => [p, []]));
+  for (const p of pages) await fetch(`${reader.url}/api/inventory${p}`).then((r) => r.json()); // warm up
+  ctx.log('timing GET /api/inventory');
+  const allMs: number[] = [];
+  for (let i = 0; i < (ctx.quick ? 60 : 300); i++) {
+    const p = pages[i % pages.length];
+    const t = performance.now();
+    const res = await fetch(`${reader.url}/api/inventory${p}`);
+    if (!res.ok) throw new Error(`inventory failed: ${res.status} ${await res.text()}`);
+    await res.json();
+    const ms = performance.now() - t;
+    allMs.push(ms);
+    byPage.get(p)!.push(ms);
+  }
+  allMs.sort((a, b) => a - b);
+  const worst = [...byPage].map(([p, ms]) => [p, percentile(ms.sort((a, b) => a - b), 95)] as const).sort((a, b) => b[1] - a[1])[0];
+
+  await writer.stop();
+  await reader.stop();
+  await db.close();
+
+  const liveP95 = percentile(liveMs, 95);
+  const invP95 = percentile(allMs, 95);
+  return {
+    key: 'supervisor',
+    results: {
+      live_pushes: pushes,
+      live_p50_ms: round(percentile(liveMs, 50), 1),
+      live_p95_ms: round(liveP95, 1),
+      live_target_ms: 500,
+      inventory_items: items,
+      inventory_p50_ms: round(percentile(allMs, 50), 1),
+      inventory_p95_ms: round(invP95, 1),
+      inventory_slowest_query: worst[0],
+      inventory_slowest_query_p95_ms: round(worst[1], 1)
+    },
+    rows: [
+      ['live: push on A → event on B\'s stream, p50', `${round(percentile(liveMs, 50), 1)} ms`, ''],
+      ['live: push on A → event on B\'s stream, p95', `${round(liveP95, 1)} ms`, `target ≤ 500 ms${liveP95 <= 500 ? ' ✓' : ' ✗'}`],
+      [`inventory API, ${items} items, p50`, `${round(percentile(allMs, 50), 1)} ms`, ''],
+      [`inventory API, ${items} items, p95`, `${round(invP95, 1)} ms`, 'mixed page/search/filter/sort'],
+      [`  slowest: ${worst[0]}`, `${round(worst[1], 1)} ms`, 'p95']
+    ]
+  };
+}
