@@ -34,7 +34,7 @@ export function sampleItems() {
     reorder_point: 10 + (i % 5) * 5,
     reorder_qty: 50 + (i % 4) * 25,
     // GS1 GTIN-13 with a valid check digit, so GS1 barcodes of the sample parts resolve.
-    gtin: gtin13(`400638133${String(1001 + i)}`)
+    gtin: gtin13(`40063813${String(1001 + i)}`)
   }));
 }
 
