@@ -29,10 +29,13 @@ async function setUp(page: Page, url: string) {
   });
 }
 
-/** Submits `n` codes through the manual-entry form, one after another, timing each until its row is in the list. */
-// (No named functions inside evaluate: tsx's keepNames would reference a helper the page does not have.)
-function scanTimes(page: Page, n: number): Promise<number[]> {
-  return page.evaluate(async (n) => {
+/**
+ * Submits `n` codes through the manual-entry form, timing each from submit until its row is in the list; `gapMs`
+ * after each, as a scanner on the floor leaves between codes (0: back to back).
+ * (No named functions inside evaluate: tsx's keepNames would reference a helper the page does not have.)
+ */
+function scanTimes(page: Page, n: number, gapMs: number): Promise<number[]> {
+  return page.evaluate(async ({ n, gapMs }) => {
     const input = document.querySelector<HTMLInputElement>('[data-testid=manual-code]')!;
     const startSeq = Number(document.querySelector('[data-testid=recent-scans] li')?.getAttribute('data-seq') ?? 0);
     const times: number[] = [];
@@ -53,9 +56,10 @@ function scanTimes(page: Page, n: number): Promise<number[]> {
       input.form!.requestSubmit();
       await shown;
       times.push(performance.now() - t0);
+      if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
     }
     return times;
-  }, n);
+  }, { n, gapMs });
 }
 
 async function initialJsGzipKb(browser: Browser, url: string): Promise<{ kb: number; files: number }> {
@@ -88,10 +92,11 @@ const bench: BenchFn = async (ctx) => {
     const page = await context.newPage();
     await setUp(page, server.url);
 
-    ctx.log(`${scans} scans through the form, offline (nothing but the tablet in the way)`);
+    ctx.log(`${scans} scans through the form at 10 a second, then ${scans} back to back, offline (only the tablet in the way)`);
     await context.setOffline(true);
-    await scanTimes(page, 20); // warm-up: JIT, first IndexedDB pages
-    const times = (await scanTimes(page, scans)).sort((a, b) => a - b);
+    await scanTimes(page, 20, 0); // warm-up: JIT, first IndexedDB pages
+    const times = (await scanTimes(page, scans, 100)).sort((a, b) => a - b);
+    const burst = (await scanTimes(page, scans, 0)).sort((a, b) => a - b);
 
     ctx.log(`${drain} pending scans, then back online`);
     await seedPending(page, drain);
@@ -116,6 +121,8 @@ const bench: BenchFn = async (ctx) => {
         scan_to_screen_p50_ms: round(p50, 2),
         scan_to_screen_p95_ms: round(p95, 2),
         scan_to_screen_max_ms: round(times[times.length - 1], 2),
+        scan_to_screen_back_to_back_p50_ms: round(percentile(burst, 50), 2),
+        scan_to_screen_back_to_back_p95_ms: round(percentile(burst, 95), 2),
         drained_events: before,
         drain_seconds: round(drainS, 2),
         drain_events_per_s: Math.round(before / drainS),
@@ -123,8 +130,9 @@ const bench: BenchFn = async (ctx) => {
         station_initial_js_files: js.files
       },
       rows: [
-        [`scan → on screen, p50 (${scans} scans)`, `${round(p50, 2)} ms`, 'IndexedDB strict commit included'],
-        [`scan → on screen, p95 (${scans} scans)`, `${round(p95, 2)} ms`, 'target ≤ 16 ms'],
+        [`scan → on screen, p50 (${scans} at 10/s)`, `${round(p50, 2)} ms`, 'IndexedDB strict commit included'],
+        [`scan → on screen, p95 (${scans} at 10/s)`, `${round(p95, 2)} ms`, 'target ≤ 16 ms'],
+        [`scan → on screen, p95 (${scans} back to back)`, `${round(percentile(burst, 95), 2)} ms`, 'no pause between scans'],
         [`drain ${before} pending after reconnect`, `${round(drainS, 2)} s`, 'target ≤ 5 s for 10,000'],
         [`station initial JS, gzipped (${js.files} files)`, `${round(js.kb, 1)} KB`, 'target ≤ 150 KB']
       ]
