@@ -29,7 +29,8 @@ export interface TestServer {
   buildDir: string;
   /** SIGKILL: no graceful shutdown, requests in flight die with it. */
   kill(): Promise<void>;
-  start(): Promise<void>;
+  /** Starts it again on the same data, with `env` added to its environment from now on. */
+  start(env?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
   /** Every event the server stores for a device, through GET /api/events. */
   events(deviceId: string): Promise<ServerEvent[]>;
@@ -85,7 +86,8 @@ export async function startServer(opts: { adminUrl?: string } = {}): Promise<Tes
   let output = '';
   const base = `http://127.0.0.1:${port}`;
 
-  async function start() {
+  async function start(extra: Record<string, string> = {}) {
+    Object.assign(env, extra);
     // cwd is the temporary directory, so the server serves its ./build copy; tsx is resolved from this repository.
     child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (output += d));

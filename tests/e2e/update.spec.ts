@@ -26,7 +26,7 @@ test('a service-worker update shows the reload prompt and swaps only when asked'
   writeFileSync(file, readFileSync(file, 'utf8').replaceAll(old, next));
 
   await recordManually(page, 'ITEM=UPD-1;QTY=2');
-  await expect(page.getByTestId('pending-count')).not.toHaveText('');
+  await expect(page.getByTestId('recent-scans').locator('li')).toHaveCount(1);
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
   await expect(page.getByTestId('update-prompt')).toBeVisible();
   // Nothing swapped by itself: the page is the same one, mid-shift.
