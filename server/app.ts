@@ -10,6 +10,7 @@ import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
 import { itemRoutes } from './routes/items';
+import { locationRoutes } from './routes/locations';
 import { signalWeekRoutes } from './routes/signal-weeks';
 import { signalRoutes } from './routes/signals';
 import { slipRoutes } from './routes/slips';
@@ -36,6 +37,7 @@ export function createApp(deps: Deps) {
     .route('/items', itemRoutes(deps))
     .route('/packing-slips', slipRoutes(deps))
     .route('/signals/weekly', signalWeekRoutes(deps))
+    .route('/locations', locationRoutes(deps))
     .get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const app = new Hono<Env>().route('/api', api);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { pushRequestSchema, scanEventSchema } from '../src/lib/domain/events';
 import { itemsSaveSchema } from '../src/lib/domain/items';
+import { locationCreateSchema, locationRenameSchema } from '../src/lib/domain/locations';
 import { reviewSchema } from '../src/lib/domain/slip';
 
 export interface RouteDoc {
@@ -37,6 +38,9 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/packing-slips/{slip_id}/files/{page}', role: 'operator', summary: 'One file of a packing slip as uploaded' },
   { method: 'put', path: '/api/packing-slips/{slip_id}/lines', role: 'operator', summary: 'Replace the lines with the reviewed ones', body: reviewSchema },
   { method: 'post', path: '/api/packing-slips/{slip_id}/receive', role: 'operator', summary: 'Receive every line as an INTAKE (once; event ids derive from slip and line)' },
+  { method: 'get', path: '/api/locations', role: 'operator', summary: 'Every location with its stock (rows, on hand, negative rows) and the total' },
+  { method: 'post', path: '/api/locations', role: 'supervisor', summary: 'Create a location', body: locationCreateSchema },
+  { method: 'patch', path: '/api/locations/{location_id}', role: 'supervisor', summary: 'Rename a location at the version read (409 when stale)', body: locationRenameSchema },
   { method: 'get', path: '/api/openapi.json', role: 'operator', summary: 'This document' }
 ];
 

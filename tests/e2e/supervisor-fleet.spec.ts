@@ -1,0 +1,47 @@
+// Devices and locations pages: what a tablet reported is shown; locations are created, renamed and totalled.
+import { expect, test } from '@playwright/test';
+import { startServer, type TestServer } from './server';
+import { pushScans, seriousViolations } from './supervisor';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('the devices page shows each tablet\'s station, version, sequence and reported pending count', async ({ page }) => {
+  const res = await fetch(`${server.url}/api/sync/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device_id: 'tab-fleet', device_name: 'Press 4', station_id: 'ST-4', location_id: 'LINE-4', app_version: '1.2.3', pending_count: 7, sent_at: new Date().toISOString(), events: [] })
+  });
+  expect(res.status).toBe(200);
+  await page.goto(`${server.url}/devices`);
+  const row = page.locator('[data-testid="device-row"][data-device="tab-fleet"]');
+  await expect(row).toContainText('Press 4');
+  await expect(row).toContainText('ST-4');
+  await expect(row).toContainText('1.2.3');
+  await expect(row.locator('td').nth(6)).toHaveText('7'); // pending reported
+  await expect(row).toHaveAttribute('data-flagged', 'false'); // just heard from
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('locations: create, rename, and stock per location with the total', async ({ page }) => {
+  await pushScans(server.url, [{ item_id: 'L-1', location_id: 'LINE-9', qty: 4 }, { item_id: 'L-1', location_id: 'LINE-8', qty: 6 }]);
+  await page.goto(`${server.url}/locations`);
+  await expect(page.getByTestId('total-on-hand')).toHaveText('10');
+  await page.getByTestId('new-location-id').fill('DOCK-7');
+  await page.getByTestId('new-location-name').fill('<i>Dock</i> 7');
+  await page.getByRole('button', { name: 'Create location' }).click();
+  const dock = page.locator('[data-testid="location-row"][data-location="DOCK-7"]');
+  await expect(dock).toContainText('<i>Dock</i> 7'); // as text
+  await page.getByRole('button', { name: 'Rename LINE-9' }).click();
+  await page.getByLabel('New name of LINE-9').fill('Line nine');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('[data-testid="location-row"][data-location="LINE-9"]')).toContainText('Line nine');
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole('link', { name: 'LINE-9' }).click();
+  await expect(page.getByTestId('stock-row')).toHaveCount(1);
+});
