@@ -1,0 +1,112 @@
+// Receiving a packing slip: a PDF captured with no network is kept on the tablet, uploads when the network is back,
+// is read into lines, reviewed (items picked) and received; stock moves by exactly the slip's quantities, once.
+import { expect, test, type Page } from '@playwright/test';
+import { slipFixtures } from '../fixtures/slips';
+import { waitForServiceWorker } from './station';
+import { startServer, type TestServer } from './server';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer();
+  // The plant's items exist before the slip arrives: a tablet's scans bring them (and some stock) in.
+  const events = ['P-1001', 'P-1002', 'P-1003'].map((item_id, i) => ({
+    event_id: crypto.randomUUID(),
+    device_seq: i + 1,
+    event_type: 'INTAKE',
+    item_id,
+    qty: 5,
+    location_id: 'LINE-1',
+    source: 'manual',
+    captured_at: new Date().toISOString()
+  }));
+  const res = await fetch(`${server.url}/api/sync/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'e2e-setup', events }) });
+  expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied']);
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function onHand(location: string): Promise<Map<string, number>> {
+  const snapshot = await (await fetch(`${server.url}/api/sync/snapshot`)).json();
+  return new Map((snapshot.stock as { item_id: string; location_id: string; on_hand: number }[]).filter((s) => s.location_id === location).map((s) => [s.item_id, Number(s.on_hand)]));
+}
+
+/** What the tablet holds for its slips, read straight from IndexedDB. */
+function storedSlips(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<{ status: string; originals: number; bytes: number }[]>((resolve, reject) => {
+        const open = indexedDB.open('linesync-slips');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('slips').objectStore('slips').getAll();
+          all.onsuccess = () => {
+            resolve(all.result.map((r) => ({ status: r.status, originals: r.originals.length, bytes: r.originals.reduce((s: number, f: { blob: Blob }) => s + f.blob.size, 0) })));
+            open.result.close();
+          };
+        };
+      })
+  );
+}
+
+test('a PDF slip captured offline uploads when online, is reviewed and received once into stock', async ({ page, context }) => {
+  const classic = (await slipFixtures()).find((f) => f.name === 'classic')!;
+  await page.goto(`${server.url}/receive`);
+  await waitForServiceWorker(page);
+  await expect(page.getByTestId('receive-connection')).toHaveText('Online');
+
+  await context.setOffline(true);
+  await expect(page.getByTestId('receive-connection')).toHaveText('Offline');
+  await page.getByTestId('slip-file').setInputFiles({ name: 'acme-ps-1001.pdf', mimeType: 'application/pdf', buffer: Buffer.from(classic.bytes) });
+  await expect(page.getByTestId('receive-message')).toContainText('Slip kept on this tablet');
+  const slip = page.getByTestId('local-slip');
+  await expect(slip.getByTestId('slip-status')).toHaveText('Waiting to upload');
+  expect(await storedSlips(page)).toEqual([{ status: 'captured', originals: 1, bytes: classic.bytes.length }]);
+  const slipId = await slip.getAttribute('data-slip-id');
+
+  const before = await onHand('LINE-1');
+  await context.setOffline(false);
+  await expect(slip.getByTestId('slip-status')).toHaveText('Ready to review');
+  await expect(slip).toContainText('Acme Fasteners Ltd · PS-1001');
+  await expect(page.getByTestId('server-slips')).toContainText('PS-1001');
+
+  await slip.getByTestId('slip-review').click();
+  await expect(page).toHaveURL(new RegExp(`/receive/${slipId}$`));
+  const lines = page.getByTestId('slip-line');
+  await expect(lines).toHaveCount(3);
+  await expect(page.locator('img[alt="Page 1 of the packing slip"]')).toBeVisible();
+  // None of the supplier's part numbers is known yet: every line is marked for checking.
+  await expect(page.getByTestId('slip-totals')).toHaveText('3 lines · 3 to check');
+  await expect(lines.nth(0).getByTestId('line-qty')).toHaveValue('200');
+
+  for (const [i, item] of ['P-1001', 'P-1003', 'P-1002'].entries()) await lines.nth(i).getByTestId('line-item').fill(item);
+  await expect(page.getByTestId('slip-totals')).toHaveText('3 lines · 0 to check');
+  await lines.nth(2).getByTestId('line-qty').fill('10'); // counted at the dock: two short
+  await page.getByTestId('receive-location').fill('LINE-1');
+  await page.getByTestId('receive-button').click();
+  await expect(page.getByTestId('review-message')).toHaveText('Received 3 lines (610 units) into LINE-1.');
+  await expect(page.getByTestId('review-status')).toHaveText('received');
+
+  const after = await onHand('LINE-1');
+  const delta = (item: string) => (after.get(item) ?? 0) - (before.get(item) ?? 0);
+  expect([delta('P-1001'), delta('P-1003'), delta('P-1002')]).toEqual([200, 400, 10]);
+  const events = await server.events(`slip:${slipId}`);
+  expect(events.sort((a, b) => a.device_seq - b.device_seq).map((e) => [e.event_type, e.item_id, e.qty, e.source])).toEqual([
+    ['INTAKE', 'P-1001', 200, 'packing_slip'],
+    ['INTAKE', 'P-1003', 400, 'packing_slip'],
+    ['INTAKE', 'P-1002', 10, 'packing_slip']
+  ]);
+
+  // A second receive is refused and moves nothing; the tablet let go of the original.
+  const again = await fetch(`${server.url}/api/packing-slips/${slipId}/receive`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ location_id: 'LINE-1' })
+  });
+  expect(again.status).toBe(409);
+  expect(await onHand('LINE-1')).toEqual(after);
+  expect(await storedSlips(page)).toEqual([{ status: 'received', originals: 0, bytes: 0 }]);
+  await page.goto(`${server.url}/receive`);
+  await expect(page.getByTestId('local-slip').getByTestId('slip-status')).toHaveText('Received');
+  await expect(page.getByTestId('server-slips').getByTestId('server-slip-status')).toHaveText('received by supervisor@localhost');
+});
