@@ -1,6 +1,8 @@
 // Receiving a packing slip: a PDF captured with no network is kept on the tablet, uploads when the network is back,
 // is read into lines, reviewed (items picked) and received; stock moves by exactly the slip's quantities, once.
 import { expect, test, type Page } from '@playwright/test';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { slipFixtures } from '../fixtures/slips';
 import { waitForServiceWorker } from './station';
 import { startServer, type TestServer } from './server';
@@ -109,4 +111,34 @@ test('a PDF slip captured offline uploads when online, is reviewed and received 
   await page.goto(`${server.url}/receive`);
   await expect(page.getByTestId('local-slip').getByTestId('slip-status')).toHaveText('Received');
   await expect(page.getByTestId('server-slips').getByTestId('server-slip-status')).toHaveText('received by supervisor@localhost');
+});
+
+test('a photo is downscaled to 2,000 px JPEG before upload; with no model its lines are entered by hand', async ({ page }) => {
+  const photo = new PNG({ width: 3000, height: 2250 });
+  for (let i = 0; i < photo.data.length; i += 4) photo.data.set([(i >> 4) & 255, 200, 180, 255], i);
+  await page.goto(`${server.url}/receive`);
+  await page.getByTestId('slip-photo').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
+  const slip = page.locator('[data-testid="local-slip"]', { hasText: 'IMG_0001' });
+  await expect(slip.getByTestId('slip-status')).toHaveText('Ready to review');
+  const slipId = await slip.getAttribute('data-slip-id');
+
+  const file = await fetch(`${server.url}/api/packing-slips/${slipId}/files/1`);
+  expect(file.headers.get('content-type')).toBe('image/jpeg');
+  const { width, height } = jpeg.decode(new Uint8Array(await file.arrayBuffer()), { maxMemoryUsageInMB: 64 });
+  expect([width, height]).toEqual([2000, 1500]);
+
+  await slip.getByTestId('slip-review').click();
+  await expect(page.getByTestId('parse-error')).toContainText('enter them by hand');
+  await expect(page.getByTestId('slip-line')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add line' }).click();
+  const line = page.getByTestId('slip-line').first();
+  await expect(line).toHaveAttribute('data-unsure', 'true');
+  await line.getByTestId('line-item').fill('P-1002');
+  await line.getByTestId('line-qty').fill('7');
+  await expect(line).toHaveAttribute('data-unsure', 'false');
+  const before = await onHand('LINE-1');
+  await page.getByTestId('receive-location').fill('LINE-1');
+  await page.getByTestId('receive-button').click();
+  await expect(page.getByTestId('review-message')).toHaveText('Received 1 line (7 units) into LINE-1.');
+  expect((await onHand('LINE-1')).get('P-1002')).toBe((before.get('P-1002') ?? 0) + 7);
 });

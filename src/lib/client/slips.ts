@@ -104,7 +104,7 @@ interface UploadAnswer {
 }
 
 /** Sends every prepared slip not yet uploaded. A refusal stays on the tablet, visible; a network failure is retried. */
-export async function uploadPending(db: SlipDb, baseUrl = ''): Promise<number> {
+export async function uploadPending(db: SlipDb, baseUrl = '', send: typeof fetch = fetch): Promise<number> {
   const waiting = await db.slips.where('status').equals('captured').toArray();
   let sent = 0;
   for (const row of waiting) {
@@ -119,7 +119,7 @@ export async function uploadPending(db: SlipDb, baseUrl = ''): Promise<number> {
     for (const f of ready.upload) form.append('files', new File([f.blob], f.name, { type: f.type }));
     let res: Response;
     try {
-      res = await fetch(`${baseUrl}/api/packing-slips`, { method: 'POST', body: form });
+      res = await send(`${baseUrl}/api/packing-slips`, { method: 'POST', body: form });
     } catch {
       await db.slips.update(row.slip_id, { error: 'Waiting for the network.' });
       continue;
