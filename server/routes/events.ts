@@ -16,7 +16,8 @@ const eventsQuery = z.strictObject({
 
 function decodeCursor(cursor: string): { at: string; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
+  // Only the shape this server writes (UTC, four-digit year): JavaScript parses years PostgreSQL refuses.
+  if (!at || !id || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at) || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id))
     throw new ApiError(400, 'invalid_request', 'Invalid query: before: is not a cursor this server gave out.');
   return { at, id };
 }

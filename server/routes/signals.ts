@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { canMoveSignal, type SignalState } from '../../src/lib/domain/stock';
-import { uuid } from '../../src/lib/domain/events';
+import { itemId, uuid } from '../../src/lib/domain/events';
 import { supervisorOnly, type Env } from '../auth';
 import type { Deps } from '../app';
 import type { Queryable } from '../db/connect';
@@ -28,7 +28,7 @@ export interface SignalView {
 
 export const signalFilter = z.strictObject({
   status: z.enum(['active', 'OPEN', 'ACKNOWLEDGED', 'FULFILLED', 'all']).default('active'),
-  item_id: z.string().max(64).optional(),
+  item_id: itemId.optional(),
   since_days: z.coerce.number().int().min(1).max(3650).default(7), // how far back FULFILLED and all reach
   ...pageParams
 });
