@@ -7,8 +7,10 @@ import { errorBody, onError } from './http';
 import { openApiDocument } from './openapi';
 import { deviceRoutes } from './routes/devices';
 import { eventRoutes } from './routes/events';
+import { exportRoutes } from './routes/export';
 import { healthRoutes } from './routes/health';
 import { inventoryRoutes } from './routes/inventory';
+import { itemImportRoutes } from './routes/item-import';
 import { itemRoutes } from './routes/items';
 import { locationRoutes } from './routes/locations';
 import { signalWeekRoutes } from './routes/signal-weeks';
@@ -38,6 +40,8 @@ export function createApp(deps: Deps) {
     .route('/packing-slips', slipRoutes(deps))
     .route('/signals/weekly', signalWeekRoutes(deps))
     .route('/locations', locationRoutes(deps))
+    .route('/items/import', itemImportRoutes(deps))
+    .route('/export', exportRoutes(deps))
     .get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const app = new Hono<Env>().route('/api', api);

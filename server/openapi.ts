@@ -41,6 +41,11 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/locations', role: 'operator', summary: 'Every location with its stock (rows, on hand, negative rows) and the total' },
   { method: 'post', path: '/api/locations', role: 'supervisor', summary: 'Create a location', body: locationCreateSchema },
   { method: 'patch', path: '/api/locations/{location_id}', role: 'supervisor', summary: 'Rename a location at the version read (409 when stale)', body: locationRenameSchema },
+  { method: 'post', path: '/api/items/import', role: 'supervisor', summary: 'Import items from CSV (text/csv, UTF-8, comma or semicolon): all errors with row and column (422) or all rows in one transaction' },
+  { method: 'get', path: '/api/export/inventory.csv', role: 'supervisor', summary: 'Stock per item and location as CSV, streamed' },
+  { method: 'get', path: '/api/export/items.csv', role: 'supervisor', summary: 'The item master as CSV, streamed (the import reads it back)' },
+  { method: 'get', path: '/api/export/events.csv', role: 'supervisor', summary: 'Scan events received in [from, to) as CSV, streamed' },
+  { method: 'get', path: '/api/export/signals.csv', role: 'supervisor', summary: 'Replenishment signals with their times as CSV, streamed' },
   { method: 'get', path: '/api/openapi.json', role: 'operator', summary: 'This document' }
 ];
 

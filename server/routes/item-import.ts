@@ -1,0 +1,97 @@
+// POST /api/items/import: a CSV of items. Every row is checked first and every error is answered with its row and
+// column; only a file without errors is applied, in one transaction: new items created, existing ones updated in
+// the columns the file names (the others kept), each change audited.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { parseItemsCsv, type CsvError, type ItemImport } from '../../src/lib/domain/csv';
+import { ITEM_FIELDS } from '../../src/lib/domain/items';
+import { supervisorOnly, type Env } from '../auth';
+import type { Deps } from '../app';
+import type { TransactionSql } from '../db/connect';
+import { ApiError } from '../http';
+
+export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+const MAX_ERRORS_LISTED = 10_000;
+const DEFAULTS = { description: "''", unit: "'ea'", reorder_point: 'NULL', reorder_qty: 'NULL', gtin: 'NULL', active: 'true' } as const;
+const TYPES = { description: 'text', unit: 'text', reorder_point: 'integer', reorder_qty: 'integer', gtin: 'text', active: 'boolean' } as const;
+
+async function apply(tx: TransactionSql, file: ItemImport, user: string) {
+  const ids = file.rows.map((r) => r.item_id);
+  // GTINs this file gives that already belong to items the file does not name.
+  if (file.columns.includes('gtin')) {
+    const gtins = file.rows.filter((r) => r.gtin).map((r) => ({ gtin: r.gtin!, row: r.row, item_id: r.item_id }));
+    const taken = await tx<{ gtin: string; item_id: string }[]>`
+      SELECT i.gtin, i.item_id FROM items i
+      WHERE i.gtin = ANY(${gtins.map((g) => g.gtin)}::text[]) AND NOT i.item_id = ANY(${ids}::text[])`;
+    if (taken.length) {
+      const owner = new Map(taken.map((t) => [t.gtin, t.item_id]));
+      throw invalid(gtins.filter((g) => owner.has(g.gtin)).map((g) => ({ row: g.row, column: 'gtin', message: `${g.gtin} already belongs to item ${owner.get(g.gtin)}` })));
+    }
+  }
+  const cols = file.columns;
+  const recordType = ['item_id text', ...cols.map((c) => `${c} ${TYPES[c]}`)].join(', ');
+  const insertCols = ['item_id', ...ITEM_FIELDS].join(', ');
+  const insertVals = ['r.item_id', ...ITEM_FIELDS.map((f) => (cols.includes(f) ? `r.${f}` : DEFAULTS[f]))].join(', ');
+  const set = cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const changed = cols.map((c) => `items.${c} IS DISTINCT FROM EXCLUDED.${c}`).join(' OR ');
+  const fields = ITEM_FIELDS.map((f) => `'${f}', x.${f}`).join(', ');
+  // One statement: the rows as they were (the CTE sees the table before the upsert), the upsert, and the audit.
+  const [result] = await tx<{ created: number; updated: number }[]>`
+    WITH src AS (
+      SELECT * FROM json_to_recordset(${tx.json(file.rows.map(({ row: _row, ...r }) => r) as never)}::json) AS r(${tx.unsafe(recordType)})
+    ), before AS (
+      SELECT i.* FROM items i JOIN src USING (item_id)
+    ), up AS (
+      INSERT INTO items AS items (${tx.unsafe(insertCols)}, updated_by)
+      SELECT ${tx.unsafe(insertVals)}, ${user} FROM src r
+      ON CONFLICT (item_id) DO UPDATE SET ${tx.unsafe(set ? set + ', ' : '')} placeholder = false, version = items.version + 1,
+        updated_at = now(), updated_by = EXCLUDED.updated_by
+      ${tx.unsafe(changed ? `WHERE ${changed} OR items.placeholder` : 'WHERE items.placeholder')}
+      RETURNING items.*
+    ), audit AS (
+      INSERT INTO audit_log (actor, entity, entity_id, action, before, after)
+      SELECT ${user}, 'item', up.item_id, CASE WHEN b.item_id IS NULL THEN 'create' ELSE 'import' END,
+             (SELECT jsonb_build_object(${tx.unsafe(fields)}) FROM before x WHERE x.item_id = up.item_id),
+             (SELECT jsonb_build_object(${tx.unsafe(fields)}) FROM up x WHERE x.item_id = up.item_id)
+      FROM up LEFT JOIN before b USING (item_id)
+      RETURNING action
+    )
+    SELECT count(*) FILTER (WHERE action = 'create') AS created, count(*) FILTER (WHERE action = 'import') AS updated FROM audit`;
+  return { rows: file.rows.length, created: result.created, updated: result.updated, unchanged: file.rows.length - result.created - result.updated };
+}
+
+function invalid(errors: CsvError[]): ApiError {
+  return new ApiError(422, 'invalid_csv', `The file has ${errors.length} error(s); nothing was written.`, {
+    errors: errors.slice(0, MAX_ERRORS_LISTED),
+    total: errors.length
+  });
+}
+
+export function itemImportRoutes({ sql }: Deps) {
+  return new Hono<Env>().post(
+    '/',
+    supervisorOnly,
+    bodyLimit({
+      maxSize: MAX_IMPORT_BYTES,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `An import may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split the file.`);
+      }
+    }),
+    async (c) => {
+      const type = c.req.header('content-type') ?? '';
+      if (!/^(text\/csv|text\/plain|application\/csv)\b/i.test(type))
+        throw new ApiError(415, 'unsupported_media_type', 'Send the file as text/csv.');
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        throw new ApiError(400, 'invalid_csv', 'The file is not UTF-8 text: save it as "CSV UTF-8".');
+      }
+      const file = parseItemsCsv(text);
+      if (file.errors.length) throw invalid(file.errors);
+      const user = c.get('user').email;
+      return c.json(await sql.begin((tx) => apply(tx, file, user)));
+    }
+  );
+}
