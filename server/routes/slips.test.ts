@@ -71,6 +71,9 @@ describe('POST /api/packing-slips', () => {
     const file = await app.request(`/api/packing-slips/${slip_id}/files/1`);
     expect(file.headers.get('content-type')).toBe('application/pdf');
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(f.bytes);
+    expect((await app.request(`/api/packing-slips/${slip_id}/files/2`)).status).toBe(404);
+    expect((await app.request(`/api/packing-slips/${slip_id}/files/0`)).status).toBe(400);
+    expect((await app.request(`/api/packing-slips/${randomUUID()}/files/1`)).status).toBe(404);
   });
 
   it('keeps a picture with no model configured as a slip for entry by hand', async () => {

@@ -9,7 +9,7 @@ import type { Deps } from '../app';
 import { ApiError, jsonBody, pageParams, queryParams } from '../http';
 import { checkSlipFile, readSlip } from '../services/slip-reader';
 import { isVolumePath, volumeStore, type VolumeStore } from '../services/slip-volume';
-import { listSlips, receiveSlip, reviewSlip, saveParse, slipDetail, slipFiles, storeSlip, type UploadFile } from '../services/slips';
+import { listSlips, receiveSlip, reviewSlip, saveParse, slipDetail, slipFile, slipFiles, storeSlip, type UploadFile } from '../services/slips';
 import type { ModelOptions } from '../services/slip-model';
 
 const MB = 1024 * 1024;
@@ -119,8 +119,7 @@ export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
       const page = Number(c.req.param('page'));
       if (!Number.isInteger(page) || page < 1 || page > MAX_SLIP_FILES) throw new ApiError(400, 'invalid_request', `Invalid page: must be 1 to ${MAX_SLIP_FILES}.`);
       await slipDetail(sql, id); // 404 for an unknown slip
-      const files = await slipFiles(sql, id, settings.volume);
-      const file = files[page - 1];
+      const file = await slipFile(sql, id, page, settings.volume);
       if (!file) throw new ApiError(404, 'not_found', `Packing slip ${id} has no file ${page}.`);
       return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': file.contentType, 'cache-control': 'private, max-age=86400, immutable' });
     })

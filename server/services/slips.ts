@@ -107,16 +107,23 @@ export async function storeSlip(sql: Sql, s: NewSlip, user: string | null, volum
   });
 }
 
+type FileRow = { content_type: SlipContentType; data: Buffer | null; volume_path: string | null };
+
+async function fileBytes(r: FileRow, volume: VolumeStore | null): Promise<UploadFile> {
+  if (r.data) return { contentType: r.content_type, bytes: new Uint8Array(r.data) };
+  if (!volume) throw new ApiError(503, 'volume_unavailable', `The slip's files are in a volume (${r.volume_path}) and SLIP_VOLUME_PATH is not set.`);
+  return { contentType: r.content_type, bytes: await volume.get(r.volume_path!) };
+}
+
 export async function slipFiles(sql: Queryable, slipId: string, volume: VolumeStore | null): Promise<UploadFile[]> {
-  const rows = await sql<{ content_type: SlipContentType; data: Buffer | null; volume_path: string | null }[]>`
-    SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} ORDER BY page`;
-  return Promise.all(
-    rows.map(async (r) => {
-      if (r.data) return { contentType: r.content_type, bytes: new Uint8Array(r.data) };
-      if (!volume) throw new ApiError(503, 'volume_unavailable', `The slip's files are in a volume (${r.volume_path}) and SLIP_VOLUME_PATH is not set.`);
-      return { contentType: r.content_type, bytes: await volume.get(r.volume_path!) };
-    })
-  );
+  const rows = await sql<FileRow[]>`SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} ORDER BY page`;
+  return Promise.all(rows.map((r) => fileBytes(r, volume)));
+}
+
+/** One file of a slip, or undefined when it has no such page. */
+export async function slipFile(sql: Queryable, slipId: string, page: number, volume: VolumeStore | null): Promise<UploadFile | undefined> {
+  const [row] = await sql<FileRow[]>`SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} AND page = ${page}`;
+  return row ? fileBytes(row, volume) : undefined;
 }
 
 /** Item ids for supplier part numbers: what receiving taught us first, else a part number that is our own item id. */
