@@ -119,6 +119,17 @@ describe('POST /api/packing-slips', () => {
     expect((await res.json()).files[0].content_type).toBe('image/png');
   });
 
+  it('takes the server time for a capture time the events could not carry, and refuses one that is not a time', async () => {
+    const slip_id = randomUUID();
+    const res = await upload(form({ slip_id, files: [{ bytes: png(), name: 'p.png' }], extra: { captured_at: '2019-06-01T08:00:00Z' } }));
+    expect(res.status).toBe(201);
+    const [row] = await db.sql`SELECT captured_at FROM packing_slips WHERE slip_id = ${slip_id}`;
+    expect(Math.abs(row.captured_at.getTime() - Date.now())).toBeLessThan(60_000);
+    const bad = await upload(form({ slip_id: randomUUID(), files: [{ bytes: png(), name: 'p.png' }], extra: { captured_at: 'yesterday' } }));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/captured_at: must be an ISO 8601 date-time/);
+  });
+
   it('refuses a body that is not multipart', async () => {
     const res = await app.request('/api/packing-slips', json('POST', { slip_id: randomUUID() }));
     expect(res.status).toBe(415);
@@ -245,6 +256,17 @@ describe('review and receive', () => {
     expect((await app.request(`/api/packing-slips/${randomUUID()}/receive`, json('POST', { location_id: 'RECV' }))).status).toBe(404);
     expect((await app.request(`/api/packing-slips/not-a-uuid`)).status).toBe(400);
     expect(await stored()).toMatchObject({ events: 0, on_hand: 0 });
+  });
+
+  it('receives a slip whole or not at all: a line the ingest would refuse stops the receive before anything moves', async () => {
+    const id = await uploaded();
+    await app.request(`/api/packing-slips/${id}/lines`, json('PUT', reviewed));
+    await db.sql`UPDATE packing_slip_lines SET lot = ${'L\u0001X'} WHERE slip_id = ${id} AND line_no = 2`;
+    const res = await app.request(`/api/packing-slips/${id}/receive`, json('POST', { location_id: 'RECV' }));
+    expect(res.status).toBe(422);
+    expect((await res.json()).error).toMatchObject({ code: 'invalid_lines', message: expect.stringMatching(/^Line 2 cannot be received: invalid: lot: must not contain control characters/) });
+    expect(await stored()).toMatchObject({ events: 0, on_hand: 0 });
+    expect((await (await app.request(`/api/packing-slips/${id}`)).json()).status).toBe('parsed');
   });
 
   it('lists slips newest first with their status, filtered by status', async () => {

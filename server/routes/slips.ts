@@ -10,7 +10,7 @@ import { ApiError, jsonBody, pageParams, queryParams } from '../http';
 import { checkSlipFile, readSlip } from '../services/slip-reader';
 import { isVolumePath, volumeStore, type VolumeStore } from '../services/slip-volume';
 import { listSlips, receiveSlip, reviewSlip, saveParse, slipDetail, slipFile, slipFiles, storeSlip, type UploadFile } from '../services/slips';
-import type { ModelOptions } from '../services/slip-model';
+import { modelClient, type ModelOptions } from '../services/slip-model';
 
 const MB = 1024 * 1024;
 
@@ -31,14 +31,17 @@ export function slipSettings(env: Record<string, string | undefined> = process.e
   const s = parsed.data;
   return {
     volume: s.SLIP_VOLUME_PATH ? volumeStore(s.SLIP_VOLUME_PATH) : null,
-    model: s.SLIP_MODEL_ENDPOINT ? { endpoint: s.SLIP_MODEL_ENDPOINT, timeoutMs: s.SLIP_MODEL_TIMEOUT_MS } : null
+    // One client for the app's life, so its credentials (the App's OAuth token) are fetched once, not per slip.
+    model: s.SLIP_MODEL_ENDPOINT
+      ? { endpoint: s.SLIP_MODEL_ENDPOINT, timeoutMs: s.SLIP_MODEL_TIMEOUT_MS, client: modelClient(s.SLIP_MODEL_TIMEOUT_MS) }
+      : null
   } satisfies { volume: VolumeStore | null; model: ModelOptions | null };
 }
 
 const uploadFields = z.strictObject({
   slip_id: uuid,
   device_id: deviceId,
-  captured_at: capturedAt.optional(),
+  captured_at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).optional(),
   text_layer: z.string().optional()
 });
 const receiveSchema = z.strictObject({ location_id: locationId, station_id: z.string().max(64).nullish() });
@@ -99,7 +102,15 @@ export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
         const upload = await readUpload(c);
         const created = await storeSlip(
           sql,
-          { slip_id: upload.slip_id.toLowerCase(), device_id: upload.device_id, captured_at: upload.captured_at ?? new Date().toISOString(), text_layer: upload.textLayer, files: upload.files },
+          {
+            slip_id: upload.slip_id.toLowerCase(),
+            device_id: upload.device_id,
+            // A tablet with a wrong clock still gets its slip in: the server's time stands in for a capture time
+            // the events could not carry (before 2020 or in the future).
+            captured_at: upload.captured_at && capturedAt.safeParse(upload.captured_at).success ? upload.captured_at : new Date().toISOString(),
+            text_layer: upload.textLayer,
+            files: upload.files
+          },
           c.get('user').email,
           settings.volume
         );

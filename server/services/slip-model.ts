@@ -139,9 +139,14 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * Sends the page images to the serving endpoint; one retry after a failure of any kind (the SDK itself waits out
  * 429s, within the same time limit). Throws ModelFailed with the reason.
  */
+/** A client whose own waits (socket idle, 429 retries) stay within the time limit of one attempt. */
+export function modelClient(timeoutMs: number): WorkspaceClient {
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  return new WorkspaceClient({ httpTimeoutSeconds: seconds, retryTimeoutSeconds: seconds });
+}
+
 export async function readWithModel(images: ModelImage[], opts: ModelOptions): Promise<ParsedSlip> {
-  const seconds = Math.max(1, Math.ceil(opts.timeoutMs / 1000));
-  const client = opts.client ?? new WorkspaceClient({ httpTimeoutSeconds: seconds, retryTimeoutSeconds: seconds });
+  const client = opts.client ?? modelClient(opts.timeoutMs);
   const call = async () =>
     readAnswer(
       await client.apiClient.request({

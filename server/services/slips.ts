@@ -2,8 +2,8 @@
 // receive it through the same ingest path as the tablets' scans.
 import { createHash } from 'node:crypto';
 import type { Queryable, Sql } from '../db/connect';
-import type { ScanEvent } from '../../src/lib/domain/events';
-import type { ParsedLine, Parser, Review, SlipStatus, TextLayer } from '../../src/lib/domain/slip';
+import { checkEvent, MAX_QTY, type ScanEvent } from '../../src/lib/domain/events';
+import { MAX_SLIP_LINES, type ParsedLine, type Parser, type Review, type SlipStatus, type TextLayer } from '../../src/lib/domain/slip';
 import type { SlipContentType } from '../../src/lib/domain/slip-files';
 import { ApiError } from '../http';
 import type { ReadResult } from './slip-reader';
@@ -139,15 +139,26 @@ async function mapItems(sql: Queryable, supplier: string | null, lines: ParsedLi
   return lines.map((l) => ({ ...l, item_id: l.item_id ?? (l.supplier_part ? (known.get(l.supplier_part) ?? null) : null) }));
 }
 
+// What was read is cut to what a review may send back, so saving an untouched review never fails on length.
+const clip = (s: string | null | undefined, max: number) => (s ? s.slice(0, max) : null);
+const fit = (l: ParsedLine): ParsedLine => ({
+  ...l,
+  supplier_part: clip(l.supplier_part, 64),
+  description: l.description.slice(0, 500),
+  unit: clip(l.unit, 16),
+  lot: clip(l.lot, 64),
+  qty: Math.min(l.qty, MAX_QTY)
+});
+
 /** Keeps what the reader found, once: a slip that is already parsed (by a concurrent request) is left alone. */
 export async function saveParse(sql: Sql, slipId: string, read: ReadResult): Promise<void> {
-  const lines = await mapItems(sql, read.slip.supplier, read.slip.lines);
+  const lines = await mapItems(sql, clip(read.slip.supplier, 200), read.slip.lines.slice(0, MAX_SLIP_LINES).map(fit));
   await sql.begin(async (tx) => {
     const [slip] = await tx`SELECT status FROM packing_slips WHERE slip_id = ${slipId} FOR UPDATE`;
     if (slip?.status !== 'uploaded') return;
     await tx`
       UPDATE packing_slips SET status = 'parsed', parser = ${read.parser}, parse_error = ${read.error}, parsed_at = now(),
-        supplier = ${read.slip.supplier}, slip_number = ${read.slip.slip_number}, po_number = ${read.slip.po_number},
+        supplier = ${clip(read.slip.supplier, 200)}, slip_number = ${clip(read.slip.slip_number, 64)}, po_number = ${clip(read.slip.po_number, 64)},
         slip_date = ${read.slip.date}
       WHERE slip_id = ${slipId}`;
     await insertLines(tx, slipId, lines);
@@ -253,6 +264,13 @@ export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest,
     packing_slip_id: slipId,
     voids_event_id: null
   }));
+  // Checked as pushEvents will check them, so a slip is received whole or not at all.
+  const invalid = events.flatMap((e, i) => {
+    const checked = checkEvent(e);
+    return checked.ok ? [] : [{ line: lines[i].line_no, reason: checked.reason }];
+  });
+  if (invalid.length)
+    throw new ApiError(422, 'invalid_lines', `Line ${invalid[0].line} cannot be received: ${invalid[0].reason}`, { lines: invalid });
   const pushed = await pushEvents(
     sql,
     { device_id: slipDeviceId(slipId), events, device_name: `Packing slip ${slip.slip_number ?? slipId}`, station_id: req.station_id ?? undefined, location_id: req.location_id },
