@@ -1,5 +1,7 @@
 // Receiving a packing slip: a PDF captured with no network is kept on the tablet, uploads when the network is back,
 // is read into lines, reviewed (items picked) and received; stock moves by exactly the slip's quantities, once.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -31,6 +33,16 @@ test.afterAll(async () => {
 async function onHand(location: string): Promise<Map<string, number>> {
   const snapshot = await (await fetch(`${server.url}/api/sync/snapshot`)).json();
   return new Map((snapshot.stock as { item_id: string; location_id: string; on_hand: number }[]).filter((s) => s.location_id === location).map((s) => [s.item_id, Number(s.on_hand)]));
+}
+
+// axe-core through the DevTools protocol (the app's CSP allows no inline script), as tests/e2e/a11y.spec.ts does.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function seriousViolations(page: Page) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document)
+  );
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** What the tablet holds for its slips, read straight from IndexedDB. */
@@ -71,12 +83,16 @@ test('a PDF slip captured offline uploads when online, is reviewed and received 
   await expect(slip.getByTestId('slip-status')).toHaveText('Ready to review');
   await expect(slip).toContainText('Acme Fasteners Ltd · PS-1001');
   await expect(page.getByTestId('server-slips')).toContainText('PS-1001');
+  expect(await seriousViolations(page)).toEqual([]);
 
   await slip.getByTestId('slip-review').click();
   await expect(page).toHaveURL(new RegExp(`/receive/${slipId}$`));
   const lines = page.getByTestId('slip-line');
   await expect(lines).toHaveCount(3);
-  await expect(page.locator('img[alt="Page 1 of the packing slip"]')).toBeVisible();
+  // The page drawn by pdf.js in the browser at 2x (a US Letter page is 612 pt wide).
+  const pageImage = page.locator('img[alt="Page 1 of the packing slip"]');
+  await expect.poll(() => pageImage.evaluate((i: HTMLImageElement) => i.naturalWidth)).toBe(1224);
+  expect(await seriousViolations(page)).toEqual([]);
   // None of the supplier's part numbers is known yet: every line is marked for checking.
   await expect(page.getByTestId('slip-totals')).toHaveText('3 lines · 3 to check');
   await expect(lines.nth(0).getByTestId('line-qty')).toHaveValue('200');
