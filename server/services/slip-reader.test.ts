@@ -52,3 +52,21 @@ describe('npm run parse-slip', () => {
     expect(bad.stderr).toMatch(/cut\.pdf: The PDF cannot be read: it is damaged/);
   });
 });
+
+describe('readSlip over several files', () => {
+  it('reads one table across two PDFs uploaded as one slip', async () => {
+    const twoPages = fixtures.find((f) => f.name === 'two-pages')!;
+    const { PDFDocument } = await import('pdf-lib');
+    const source = await PDFDocument.load(twoPages.bytes);
+    const split = await Promise.all(
+      [0, 1].map(async (i) => {
+        const doc = await PDFDocument.create();
+        const [page] = await doc.copyPages(source, [i]);
+        doc.addPage(page);
+        return doc.save();
+      })
+    );
+    const read = await readSlip(split.map((bytes) => ({ contentType: 'application/pdf' as const, bytes })), null);
+    expect(read).toEqual({ slip: twoPages.expected, parser: 'digital', error: null });
+  });
+});

@@ -1,6 +1,6 @@
 // One way to read a slip, for the server and `npm run parse-slip`: a PDF with text goes to the digital parser; photos
 // and pictures of pages go to the vision model when one is configured; otherwise a person enters the lines.
-import { emptySlip, type ParsedSlip, type Parser } from '../../src/lib/domain/slip';
+import { emptySlip, type ParsedSlip, type Parser, type TextLayer } from '../../src/lib/domain/slip';
 import { hasText, parseTextLayer } from '../../src/lib/domain/slip-parse';
 import { claimedType, describeType, sniffSlipFile, type SlipContentType } from '../../src/lib/domain/slip-files';
 import { ApiError } from '../http';
@@ -43,21 +43,23 @@ export async function checkSlipFile(name: string, declaredType: string, bytes: U
 
 export async function readSlip(files: SlipFile[], model: ModelOptions | null): Promise<ReadResult> {
   const images: ModelImage[] = [];
+  const text: TextLayer = []; // the pages of every PDF with text, in upload order: one table may run across files
+  const pdfs: Uint8Array[] = [];
   for (const f of files) {
     if (f.contentType !== 'application/pdf') {
       images.push(f);
       continue;
     }
+    pdfs.push(f.bytes);
     const layer = await readTextLayer(f.bytes);
-    if (hasText(layer)) {
-      const slip = parseTextLayer(layer);
-      if (slip.lines.length) return { slip, parser: 'digital', error: null };
-    }
-    // A picture of a page, or text without a table: only the model can read it, so draw it only for the model.
-    if (model) for (const png of await renderPages(f.bytes)) images.push({ contentType: 'image/png', bytes: png });
+    if (hasText(layer)) text.push(...layer);
   }
+  const digital = text.length ? parseTextLayer(text) : null;
+  if (digital?.lines.length) return { slip: digital, parser: 'digital', error: null };
   if (!model)
     return { slip: emptySlip(), parser: 'manual', error: 'No lines could be read from this slip without a model — enter them by hand.' };
+  // Pictures of pages, or text with no table the reader recognised: the model reads the drawn pages.
+  for (const pdf of pdfs) for (const png of await renderPages(pdf)) images.push({ contentType: 'image/png', bytes: png });
   try {
     const slip = await readWithModel(images, model);
     return slip.lines.length
