@@ -39,7 +39,7 @@ describe('AUTH_MODE=databricks', () => {
     expect(guarded.length).toBeGreaterThan(5);
     const before = await tableChecksums(db.sql);
     for (const r of guarded)
-      for (const headers of [{}, { 'x-forwarded-email': '' }, { 'x-forwarded-email': 'not an email' }, { 'x-forwarded-user': 'someone' }]) {
+      for (const headers of [{}, { 'x-forwarded-email': '' }, { 'x-forwarded-email': 'not an email' }, { 'x-forwarded-user': 'someone' }] as Record<string, string>[]) {
         const res = await call(r, headers);
         expect(res.status, `${label(r)} ${JSON.stringify(headers)}`).toBe(401);
         expect(JSON.parse(res.text).error.code).toBe('unauthenticated');
