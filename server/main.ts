@@ -7,6 +7,7 @@ import { ConfigError, dbTarget, loadConfig } from './config';
 import { connect } from './db/connect';
 import { migrate } from './db/migrate';
 import { seed } from './db/seed';
+import { withSecurityHeaders } from './security';
 
 const BUILD_DIR = './build';
 
@@ -33,7 +34,8 @@ async function main() {
     console.warn(`No ${BUILD_DIR}/ found: serving the API only. Run \`npm run build\` for the app.`);
   }
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const fetch = withSecurityHeaders(app.fetch, { buildDir: BUILD_DIR, dashboardEmbedUrl: process.env.DASHBOARD_EMBED_URL || undefined });
+  const server = serve({ fetch, port: config.port, hostname: config.host }, (info) => {
     const shown = info.address === '0.0.0.0' || info.address === '::' ? 'localhost' : info.address;
     console.log(`LineSync on ${db.describe}`);
     if (config.AUTH_MODE === 'local')
