@@ -100,10 +100,8 @@ async function applyBatch(sql: Sql, req: PushRequest, candidates: Candidate[], r
     }
 
     const stored = new Map<string, Target>(); // events of this batch now in the table, by id
-    const landed = await withPlaceholders(tx, [...scans, ...voids], ctx.userEmail, (q) =>
-      insertOrExplain(q, req.device_id, scans, results, ctx.userEmail)
-    );
-    for (const c of landed) stored.set(c.event.event_id, { ...c.event, voided: false });
+    for (const c of await insertOrExplain(tx, req.device_id, scans, results, ctx.userEmail))
+      stored.set(c.event.event_id, { ...c.event, voided: false });
 
     if (voids.length) {
       const targets = await voidTargets(tx, voids, stored);
@@ -171,26 +169,7 @@ function voidProblem(c: Candidate, target: Target | undefined, batch: Candidate[
   return null;
 }
 
-/**
- * A scan made on the floor is never lost because the catalog lagged: unknown codes become placeholders. Nearly every
- * batch names only known items, so the insert is tried first and the foreign keys say when one is not.
- */
-async function withPlaceholders<T>(
-  tx: TransactionSql,
-  batch: Candidate[],
-  user: string | null,
-  insert: (q: Queryable) => Promise<T>
-): Promise<T> {
-  try {
-    // The attempt runs on the savepoint's own handle: postgres.js fails the whole transaction for an error on tx.
-    return (await tx.savepoint((sp) => insert(sp))) as T;
-  } catch (e) {
-    if ((e as { code?: string }).code !== '23503') throw e; // foreign_key_violation
-    await createPlaceholders(tx, batch.map((c) => c.event), user);
-    return insert(tx);
-  }
-}
-
+/** A scan made on the floor is never lost because the catalog lagged: unknown codes become placeholders. */
 async function createPlaceholders(tx: Queryable, events: ScanEvent[], user: string | null) {
   if (!events.length) return;
   const itemIds = [...new Set(events.map((e) => e.item_id))];
@@ -214,9 +193,14 @@ async function createPlaceholders(tx: Queryable, events: ScanEvent[], user: stri
       FROM unnest(${created.map((c) => c.item_id)}::text[]) AS id`;
 }
 
-/** Inserts the events; answers `applied` for those that landed and explains the others. Returns those that landed. */
+/**
+ * Inserts the events; answers `applied` for those that landed and explains the others. Returns those that landed.
+ * The usual push is new events of known items, so a plain INSERT (the cheapest form) is tried first; a unique or
+ * foreign-key violation sends the batch the long way: placeholders for unknown codes, then an insert that skips
+ * what is already stored.
+ */
 async function insertOrExplain(
-  tx: Queryable,
+  tx: TransactionSql,
   deviceId: string,
   batch: Candidate[],
   results: (EventResult | undefined)[],
@@ -241,20 +225,25 @@ async function insertOrExplain(
     packing_slip_id: e.packing_slip_id ?? null,
     voids_event_id: e.voids_event_id?.toLowerCase() ?? null
   }));
-  // One JSON parameter rather than 16 bind parameters per event: less for both ends to encode and bind.
+  const applied = (landed: Candidate[]) => {
+    for (const c of landed) results[c.index] = { event_id: c.event.event_id, status: 'applied' };
+    return landed;
+  };
+  try {
+    // On the savepoint's own handle: postgres.js fails the whole transaction for an error on tx itself.
+    await tx.savepoint((sp) => sp`INSERT INTO scan_events ${sp(rows)}`);
+    return applied(batch);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== '23505' && code !== '23503') throw e; // unique_violation, foreign_key_violation
+  }
+  await createPlaceholders(tx, batch.map((c) => c.event), user);
   const inserted = await tx<{ event_id: string }[]>`
-    INSERT INTO scan_events (event_id, device_id, device_seq, event_type, item_id, qty, location_id, station_id,
-                             barcode_raw, lot, source, captured_at, user_email, operator, packing_slip_id, voids_event_id)
-    SELECT * FROM json_to_recordset(${tx.json(rows as never)}::json) AS e(
-      event_id uuid, device_id text, device_seq bigint, event_type text, item_id text, qty integer, location_id text,
-      station_id text, barcode_raw text, lot text, source text, captured_at timestamptz, user_email text, operator text,
-      packing_slip_id uuid, voids_event_id uuid)
-    ON CONFLICT DO NOTHING RETURNING event_id::text`;
-  const landed = new Set(inserted.map((r) => r.event_id));
-  const lost = batch.filter((c) => !landed.has(c.event.event_id));
-  for (const c of batch) if (landed.has(c.event.event_id)) results[c.index] = { event_id: c.event.event_id, status: 'applied' };
+    INSERT INTO scan_events ${tx(rows)} ON CONFLICT DO NOTHING RETURNING event_id::text`;
+  const ids = new Set(inserted.map((r) => r.event_id));
+  const lost = batch.filter((c) => !ids.has(c.event.event_id));
   if (lost.length) await explain(tx, deviceId, lost, results);
-  return batch.filter((c) => landed.has(c.event.event_id));
+  return applied(batch.filter((c) => ids.has(c.event.event_id)));
 }
 
 /** Why events did not land: already stored (a retry, or a reused id), a sequence number in use, or a VOID that lost. */
