@@ -1,6 +1,6 @@
 // `npm run bench`: every bench/*.bench.ts section in one run, printed as a table and written to bench/results.json
 // (BENCH_QUICK=1: small sizes, written to bench/results.quick.json instead).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchContext, BenchFn, BenchSection } from './harness';
 
@@ -32,11 +32,23 @@ async function main() {
   }
   // A partial run (`npm run bench -- ingest`) replaces its own sections and keeps the others' last figures.
   const file = dir + (quick ? 'results.quick.json' : 'results.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const previous = readPrevious(file);
   const out = { ...previous, ...Object.fromEntries(sections.map((s) => [s.key, { ...s.results, measured_at: new Date().toISOString() }])) };
-  writeFileSync(file, JSON.stringify({ ...out, node: process.version, quick }, null, 2) + '\n');
+  // Written aside and renamed, so a reader never sees half a file.
+  writeFileSync(file + '.tmp', JSON.stringify({ ...out, node: process.version, quick }, null, 2) + '\n');
+  renameSync(file + '.tmp', file);
   console.log(`\nWrote ${file}`);
   process.exit(0);
+}
+
+function readPrevious(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    console.error(`(${file} was unreadable: starting it afresh)`);
+    return {};
+  }
 }
 
 main().catch((e) => {
