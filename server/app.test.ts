@@ -226,7 +226,9 @@ describe('reads', () => {
 
   it('lists devices with sequence gaps', async () => {
     await push([makeEvent({ device_seq: 9, event_type: 'INTAKE' })]);
+    await push([makeEvent({ device_seq: 1, event_type: 'INTAKE' })], 'slip:00000000-0000-4000-8000-000000000001');
     const { rows } = await (await app.request('/api/devices')).json();
+    expect(rows.map((r: { device_id: string }) => r.device_id)).toEqual(['tab-1']);
     expect(rows[0]).toMatchObject({ device_id: 'tab-1', last_seq: 9, events_received: 5, missing_seq: 4 });
   });
 

@@ -9,7 +9,9 @@ export function deviceRoutes({ sql }: Deps) {
       SELECT device_id, name, station_id, location_id, app_version, user_email, first_seen_at, last_seen_at,
              last_seq, events_received, last_seq - events_received AS missing_seq, pending_reported,
              clock_offset_ms, rejections_total
-      FROM devices ORDER BY last_seen_at DESC, device_id`;
+      FROM devices
+      WHERE device_id NOT LIKE 'slip:%' -- received packing slips push as devices of their own; they are not tablets
+      ORDER BY last_seen_at DESC, device_id`;
     return c.json({ rows });
   });
 }
