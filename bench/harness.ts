@@ -1,13 +1,11 @@
 // What every benchmark section shares: a fresh database on the local PostgreSQL server, the real API listening on
 // loopback, and the result shape run.ts prints and writes to bench/results.json.
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import postgres from 'postgres';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
-import { connect, type Database } from '../server/db/connect';
-import { migrate } from '../server/db/migrate';
+import type { Database } from '../server/db/connect';
+import { scratchDatabase } from '../server/db/testdb';
 
 export interface BenchContext {
   /** BENCH_QUICK=1: a small version of every section, under a minute in all. */
@@ -28,23 +26,8 @@ export interface BenchSection {
 export type BenchFn = (ctx: BenchContext) => Promise<BenchSection>;
 
 /** A new, migrated database on the benchmark server; dropped by close(). */
-export async function freshDatabase(ctx: BenchContext, max = 10): Promise<Database & { url: string }> {
-  const admin = postgres(ctx.adminUrl, { max: 1, onnotice: () => {} });
-  const name = `linesync_bench_${randomBytes(4).toString('hex')}`;
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(ctx.adminUrl);
-  url.pathname = '/' + name;
-  const db = await connect({ kind: 'url', url: url.toString() }, { max });
-  await migrate(db.sql);
-  return {
-    ...db,
-    url: url.toString(),
-    async close() {
-      await db.close();
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    }
-  };
+export function freshDatabase(ctx: BenchContext, max = 10): Promise<Database & { url: string }> {
+  return scratchDatabase(ctx.adminUrl, { prefix: 'linesync_bench', max });
 }
 
 /** The real API on a free loopback port, over the given database, in local auth mode. */

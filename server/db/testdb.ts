@@ -27,12 +27,20 @@ export async function createTestDb(opts: { migrated?: boolean } = {}): Promise<T
     if (migrated) await migrate(db.sql);
     return db;
   }
-  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} });
-  const name = `linesync_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return scratchDatabase(adminUrl(), { prefix: `linesync_test_${process.pid}`, max: 8, migrated });
+}
+
+/** A new database on a PostgreSQL server (tests, benchmarks), migrated unless told not to; dropped by close(). */
+export async function scratchDatabase(
+  serverUrl: string,
+  { prefix, max = 10, migrated = true }: { prefix: string; max?: number; migrated?: boolean }
+): Promise<Database & { url: string }> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl());
+  const url = new URL(serverUrl);
   url.pathname = '/' + name;
-  const db = await connect({ kind: 'url', url: url.toString() }, { max: 8 });
+  const db = await connect({ kind: 'url', url: url.toString() }, { max });
   if (migrated) await migrate(db.sql);
   return {
     ...db,
