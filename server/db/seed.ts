@@ -51,22 +51,19 @@ export async function seed(sql: Sql, { days = 7, now = Date.now() } = {}): Promi
     await tx`INSERT INTO items ${tx(items.map((i) => ({ ...i, updated_by: 'seed' })))} ON CONFLICT (item_id) DO NOTHING`;
   });
   const rand = rng(42);
-  const events: Record<string, unknown>[] = [];
-  let seq = 0;
-  const stamp = (t: number) => new Date(t).toISOString();
   const start = now - days * 86_400_000;
-  // Stock every part at the start of the week, then consume through the week with one mid-week delivery.
+  const events: Record<string, unknown>[] = [];
+  // Stock every part on both lines at the start of the week, then consume through each day's shifts.
   for (const it of items)
-    for (const [loc] of LOCATIONS.slice(0, 2))
-      events.push(event(++seq, 'INTAKE', it.item_id, loc, it.reorder_qty + 20, stamp(start + seq * 1000)));
-  for (let d = 0; d < days; d++) {
+    for (const [loc] of LOCATIONS.slice(0, 2)) events.push(event('INTAKE', it.item_id, loc, it.reorder_qty + 20, start + events.length * 1000));
+  for (let d = 0; d < days; d++)
     for (let k = 0; k < 40; k++) {
       const it = items[Math.floor(rand() * items.length)];
       const loc = LOCATIONS[Math.floor(rand() * 2)][0];
       const t = start + d * 86_400_000 + (6 + rand() * 14) * 3_600_000;
-      events.push(event(++seq, 'CONSUME', it.item_id, loc, 1 + Math.floor(rand() * 8), stamp(t)));
+      events.push(event('CONSUME', it.item_id, loc, 1 + Math.floor(rand() * 8), t));
     }
-  }
+  // One tablet recorded them, so its sequence follows the clock.
   events.sort((a, b) => String(a.captured_at).localeCompare(String(b.captured_at)));
   events.forEach((e, i) => (e.device_seq = i + 1));
   for (let i = 0; i < events.length; i += 500)
@@ -78,10 +75,9 @@ export async function seed(sql: Sql, { days = 7, now = Date.now() } = {}): Promi
   return { items: items.length, events: events.length };
 }
 
-function event(seq: number, type: 'INTAKE' | 'CONSUME', item_id: string, location_id: string, qty: number, captured_at: string) {
+function event(type: 'INTAKE' | 'CONSUME', item_id: string, location_id: string, qty: number, at: number): Record<string, unknown> {
   return {
     event_id: randomUUID(),
-    device_seq: seq,
     event_type: type,
     item_id,
     qty,
@@ -89,6 +85,6 @@ function event(seq: number, type: 'INTAKE' | 'CONSUME', item_id: string, locatio
     station_id: 'ST-1',
     barcode_raw: `ITEM=${item_id};QTY=${qty}`,
     source: 'camera',
-    captured_at
+    captured_at: new Date(at).toISOString()
   };
 }
