@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { canMoveSignal, type SignalState } from '../../src/lib/domain/stock';
 import { itemId, uuid } from '../../src/lib/domain/events';
+import type { SignalView as SignalViewOf } from '../../src/lib/domain/views';
 import { supervisorOnly, type Env } from '../auth';
 import type { Deps } from '../app';
 import type { Queryable } from '../db/connect';
@@ -10,21 +11,8 @@ import { ApiError, pageParams, queryParams } from '../http';
 import { announce } from '../services/changes';
 import { appendSignals } from '../services/sync';
 
-export interface SignalView {
-  signal_id: string;
-  item_id: string;
-  location_id: string;
-  state: SignalState;
-  triggered_at_qty: number;
-  on_hand: number;
-  reorder_point: number | null;
-  reorder_qty: number | null;
-  opened_at: Date;
-  acknowledged_at: Date | null;
-  fulfilled_at: Date | null;
-  acknowledged_by: string | null;
-  fulfilled_by: string | null;
-}
+/** A signal in its current state, as the server reads it. */
+export type SignalView = SignalViewOf<Date>;
 
 export const signalFilter = z.strictObject({
   status: z.enum(['active', 'OPEN', 'ACKNOWLEDGED', 'FULFILLED', 'all']).default('active'),

@@ -6,6 +6,7 @@
 // and sees what it committed.
 import { EventEmitter } from 'node:events';
 import type { Database, Queryable, Sql } from '../db/connect';
+import type { StockView } from '../../src/lib/domain/views';
 import type { SignalView } from '../routes/signals';
 import { signalsQuery } from '../routes/signals';
 
@@ -29,18 +30,7 @@ export interface Announcement {
   all?: boolean;
 }
 
-export interface StockRow {
-  item_id: string;
-  location_id: string;
-  on_hand: number;
-  intake_total: number;
-  consume_total: number;
-  reorder_point: number | null;
-  status: 'ok' | 'low' | 'negative';
-  last_activity_at: Date | null;
-  description: string;
-  unit: string;
-}
+export type StockRow = StockView<Date>;
 
 /** What a stream sends: current values, so replaying one twice or out of order is harmless. */
 export interface ChangeEvent {

@@ -1,34 +1,8 @@
 // Shapes the console reads from the API (dates arrive as ISO strings).
-import type { SignalState, StockStatus } from '$lib/domain/stock';
+import type { SignalView, StockView } from '$lib/domain/views';
 
-export interface StockRow {
-  item_id: string;
-  location_id: string;
-  on_hand: number;
-  intake_total: number;
-  consume_total: number;
-  reorder_point: number | null;
-  status: StockStatus;
-  last_activity_at: string | null;
-  description: string;
-  unit: string;
-}
-
-export interface SignalRow {
-  signal_id: string;
-  item_id: string;
-  location_id: string;
-  state: SignalState;
-  triggered_at_qty: number;
-  on_hand: number;
-  reorder_point: number | null;
-  reorder_qty: number | null;
-  opened_at: string;
-  acknowledged_at: string | null;
-  fulfilled_at: string | null;
-  acknowledged_by: string | null;
-  fulfilled_by: string | null;
-}
+export type StockRow = StockView;
+export type SignalRow = SignalView;
 
 export interface ChangeMessage {
   stock: StockRow[];
