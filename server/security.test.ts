@@ -25,6 +25,19 @@ describe('security headers', () => {
     expect(() => contentSecurityPolicy({ scriptHashes: [], dashboardEmbedUrl: 'http://plain.example/x' })).toThrow(/https/);
   });
 
+  it('frames the configured dashboard origin on every response, and nothing when none is configured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linesync-sec-'));
+    writeFileSync(join(dir, 'index.html'), '<script>boot()</script>');
+    const framed = withSecurityHeaders(() => new Response('x'), { buildDir: dir, dashboardEmbedUrl: 'https://adb-9.8.azuredatabricks.net/embed/dashboardsv3/01ef?o=9' });
+    const csp = (await framed(new Request('http://x/analytics'))).headers.get('content-security-policy')!;
+    expect(csp).toContain('frame-src https://adb-9.8.azuredatabricks.net;');
+    expect(csp).not.toContain('/embed/'); // the origin only, not the dashboard's path and query
+    expect(csp).toContain("frame-ancestors 'none'"); // and the app itself still may not be framed
+    const plain = withSecurityHeaders(() => new Response('x'), { buildDir: dir });
+    expect((await plain(new Request('http://x/analytics'))).headers.get('content-security-policy')).toContain("frame-src 'none'");
+    expect(() => withSecurityHeaders(() => new Response('x'), { buildDir: dir, dashboardEmbedUrl: 'http://adb-9.8.azuredatabricks.net/x' })).toThrow(/https/);
+  });
+
   it('sets the headers on every response and follows a new build of index.html', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'linesync-sec-'));
     writeFileSync(join(dir, 'index.html'), '<script>one()</script>');

@@ -1,67 +1,78 @@
-// PDFs in Node with pdf.js (legacy build: the modern one expects browser globals): the positioned text of every page,
-// and the pages drawn to PNG for the vision model (through @napi-rs/canvas, pdf.js's own Node canvas).
-import { createCanvas } from '@napi-rs/canvas';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import type { TextLayer, TextPage } from '../../src/lib/domain/slip';
+// PDFs in Node with pdf.js: the positioned text of every page, and the pages drawn to PNG for the vision model.
+// The work happens in a worker thread (slip-pdf.worker.mjs says why); this side only sends bytes and waits.
+import { Worker } from 'node:worker_threads';
+import type { TextLayer } from '../../src/lib/domain/slip';
 
 export class UnreadablePdf extends Error {}
 
 export const MAX_PDF_PAGES = 50;
+/** A PDF that takes longer than this is treated as unreadable, and the worker that chewed on it is replaced. */
+const PDF_TIMEOUT_MS = 60_000;
 
-async function open(bytes: Uint8Array): Promise<PDFDocumentProxy> {
-  try {
-    // pdf.js takes ownership of the buffer it is given, so it gets a copy.
-    const pdf = await getDocument({ data: bytes.slice(), verbosity: 0, isEvalSupported: false, disableFontFace: true }).promise;
-    if (pdf.numPages > MAX_PDF_PAGES) {
-      await pdf.destroy();
-      throw new UnreadablePdf(`The PDF has ${pdf.numPages} pages; a packing slip may have at most ${MAX_PDF_PAGES}.`);
-    }
-    return pdf;
-  } catch (e) {
-    if (e instanceof UnreadablePdf) throw e;
-    const why = (e as Error).name === 'PasswordException' ? 'it is password-protected' : `it is damaged (${(e as Error).message})`;
-    throw new UnreadablePdf(`The PDF cannot be read: ${why}.`);
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+interface Pending {
+  resolve(result: unknown): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function failAll(message: string) {
+  for (const [id, p] of pending) {
+    clearTimeout(p.timer);
+    p.reject(new UnreadablePdf(message));
+    pending.delete(id);
   }
+}
+
+function pdfWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./slip-pdf.worker.mjs', import.meta.url));
+  w.unref(); // an idle PDF worker never keeps the server from exiting
+  w.on('message', (m: Reply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    clearTimeout(p.timer);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new UnreadablePdf(m.message));
+  });
+  w.on('error', (e) => {
+    if (worker === w) worker = null;
+    failAll(`The PDF cannot be read: the reader failed (${e.message}).`);
+  });
+  w.on('exit', () => {
+    if (worker === w) worker = null;
+    failAll('The PDF cannot be read: the reader stopped.');
+  });
+  return (worker = w);
+}
+
+function run<T>(op: 'text' | 'render', bytes: Uint8Array, scale = 1): Promise<T> {
+  const w = pdfWorker();
+  const id = nextId++;
+  // pdf.js takes ownership of the buffer it is given, so it gets a copy, moved rather than copied again.
+  const copy = bytes.slice();
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new UnreadablePdf(`The PDF cannot be read: it took longer than ${PDF_TIMEOUT_MS / 1000} s.`));
+      void w.terminate(); // the next PDF gets a fresh worker; other PDFs in flight on this one fail with it
+    }, PDF_TIMEOUT_MS);
+    pending.set(id, { resolve: resolve as (r: unknown) => void, reject, timer });
+    w.postMessage({ id, op, bytes: copy, maxPages: MAX_PDF_PAGES, scale }, [copy.buffer as ArrayBuffer]);
+  });
 }
 
 /** The text layer as the browser builds it: baselines measured from the top of each page. */
-export async function readTextLayer(bytes: Uint8Array): Promise<TextLayer> {
-  const pdf = await open(bytes);
-  try {
-    const pages: TextPage[] = [];
-    for (let n = 1; n <= pdf.numPages; n++) {
-      const page = await pdf.getPage(n);
-      const [, , width, height] = page.view;
-      const content = await page.getTextContent();
-      const items = content.items.flatMap((i) =>
-        'str' in i && i.str.trim() !== '' ? [{ s: i.str, x: i.transform[4], y: height - i.transform[5], w: i.width, h: i.height }] : []
-      );
-      pages.push({ width, height, items });
-      page.cleanup();
-    }
-    return pages;
-  } catch (e) {
-    throw e instanceof UnreadablePdf ? e : new UnreadablePdf(`The PDF cannot be read: it is damaged (${(e as Error).message}).`);
-  } finally {
-    await pdf.destroy();
-  }
+export function readTextLayer(bytes: Uint8Array): Promise<TextLayer> {
+  return run<TextLayer>('text', bytes);
 }
 
 /** Every page drawn at `scale` (2 = 144 dpi) as PNG bytes. */
-export async function renderPages(bytes: Uint8Array, scale = 2): Promise<Uint8Array[]> {
-  const pdf = await open(bytes);
-  try {
-    const out: Uint8Array[] = [];
-    for (let n = 1; n <= pdf.numPages; n++) {
-      const page = await pdf.getPage(n);
-      const viewport = page.getViewport({ scale });
-      const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
-      await page.render({ canvas: canvas as unknown as HTMLCanvasElement, viewport }).promise;
-      out.push(new Uint8Array(await canvas.encode('png')));
-      page.cleanup();
-    }
-    return out;
-  } finally {
-    await pdf.destroy();
-  }
+export function renderPages(bytes: Uint8Array, scale = 2): Promise<Uint8Array[]> {
+  return run<Uint8Array[]>('render', bytes, scale);
 }

@@ -37,6 +37,22 @@ describe('generated packing slips', () => {
   });
 });
 
+describe('the PDF reader thread', () => {
+  it('keeps pdf.js and its polyfills out of the server thread (they slowed JSON.stringify 15×)', async () => {
+    const [stringify, push] = [JSON.stringify, Array.prototype.push];
+    await readTextLayer(fixtures.find((f) => f.digital)!.bytes);
+    expect('__core-js_shared__' in globalThis).toBe(false);
+    expect('pdfjsLib' in globalThis).toBe(false);
+    expect(JSON.stringify).toBe(stringify);
+    expect(Array.prototype.push).toBe(push);
+  });
+
+  it('answers a damaged PDF as unreadable, and reads the next one', async () => {
+    await expect(readTextLayer(new TextEncoder().encode('%PDF-1.7 not really'))).rejects.toThrow(/cannot be read/);
+    expect(hasText(await readTextLayer(fixtures.find((f) => f.digital)!.bytes))).toBe(true);
+  });
+});
+
 describe('npm run parse-slip', () => {
   const run = promisify(execFile);
   it('prints the slip as one JSON object, and a clear error for a damaged PDF', async () => {
