@@ -3,6 +3,7 @@
 // worker has seen confirmed is on disk, even if the tablet loses power the next moment.
 import Dexie, { type EntityTable } from 'dexie';
 import type { ScanEvent } from '../domain/events';
+import { browserStorage, Journal, restoreFromJournal, type JournalStorage } from './journal';
 
 /** pending: not yet accepted by the server. synced: applied or duplicate. rejected: needs a person.
  *  resolved: a rejected scan a person fixed (resent as a new event) or dismissed. */
@@ -19,8 +20,15 @@ export interface OutboxRow {
   settled_at?: number;
   /** The server's reason for a rejection. */
   reason?: string;
-  /** For a resolved row: the event that replaced it, if it was resent. */
+  /** For a resolved row: the event that replaced it, if it was resent (or a supervisor's corrected event). */
   replaced_by?: string;
+  /** For a resolved row: how. resent / voided: on this tablet; corrected / dismissed: by a supervisor on the server. */
+  settled_as?: 'resent' | 'voided' | 'corrected' | 'dismissed';
+  /** For a resolved row: false until the server has been told it was settled here (it keeps its own copy). */
+  told_server?: boolean;
+  /** A supervisor's note on the resolution, and who made it. */
+  resolution_note?: string | null;
+  resolved_by?: string | null;
 }
 
 export interface DeviceRow {
@@ -50,6 +58,9 @@ export interface SyncRow {
   /** The fallback lock where the Web Locks API is missing: who holds the sync, and until when. */
   lease_owner: string | null;
   lease_until: number;
+  /** Scans put back from the recovery journal after the database was found wiped, and when; the worker is told. */
+  restored_scans?: number;
+  restored_at?: number | null;
 }
 
 export interface SnapshotItem {
@@ -100,12 +111,16 @@ export type StationDb = Dexie & {
   sync: EntityTable<SyncRow, 'id'>;
   snapshot: EntityTable<SnapshotRow, 'id'>;
   prefs: EntityTable<PrefsRow, 'id'>;
+  /** The copy of unacknowledged scans outside IndexedDB (journal.ts). */
+  journal: Journal;
 };
 
 export const DB_NAME = 'linesync';
 
-export function openStationDb(name = DB_NAME): StationDb {
+/** `journal`: where the recovery journal lives; the page's localStorage by default, none in Node. */
+export function openStationDb(name = DB_NAME, journal: JournalStorage | null = browserStorage()): StationDb {
   const db = new Dexie(name, { chromeTransactionDurability: 'strict' }) as StationDb;
+  db.journal = new Journal(journal, name);
   db.version(1).stores({
     // [state+device_seq]: the pending ones in order; settled_at: what pruning may delete (unset = never);
     // event.voids_event_id: whether a scan is already undone.
@@ -116,6 +131,18 @@ export function openStationDb(name = DB_NAME): StationDb {
     snapshot: '&id',
     prefs: '&id'
   });
+  // Every time the database opens (Dexie reopens it by itself after the browser closed it, as when the origin's
+  // storage is deleted), and before any other query: put back what the journal holds and the database lacks.
+  // A failure here must not keep the station closed: the journal stays as it is and the next open tries again.
+  db.on(
+    'ready',
+    (vip) =>
+      restoreFromJournal(vip as StationDb).then(
+        () => undefined,
+        (e) => console.error('LineSync: restoring from the recovery journal failed', e)
+      ),
+    true
+  );
   return db;
 }
 

@@ -1,6 +1,7 @@
 // Recording scans: each one is checked against the event schema, given a UUIDv7 and the next device sequence
 // number, and committed to IndexedDB before the caller may beep or show it. Nothing here is ever updated in place
 // on the server's side: an undo or a quantity change appends a VOID (and a new scan), as the server expects.
+import Dexie from 'dexie';
 import { checkEvent, type ScanEvent, type Source } from '../domain/events';
 import { uuid7 } from '../domain/uuid7';
 import type { DeviceRow, OutboxRow, StationDb } from './db';
@@ -15,7 +16,8 @@ export interface ScanInput {
   operator?: string | null;
 }
 
-export type Recorded = { ok: true; rows: OutboxRow[] } | { ok: false; reason: string };
+/** `warning`: the scans count, but the worker should know something (the recovery journal could not keep them). */
+export type Recorded = { ok: true; rows: OutboxRow[]; warning?: string } | { ok: false; reason: string };
 
 export interface Clock {
   now(): number;
@@ -55,11 +57,17 @@ interface Hooks {
 }
 
 async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | string, clock: Clock, hooks: Hooks = {}): Promise<Recorded> {
+  // The IndexedDB transaction itself: when it aborts, its error says why (a request inside may only say AbortError).
+  let idbTransaction: IDBTransaction | undefined;
+  let recordedBy: DeviceRow | undefined;
+  let recorded: Recorded;
   try {
-    return await db.transaction('rw', [db.device, db.counters, db.outbox], async (): Promise<Recorded> => {
+    recorded = await db.transaction('rw', [db.device, db.counters, db.outbox], async (): Promise<Recorded> => {
+      idbTransaction = (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
       // Each IndexedDB request is a round trip to the browser process: read together, write together.
       const [device, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
       if (!device) return { ok: false, reason: 'This tablet is not set up yet: give it a name, station and location first.' };
+      recordedBy = device;
       const problem = hooks.before ? await hooks.before() : null;
       if (problem) return { ok: false, reason: problem };
       const drafts = build(device);
@@ -81,7 +89,44 @@ async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | str
     });
   } catch (e) {
     // Storage full, or the database closed under us: the worker must know the scan did NOT count.
+    if (await storageFull(e, idbTransaction))
+      return {
+        ok: false,
+        reason: `Not recorded: this tablet's storage is full. Scans already saved are kept; free space on the tablet (or sync and export), then scan again. (${(e as Error).message})`
+      };
     return { ok: false, reason: `Not recorded: the tablet could not save it (${(e as Error).message}).` };
+  }
+  // On disk in IndexedDB: now the copy outside it, before the caller confirms anything (journal.ts says why).
+  if (!recorded.ok || !recordedBy) return recorded;
+  const warning = db.journal.record(recordedBy, recorded.rows);
+  return warning ? { ...recorded, warning } : recorded;
+}
+
+/** Room below which a failed write is taken for a full disk: a scan and its index entries are well under this. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * Whether a failed write failed for want of space. Chromium reports a full disk as QuotaExceededError on the
+ * transaction while the request inside it may only say AbortError; the storage estimate is the last resort (Chromium
+ * reported a quota far above the free space of a full disk, so it alone does not tell).
+ */
+async function storageFull(e: unknown, tx: IDBTransaction | undefined): Promise<boolean> {
+  let txError: DOMException | null | undefined;
+  try {
+    txError = tx?.error;
+  } catch {
+    txError = undefined; // still active: it did not abort for want of space
+  }
+  const names = [(e as { name?: string })?.name, (e as { inner?: { name?: string } })?.inner?.name, txError?.name];
+  if (names.includes('QuotaExceededError')) return true;
+  // Chromium may abort with UnknownError "… IO error: …: FILE_ERROR_NO_SPACE" (and close the connection) instead;
+  // the reopen that follows then fails with "Internal error opening backing store" while the disk stays full.
+  if (/quota|disk full|no[ _]space|opening backing store/i.test(`${(e as Error)?.message} ${txError?.message ?? ''}`)) return true;
+  try {
+    const { usage, quota } = (await globalThis.navigator?.storage?.estimate?.()) ?? {};
+    return usage !== undefined && quota !== undefined && quota - usage < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
   }
 }
 
@@ -165,19 +210,25 @@ export async function resendFixed(db: StationDb, eventId: string, fix: Fix, cloc
     clock,
     {
       before: async () => ((await db.outbox.get(eventId))?.state === 'rejected' ? null : 'That scan was already resolved.'),
-      after: (rows) => db.outbox.update(eventId, { state: 'resolved', settled_at: clock.now(), replaced_by: rows[0].event_id })
+      after: (rows) =>
+        db.outbox.update(eventId, { state: 'resolved', settled_at: clock.now(), replaced_by: rows[0].event_id, settled_as: 'resent', told_server: false })
     }
-  );
+  ).then((r) => {
+    if (r.ok) db.journal.forget([eventId]);
+    return r;
+  });
 }
 
 /** A rejected scan a person decided should not count: kept for the record, marked resolved, never sent again. */
 export async function dismissRejected(db: StationDb, eventId: string, clock: Clock = systemClock): Promise<boolean> {
-  return db.transaction('rw', db.outbox, async () => {
+  const done = await db.transaction('rw', db.outbox, async () => {
     const row = await db.outbox.get(eventId);
     if (!row || row.state !== 'rejected') return false;
-    await db.outbox.update(eventId, { state: 'resolved', settled_at: clock.now() });
+    await db.outbox.update(eventId, { state: 'resolved', settled_at: clock.now(), settled_as: 'voided', told_server: false });
     return true;
   });
+  if (done) db.journal.forget([eventId]);
+  return done;
 }
 
 export interface PendingExport {

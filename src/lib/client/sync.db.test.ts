@@ -223,6 +223,69 @@ describe('sync against the Core API', () => {
   });
 });
 
+// The server keeps every rejected scan too: a supervisor may resolve it there, and the tablet learns it on its next
+// sync; what the worker settles on the tablet is told to the server, so no one resolves the same scan twice.
+describe('rejected scans resolved on the server or on the tablet', () => {
+  const strict = () => cfg({ fetch: apiFetch({ REQUIRE_KNOWN_ITEMS: 'true' }) });
+  const supervisor = () => createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local' }), dbKind: server.kind });
+  async function serverCopy(event_id: string) {
+    const [row] = await server.sql<{ rejection_id: string; resolution: string | null; corrected_event_id: string | null }[]>`
+      SELECT rejection_id::text, resolution, corrected_event_id::text FROM rejected_events WHERE device_id = ${`tab-${n}`} AND event_id = ${event_id}`;
+    return row;
+  }
+  const resolve = (id: string, body: unknown) =>
+    supervisor().request(`/api/rejected-events/${id}/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('a supervisor\'s dismissal and correction reach the tablet, which clears them from "needs attention" and keeps them', async () => {
+    const a = await record(station, scan({ item_id: 'TYPO-A', qty: 2 }));
+    const b = await record(station, scan({ item_id: 'TYPO-B', qty: 5 }));
+    expect(await syncOnce(station, strict())).toMatchObject({ status: 'done', rejected: 2 });
+    expect(await countState(station, 'rejected')).toBe(2);
+
+    expect((await resolve((await serverCopy(a.event_id)).rejection_id, { action: 'dismiss', note: 'label test' })).status).toBe(200);
+    const corrected = await resolve((await serverCopy(b.event_id)).rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-2', qty: 5, location_id: 'LINE-1' });
+    expect(corrected.status).toBe(200);
+    const correctedId = ((await corrected.json()) as { corrected_event_id: string }).corrected_event_id;
+
+    // Nothing pending: the sync still pushes once, naming the waiting ones, and learns what became of them.
+    requests.length = 0;
+    expect(await syncOnce(station, strict())).toMatchObject({ status: 'done', sent: 0 });
+    expect(requests.filter((r) => r.path === '/api/sync/events')).toHaveLength(1);
+    expect(await countState(station, 'rejected')).toBe(0);
+    const rows = new Map((await station.outbox.toArray()).map((r) => [r.event_id, r]));
+    expect(rows.get(a.event_id)).toMatchObject({ state: 'resolved', settled_as: 'dismissed', resolution_note: 'label test', told_server: true, event: a.event });
+    expect(rows.get(b.event_id)).toMatchObject({ state: 'resolved', settled_as: 'corrected', replaced_by: correctedId, told_server: true, event: b.event });
+    // Told once: the next sync has nothing to say and sends nothing.
+    requests.length = 0;
+    await syncOnce(station, strict());
+    expect(requests.filter((r) => r.path === '/api/sync/events')).toHaveLength(0);
+  });
+
+  it('a fix or void on the tablet settles the server copy; a resend after a supervisor correction comes back refused', async () => {
+    const a = await record(station, scan({ item_id: 'TYPO-A', qty: 2 }));
+    const b = await record(station, scan({ item_id: 'TYPO-B', qty: 3 }));
+    const c = await record(station, scan({ item_id: 'TYPO-C', qty: 4 }));
+    await syncOnce(station, strict());
+    // The supervisor corrects C on the server while the worker, offline, fixes A and C and voids B on the tablet.
+    await resolve((await serverCopy(c.event_id)).rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-2', qty: 4, location_id: 'LINE-1' });
+    const fixA = await resendFixed(station, a.event_id, { item_id: 'P-1', qty: 2 });
+    expect(await dismissRejected(station, b.event_id)).toBe(true);
+    const fixC = await resendFixed(station, c.event_id, { item_id: 'P-2', qty: 4 });
+    if (!fixA.ok || !fixC.ok) throw new Error('not recorded');
+
+    expect(await syncOnce(station, strict())).toMatchObject({ status: 'done', sent: 2, accepted: 1, rejected: 1 });
+    expect(await serverCopy(a.event_id)).toMatchObject({ resolution: 'resent', corrected_event_id: fixA.rows[0].event_id });
+    expect(await serverCopy(b.event_id)).toMatchObject({ resolution: 'voided' });
+    expect(await serverCopy(c.event_id)).toMatchObject({ resolution: 'corrected' });
+    // The tablet's resend of C would count it twice: it waits in "needs attention" with the reason.
+    const refused = await station.outbox.get(fixC.rows[0].event_id);
+    expect(refused).toMatchObject({ state: 'rejected' });
+    expect(refused!.reason).toMatch(/a supervisor already corrected/);
+    expect((await serverEvents(`tab-${n}`)).map((e) => e.event_id)).toEqual([fixA.rows[0].event_id]);
+    expect((await station.outbox.toArray()).filter((r) => r.told_server === false)).toEqual([]);
+  });
+});
+
 describe('one sync at a time', () => {
   it('lets only one of two engines on the same database sync (the IndexedDB lease where Web Locks are missing)', async () => {
     for (let i = 0; i < 20; i++) await record(station);

@@ -2,7 +2,8 @@
 // server accepted, keeps what it rejected for a person, then pulls the stock snapshot the station shows offline.
 // One sync at a time across tabs (Web Locks, or a lease in IndexedDB where they are missing). A failure never
 // touches a pending scan: it stays until the server has answered for it.
-import { MAX_BATCH_EVENTS, type EventResult } from '../domain/events';
+import { MAX_BATCH_EVENTS, type EventResult, type ResolvedRejection, type SettledOnDevice } from '../domain/events';
+import Dexie from 'dexie';
 import { countState, pendingInOrder, readDevice, readSync, updateSync, type OutboxRow, type SnapshotRow, type StationDb } from './db';
 
 export interface SyncConfig {
@@ -107,9 +108,79 @@ async function markBatch(db: StationDb, batch: OutboxRow[], results: Map<string,
       }
     }
     await db.outbox.bulkPut(changed);
-    return changed.length;
+    return changed;
   });
-  if (!moved) throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
+  // Acknowledged by the server: the recovery journal need not keep them (rejected ones wait for a person).
+  db.journal.forget(moved.filter((r) => r.state === 'synced').map((r) => r.event_id));
+  if (!moved.length && batch.length) throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
+}
+
+/**
+ * What the server should hear about rejected scans: those still waiting here (it answers which a supervisor
+ * resolved), and those settled here since the last push, each to go with the push that carries its replacement.
+ */
+async function rejectionNews(db: StationDb) {
+  const [waiting, settledHere] = await Promise.all([
+    db.outbox.where('[state+device_seq]').between(['rejected', Dexie.minKey], ['rejected', Dexie.maxKey]).limit(MAX_BATCH_EVENTS).primaryKeys(),
+    db.outbox
+      .where('[state+device_seq]')
+      .between(['resolved', Dexie.minKey], ['resolved', Dexie.maxKey])
+      .filter((r) => r.told_server === false && (r.settled_as === 'resent' || r.settled_as === 'voided'))
+      .limit(MAX_BATCH_EVENTS)
+      .toArray()
+  ]);
+  const settled: SettledOnDevice[] = settledHere.map((r) => ({
+    event_id: r.event_id,
+    resolution: r.settled_as as 'resent' | 'voided',
+    replaced_by: r.replaced_by ?? null
+  }));
+  const replacements = await db.outbox.bulkGet(settled.map((s) => s.replaced_by ?? ''));
+  // A resend goes with the push that carries its replacement (the server refuses that replacement if a supervisor
+  // already corrected the scan); the rest go with the first push.
+  const withEvent = new Map(settled.flatMap((s, i) => (replacements[i]?.state === 'pending' ? [[s.replaced_by!, s] as const] : [])));
+  const first = settled.filter((s) => !withEvent.has(s.replaced_by ?? ''));
+  return { waiting, withEvent, first };
+}
+
+/** Reads the `resolved` part of a push answer: rejected scans a supervisor resolved on the server. */
+function readResolved(body: unknown): ResolvedRejection[] {
+  const resolved = (body as { resolved?: unknown })?.resolved;
+  if (!Array.isArray(resolved)) return [];
+  return resolved.filter(
+    (r): r is ResolvedRejection =>
+      typeof r?.event_id === 'string' && ['corrected', 'dismissed', 'resent', 'voided'].includes(r.resolution) && typeof r.resolved_at === 'string'
+  );
+}
+
+/** Marks what the server now knows: settlements it was told, and rejected scans it says were resolved there. */
+async function markRejectionNews(db: StationDb, told: SettledOnDevice[], resolved: ResolvedRejection[], settledAt: number) {
+  if (!told.length && !resolved.length) return;
+  const done = await db.transaction('rw', db.outbox, async () => {
+    const rows = await db.outbox.bulkGet([...told.map((t) => t.event_id), ...resolved.map((r) => r.event_id.toLowerCase())]);
+    const changed: OutboxRow[] = [];
+    rows.forEach((row, i) => {
+      if (!row) return;
+      if (i < told.length) {
+        if (row.state === 'resolved') changed.push({ ...row, told_server: true });
+        return;
+      }
+      const r = resolved[i - told.length];
+      if (row.state !== 'rejected') return; // settled here meanwhile: the server hears of it next push
+      changed.push({
+        ...row,
+        state: 'resolved',
+        settled_at: settledAt,
+        settled_as: r.resolution,
+        told_server: true,
+        replaced_by: r.corrected_event_id ?? undefined,
+        resolution_note: r.note,
+        resolved_by: r.resolved_by
+      });
+    });
+    await db.outbox.bulkPut(changed);
+    return changed;
+  });
+  db.journal.forget(done.filter((r) => r.state === 'resolved').map((r) => r.event_id));
 }
 
 /**
@@ -124,8 +195,13 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
   let pendingLeft = await countState(db, 'pending');
   let batch = await pendingInOrder(db, size);
   let marking: Promise<void> = Promise.resolve();
+  const news = await rejectionNews(db);
+  // With nothing pending, one empty push still carries the news about rejected scans.
+  let first = news.waiting.length > 0 || news.withEvent.size > 0 || news.first.length > 0;
   try {
-    while (batch.length) {
+    while (batch.length || first) {
+      const settled = [...(first ? news.first : []), ...batch.flatMap((r) => (news.withEvent.has(r.event_id) ? [news.withEvent.get(r.event_id)!] : []))];
+      const waiting = first ? news.waiting : [];
       const body = await request(cfg, '/api/sync/events', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -137,13 +213,18 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
           device_name: device.device_name.slice(0, 128),
           station_id: device.station_id.slice(0, 64),
           location_id: device.location_id.slice(0, 64),
-          sent_at: new Date(now()).toISOString()
+          sent_at: new Date(now()).toISOString(),
+          ...(waiting.length ? { rejected_waiting: waiting } : {}),
+          ...(settled.length ? { settled_on_device: settled } : {})
         })
       });
+      first = false;
       const results = readResults(body, batch);
+      await markRejectionNews(db, settled, readResolved(body), now());
       await marking; // the previous batch's marks, done while this one was on the server
       totals.sent += batch.length;
       pendingLeft -= batch.length;
+      if (!batch.length) break;
       // Read the next batch first (a read-only transaction is not held up by the write), then mark this one.
       const next = pendingInOrder(db, size, batch[batch.length - 1].device_seq);
       marking = markBatch(db, batch, results, now(), totals);
@@ -176,7 +257,7 @@ export async function pruneSettled(db: StationDb, now: number): Promise<number> 
   return db.outbox
     .where('settled_at')
     .below(now - SYNCED_KEPT_MS)
-    .filter((r) => r.state === 'synced' || r.state === 'resolved')
+    .filter((r) => r.state === 'synced' || (r.state === 'resolved' && r.told_server !== false))
     .delete();
 }
 

@@ -141,3 +141,21 @@ describe('keyboard wedge', () => {
     expect(scans).toEqual(['AAAA1', 'BBBB2']);
   });
 });
+
+describe('keyboard wedge timing on a busy tablet', () => {
+  /** Keys handled in one go, as after a stall of the main thread, each carrying the time it was pressed. */
+  function burst(keys: string[], msApart: number) {
+    const scans: string[] = [];
+    const wedge = createWedge({ onScan: (c) => scans.push(c) });
+    const start = 1_000_000; // any positive time on performance.now()'s clock
+    keys.forEach((key, i) => wedge.keydown({ key, target: null, timeStamp: start + i * msApart, preventDefault: () => {} }));
+    wedge.reset();
+    return scans;
+  }
+
+  it('reads the gaps from when the keys were pressed, not when they were handled', () => {
+    const keys = [...'ITEM=P-1001;QTY=5', 'Enter'];
+    expect(burst(keys, 5)).toEqual(['ITEM=P-1001;QTY=5']); // a scanner, queued behind a long task
+    expect(burst(keys, 150)).toEqual([]); // a person typing, queued the same way: not a scan
+  });
+});

@@ -26,6 +26,8 @@ export interface WedgeKey {
   metaKey?: boolean;
   altKey?: boolean;
   isComposing?: boolean;
+  /** When the key was pressed (KeyboardEvent.timeStamp, performance.now()'s clock). */
+  timeStamp?: number;
   preventDefault(): void;
 }
 
@@ -42,7 +44,8 @@ export function createWedge(options: WedgeOptions) {
   const gap = options.maxKeyGapMs ?? 50;
   const hiccup = Math.max(gap, options.hiccupMs ?? 120);
   const minLength = options.minLength ?? 4;
-  const now = options.now ?? (() => performance.now());
+  // A key's own time stamp, not the time it is handled: keys queued behind a busy main thread keep their real gaps.
+  const when = (e: WedgeKey) => (options.now ? options.now() : e.timeStamp && e.timeStamp > 0 ? e.timeStamp : performance.now());
   let run = ''; // every character of the current run
   let gaps: number[] = [];
   let last = -Infinity;
@@ -73,7 +76,7 @@ export function createWedge(options: WedgeOptions) {
 
   function keydown(e: WedgeKey): void {
     if (e.isComposing || e.ctrlKey || e.metaKey || e.altKey) return;
-    const t = now();
+    const t = when(e);
     const since = t - last;
     if (e.key === 'Enter' || e.key === 'Tab') {
       const isScan = run.length >= minLength && since <= hiccup && held.length > 0 && median(gaps) <= gap;
