@@ -15,7 +15,10 @@ const USAGE = `Usage: npm run db -- <command>
   grant-app-access <role>    GRANT the app's role (its service principal) what it needs on every table and sequence`;
 
 // Tables in the order their rows can be deleted; a TRUNCATE of all at once handles the references anyway.
-export const TABLES = ['scan_events', 'stock_levels', 'replenishment_signals', 'devices', 'audit_log', 'user_roles', 'items', 'locations'];
+export const TABLES = [
+  'scan_events', 'stock_levels', 'replenishment_signals', 'rejected_events', 'devices', 'audit_log', 'user_roles',
+  'packing_slips', 'purchase_orders', 'supplier_items', 'suppliers', 'items', 'categories', 'locations'
+];
 
 export async function status(sql: Sql, describe: string): Promise<string> {
   const lines = [`Database: ${describe}`];

@@ -1,7 +1,9 @@
 // Sample data for a laptop demo: a small plant with three locations, thirty parts and a week of scans, pushed
-// through the same code path as a tablet's, so the projection and signals are what production would hold.
+// through the same code path as a tablet's, so the projection and signals are what production would hold; and the
+// purchasing master data around the parts (suppliers, a category tree, supplier parts with a preferred supplier each).
 import { randomUUID } from 'node:crypto';
 import type { Sql } from './connect';
+import { actOnPurchaseOrder, purchaseOrdersFromSignals } from '../services/purchase-orders';
 import { pushEvents } from '../services/sync';
 
 const LOCATIONS = [
@@ -20,6 +22,65 @@ const PARTS = [
   ['Pneumatic fitting 8mm', 'ea'], ['PU tube 8mm', 'm'], ['Cable gland M20', 'ea'], ['Heat sink paste', 'ea'],
   ['Motor brush set', 'set'], ['Safety glasses', 'ea']
 ] as const;
+
+// Purchasing master data: who the parts come from, in what packs, and a small category tree.
+const SUPPLIERS = [
+  ['FASTCO', 'Fastco Fasteners', 'orders@fastco.example', 3, '12 Harbour Road, Rotterdam', 51.92, 4.48],
+  ['ELECTRA', 'Electra Components', 'sales@electra.example', 7, 'Industriestrasse 5, Stuttgart', 48.78, 9.18],
+  ['HYDRAPAC', 'HydraPac Fluid Power', '+44 121 555 0100', 10, 'Unit 4, Tyburn Road, Birmingham', 52.49, -1.89],
+  ['SAFEWORK', 'SafeWork Supplies', 'counter@safework.example', 2, '', null, null]
+] as const;
+
+const CATEGORIES = [
+  ['mechanical', null, 'Mechanical'],
+  ['fasteners', 'mechanical', 'Fasteners'],
+  ['drives', 'mechanical', 'Bearings and drives'],
+  ['electrical', null, 'Electrical'],
+  ['fluid', null, 'Fluid power'],
+  ['seals', 'fluid', 'Seals'],
+  ['consumables', null, 'Consumables'],
+  ['safety', 'consumables', 'Safety']
+] as const;
+
+/** The category of each part of PARTS, by position, and the supplier its category is bought from. */
+const PART_CATEGORY = [
+  'fasteners', 'fasteners', 'fasteners', 'electrical', 'seals', 'fluid', 'drives', 'consumables', 'electrical', 'electrical',
+  'electrical', 'electrical', 'electrical', 'drives', 'seals', 'fasteners', 'fasteners', 'consumables', 'consumables', 'safety',
+  'drives', 'drives', 'fluid', 'fluid', 'fluid', 'fluid', 'electrical', 'consumables', 'drives', 'safety'
+] as const;
+const CATEGORY_SUPPLIER: Record<string, string> = {
+  fasteners: 'FASTCO', drives: 'FASTCO', electrical: 'ELECTRA', fluid: 'HYDRAPAC', seals: 'HYDRAPAC', consumables: 'SAFEWORK', safety: 'SAFEWORK'
+};
+
+/** Suppliers, categories, each part's category and its supplier parts: one preferred per part, some with a second source. */
+export function samplePurchasing() {
+  const items = sampleItems();
+  const suppliers = SUPPLIERS.map(([supplier_id, name, contact, lead_time_days, address, latitude, longitude]) => ({
+    supplier_id, name, contact, lead_time_days, address, latitude, longitude
+  }));
+  const categories = CATEGORIES.map(([category_id, parent_id, name]) => ({ category_id, parent_id, name }));
+  const itemCategories = items.map((it, i) => ({ item_id: it.item_id, category_id: PART_CATEGORY[i] }));
+  const name = new Map<string, string>(suppliers.map((s) => [s.supplier_id, s.name]));
+  const supplierItems = items.flatMap((it, i) => {
+    const main = CATEGORY_SUPPLIER[PART_CATEGORY[i]];
+    const pack = PART_CATEGORY[i] === 'fasteners' ? 100 : it.unit === 'm' ? 25 : i % 3 === 0 ? 10 : 1;
+    const price = Math.round((0.05 + ((i * 37) % 50) * (pack === 100 ? 0.01 : 0.9)) * 10_000) / 10_000;
+    const row = (supplier_id: string, preferred: boolean, markup: number) => ({
+      supplier: name.get(supplier_id)!,
+      supplier_id,
+      supplier_part: `${supplier_id.slice(0, 3)}-${String(4000 + i * 7)}`,
+      item_id: it.item_id,
+      pack_size: pack,
+      price: Math.round(price * markup * 10_000) / 10_000,
+      preferred,
+      confirmed: 0,
+      updated_by: 'seed'
+    });
+    // Every fifth part has a dearer second source.
+    return i % 5 === 0 ? [row(main, true, 1), row(main === 'SAFEWORK' ? 'FASTCO' : 'SAFEWORK', false, 1.15)] : [row(main, true, 1)];
+  });
+  return { suppliers, categories, itemCategories, supplierItems };
+}
 
 /** A deterministic pseudo-random stream, so the sample plant looks the same on every laptop. */
 function rng(seed: number) {
@@ -49,6 +110,14 @@ export async function seed(sql: Sql, { days = 7, now = Date.now() } = {}): Promi
     await tx`INSERT INTO locations ${tx(LOCATIONS.map(([location_id, name]) => ({ location_id, name, updated_by: 'seed' })))}
              ON CONFLICT (location_id) DO NOTHING`;
     await tx`INSERT INTO items ${tx(items.map((i) => ({ ...i, updated_by: 'seed' })))} ON CONFLICT (item_id) DO NOTHING`;
+    const p = samplePurchasing();
+    await tx`INSERT INTO suppliers ${tx(p.suppliers.map((x) => ({ ...x, updated_by: 'seed' })))} ON CONFLICT DO NOTHING`;
+    // Parents first: the path of each is built from its parent's.
+    for (const c of p.categories)
+      await tx`INSERT INTO categories (category_id, parent_id, name, path, updated_by) VALUES (${c.category_id}, ${c.parent_id}, ${c.name}, '', 'seed') ON CONFLICT DO NOTHING`;
+    await tx`UPDATE items i SET category_id = c.category_id FROM json_to_recordset(${tx.json(p.itemCategories)}::json) AS c(item_id text, category_id text)
+             WHERE i.item_id = c.item_id AND i.category_id IS NULL`;
+    await tx`INSERT INTO supplier_items ${tx(p.supplierItems)} ON CONFLICT DO NOTHING`;
   });
   const rand = rng(42);
   const start = now - days * 86_400_000;
@@ -72,7 +141,24 @@ export async function seed(sql: Sql, { days = 7, now = Date.now() } = {}): Promi
       { device_id: 'seed-tablet', device_name: 'Sample tablet', station_id: 'ST-1', events: events.slice(i, i + 500) },
       { userEmail: 'seed', requireKnownItems: false }
     );
+  await samplePurchaseOrders(sql);
   return { items: items.length, events: events.length };
+}
+
+/**
+ * A few purchase orders, so the purchasing pages open on something: up to four of the week's open signals ordered
+ * from their preferred suppliers (one draft per supplier, as the board's "Create PO" drafts them), the first sent.
+ * Only into a database that has no purchase orders yet, so a second seed adds none.
+ */
+async function samplePurchaseOrders(sql: Sql) {
+  const [{ n }] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM purchase_orders`;
+  if (n) return;
+  const open = await sql<{ signal_id: string }[]>`
+    SELECT s.active_signal_id::text AS signal_id FROM stock_levels s JOIN item_preferred_supplier p USING (item_id)
+    WHERE s.active_signal_id IS NOT NULL ORDER BY s.item_id, s.location_id LIMIT 4`;
+  if (!open.length) return;
+  const [first] = await sql.begin((tx) => purchaseOrdersFromSignals(tx, open.map((o) => o.signal_id), null, 'seed'));
+  await sql.begin((tx) => actOnPurchaseOrder(tx, first, 'send', 1, 'seed'));
 }
 
 function event(type: 'INTAKE' | 'CONSUME', item_id: string, location_id: string, qty: number, at: number): Record<string, unknown> {

@@ -2,16 +2,14 @@
 // column; only a file without errors is applied, in one transaction: new items created, existing ones updated in
 // the columns the file names (the others kept), each change audited.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { parseItemsCsv, type CsvError, type ItemImport } from '../../src/lib/domain/csv';
+import { parseItemsCsv, type ItemImport } from '../../src/lib/domain/csv';
 import { ITEM_FIELDS } from '../../src/lib/domain/items';
 import { supervisorOnly, type Env } from '../auth';
 import type { Deps } from '../app';
 import type { TransactionSql } from '../db/connect';
-import { ApiError } from '../http';
+import { csvSizeLimit, csvText, invalidCsv as invalid } from './csv-upload';
 
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
-const MAX_ERRORS_LISTED = 10_000;
 const DEFAULTS = { description: "''", unit: "'ea'", reorder_point: 'NULL', reorder_qty: 'NULL', gtin: 'NULL', active: 'true' } as const;
 const TYPES = { description: 'text', unit: 'text', reorder_point: 'integer', reorder_qty: 'integer', gtin: 'text', active: 'boolean' } as const;
 
@@ -61,38 +59,11 @@ async function apply(tx: TransactionSql, file: ItemImport, user: string) {
   return { rows: file.rows.length, created: result.created, updated: result.updated, unchanged: file.rows.length - result.created - result.updated };
 }
 
-function invalid(errors: CsvError[]): ApiError {
-  return new ApiError(422, 'invalid_csv', `The file has ${errors.length} error(s); nothing was written.`, {
-    errors: errors.slice(0, MAX_ERRORS_LISTED),
-    total: errors.length
-  });
-}
-
 export function itemImportRoutes({ sql }: Deps) {
-  return new Hono<Env>().post(
-    '/',
-    supervisorOnly,
-    bodyLimit({
-      maxSize: MAX_IMPORT_BYTES,
-      onError: () => {
-        throw new ApiError(413, 'payload_too_large', `An import may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split the file.`);
-      }
-    }),
-    async (c) => {
-      const type = c.req.header('content-type') ?? '';
-      if (!/^(text\/csv|text\/plain|application\/csv)\b/i.test(type))
-        throw new ApiError(415, 'unsupported_media_type', 'Send the file as text/csv.');
-      const bytes = new Uint8Array(await c.req.arrayBuffer());
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        throw new ApiError(400, 'invalid_csv', 'The file is not UTF-8 text: save it as "CSV UTF-8".');
-      }
-      const file = parseItemsCsv(text);
-      if (file.errors.length) throw invalid(file.errors);
-      const user = c.get('user').email;
-      return c.json(await sql.begin((tx) => apply(tx, file, user)));
-    }
-  );
+  return new Hono<Env>().post('/', supervisorOnly, csvSizeLimit(MAX_IMPORT_BYTES), async (c) => {
+    const file = parseItemsCsv(await csvText(c));
+    if (file.errors.length) throw invalid(file.errors);
+    const user = c.get('user').email;
+    return c.json(await sql.begin((tx) => apply(tx, file, user)));
+  });
 }

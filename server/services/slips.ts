@@ -5,10 +5,12 @@ import type { Queryable, Sql } from '../db/connect';
 import { checkEvent, MAX_QTY, type ScanEvent } from '../../src/lib/domain/events';
 import { MAX_SLIP_LINES, type ParsedLine, type Parser, type Review, type SlipStatus, type TextLayer } from '../../src/lib/domain/slip';
 import type { SlipContentType } from '../../src/lib/domain/slip-files';
+import { poNumberKey, receiptRefusal } from '../../src/lib/domain/purchase-orders';
 import { ApiError } from '../http';
 import type { ReadResult } from './slip-reader';
 import type { VolumeStore } from './slip-volume';
-import { pushEvents } from './sync';
+import { findPoByNumber, receiveAgainstPo, slipPurchaseOrder } from './purchase-orders';
+import { pushEventsIn } from './sync';
 
 export interface SlipRow {
   slip_id: string;
@@ -75,10 +77,12 @@ export async function slipDetail(sql: Queryable, slipId: string) {
   if (!slip) throw new ApiError(404, 'not_found', `No packing slip ${slipId}.`);
   const [files, lines] = await Promise.all([
     sql`SELECT page, content_type, size_bytes, sha256 FROM packing_slip_files WHERE slip_id = ${slipId} ORDER BY page`,
-    sql`SELECT line_no, supplier_part, item_id, description, qty, unit, lot, confidence FROM packing_slip_lines
-        WHERE slip_id = ${slipId} ORDER BY line_no`
+    sql<{ line_no: number; supplier_part: string | null; item_id: string | null; description: string; qty: number; unit: string | null; lot: string | null; confidence: number }[]>`
+      SELECT line_no, supplier_part, item_id, description, qty, unit, lot, confidence FROM packing_slip_lines
+      WHERE slip_id = ${slipId} ORDER BY line_no`
   ]);
-  return { ...slip, files, lines };
+  // Ordered vs shipped for the review screen: the PO the slip names (found by its number), live.
+  return { ...slip, files, lines, purchase_order: await slipPurchaseOrder(sql, slip.po_number, lines) };
 }
 
 /** Stores a new slip and its files; false when the slip_id is already stored (a retry), which then changes nothing. */
@@ -159,11 +163,17 @@ export async function saveParse(sql: Sql, slipId: string, read: ReadResult): Pro
     await tx`
       UPDATE packing_slips SET status = 'parsed', parser = ${read.parser}, parse_error = ${read.error}, parsed_at = now(),
         supplier = ${clip(read.slip.supplier, 200)}, slip_number = ${clip(read.slip.slip_number, 64)}, po_number = ${clip(read.slip.po_number, 64)},
-        slip_date = ${read.slip.date}
+        slip_date = ${read.slip.date}, po_id = ${poIdOf(tx, clip(read.slip.po_number, 64))}
       WHERE slip_id = ${slipId}`;
     await insertLines(tx, slipId, lines);
   });
 }
+
+/** The PO a slip's PO field names, as a subquery (NULL when it names none of ours). */
+const poIdOf = (tx: Queryable, poNumber: string | null) => {
+  const key = poNumberKey(poNumber);
+  return key ? tx`(SELECT po_id FROM purchase_orders WHERE po_number = ${key})` : null;
+};
 
 async function insertLines(tx: Queryable, slipId: string, lines: ParsedLine[]) {
   if (!lines.length) return;
@@ -199,7 +209,7 @@ export async function reviewSlip(sql: Sql, slipId: string, review: Review): Prom
     await tx`
       UPDATE packing_slips SET status = 'parsed', parser = COALESCE(parser, 'manual'), parsed_at = COALESCE(parsed_at, now()),
         supplier = ${review.supplier ?? null}, slip_number = ${review.slip_number ?? null}, po_number = ${review.po_number ?? null},
-        slip_date = ${review.date ?? null}
+        slip_date = ${review.date ?? null}, po_id = ${poIdOf(tx, review.po_number ?? null)}
       WHERE slip_id = ${slipId}`;
     await tx`DELETE FROM packing_slip_lines WHERE slip_id = ${slipId}`;
     await insertLines(
@@ -229,8 +239,10 @@ export interface ReceiveRequest {
 }
 
 /**
- * One INTAKE per line through pushEvents, exactly as a tablet's scans. The event ids are derived from the slip and
+ * One INTAKE per line through the tablets' ingest path, exactly as scans. The event ids are derived from the slip and
  * line, so a second receive (a retry, a double tap, two tablets) answers duplicate and never moves stock twice.
+ * When the slip names one of our purchase orders, the same transaction raises what the PO's lines received and moves
+ * its status: stock and PO move together or not at all. A slip without a PO (or naming none of ours) receives alone.
  */
 export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest, user: string | null, requireKnownItems: boolean) {
   const slip = await findSlip(sql, slipId);
@@ -247,6 +259,10 @@ export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest,
     throw new ApiError(422, 'unmapped_lines', `Pick an item for line${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} before receiving.`, {
       lines: unmapped
     });
+  // Said before anything is written; checked again under the PO's lock inside the transaction.
+  const po = await findPoByNumber(sql, slip.po_number);
+  const refusal = po ? receiptRefusal(po.status, po.po_number) : null;
+  if (po && refusal) throw new ApiError(409, 'po_not_receivable', refusal, { po_id: po.po_id, status: po.status });
 
   const events: ScanEvent[] = lines.map((l) => ({
     event_id: lineEventId(slipId, l.line_no),
@@ -264,25 +280,30 @@ export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest,
     packing_slip_id: slipId,
     voids_event_id: null
   }));
-  // Checked as pushEvents will check them, so a slip is received whole or not at all.
+  // Checked as the ingest will check them, so a slip is received whole or not at all.
   const invalid = events.flatMap((e, i) => {
     const checked = checkEvent(e);
     return checked.ok ? [] : [{ line: lines[i].line_no, reason: checked.reason }];
   });
   if (invalid.length)
     throw new ApiError(422, 'invalid_lines', `Line ${invalid[0].line} cannot be received: ${invalid[0].reason}`, { lines: invalid });
-  const pushed = await pushEvents(
-    sql,
-    { device_id: slipDeviceId(slipId), events, device_name: `Packing slip ${slip.slip_number ?? slipId}`, station_id: req.station_id ?? undefined, location_id: req.location_id },
-    { userEmail: user, requireKnownItems }
-  );
-  const rejected = pushed.results.filter((r) => r.status === 'rejected');
-  if (rejected.length)
-    throw new ApiError(409, 'receive_rejected', `${rejected.length} line(s) could not be received: ${rejected[0].reason}`, { results: pushed.results });
 
-  await sql.begin(async (tx) => {
+  return sql.begin(async (tx) => {
+    const pushed = await pushEventsIn(
+      tx,
+      { device_id: slipDeviceId(slipId), events, device_name: `Packing slip ${slip.slip_number ?? slipId}`, station_id: req.station_id ?? undefined, location_id: req.location_id },
+      { userEmail: user, requireKnownItems }
+    );
+    const rejected = pushed.results.filter((r) => r.status === 'rejected');
+    if (rejected.length)
+      throw new ApiError(409, 'receive_rejected', `${rejected.length} line(s) could not be received: ${rejected[0].reason}`, { results: pushed.results });
+
+    // Only what this receive applied counts against the PO: a retry answered duplicate adds nothing.
+    const applied = events.filter((_, i) => pushed.results[i].status === 'applied');
+    if (po && applied.length) await receiveAgainstPo(tx, po.po_id, slipId, applied, user);
     await tx`
-      UPDATE packing_slips SET status = 'received', received_at = now(), received_by = ${user}, location_id = ${req.location_id}
+      UPDATE packing_slips SET status = 'received', received_at = now(), received_by = ${user}, location_id = ${req.location_id},
+        po_id = ${po?.po_id ?? null}::uuid
       WHERE slip_id = ${slipId} AND status <> 'received'`;
     // Every confirmed mapping teaches the next slip from this supplier.
     const learned = lines.filter((l) => l.supplier_part).map((l) => ({ supplier: slip.supplier ?? '', supplier_part: l.supplier_part!, item_id: l.item_id! }));
@@ -292,6 +313,6 @@ export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest,
         INSERT INTO supplier_items ${tx(unique)}
         ON CONFLICT (supplier, supplier_part) DO UPDATE SET item_id = EXCLUDED.item_id, updated_at = now(),
           confirmed = CASE WHEN supplier_items.item_id = EXCLUDED.item_id THEN supplier_items.confirmed + 1 ELSE 1 END`;
+    return pushed.results;
   });
-  return pushed.results;
 }

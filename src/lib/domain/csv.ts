@@ -108,3 +108,40 @@ export function parseItemsCsv(text: string): ItemImport {
 export function itemsTemplate(): string {
   return csvLine([...ITEM_CSV_COLUMNS]) + csvLine(['BOLT-M8', 'Hex bolt M8 x 30', 'ea', 50, 200, '4006381333931', 'true']);
 }
+
+/**
+ * A CSV file of master data read against its columns: the header checked (unknown, repeated and missing required
+ * columns), then each record as a cell lookup by column name with its 1-based line. Rows with the wrong number of
+ * fields are reported and left out.
+ */
+export function readCsvTable(
+  text: string,
+  columns: readonly string[],
+  required: readonly string[]
+): { header: string[]; rows: { line: number; cell: (name: string) => string }[]; errors: CsvError[] } {
+  const { records } = parseCsv(text);
+  const errors: CsvError[] = [];
+  if (!records.length) return { header: [], rows: [], errors: [{ row: 1, column: '', message: 'the file is empty' }] };
+  const header = records[0].map((h) => h.trim().toLowerCase());
+  for (const h of header.filter((h) => !columns.includes(h))) errors.push({ row: 1, column: h, message: `unknown column; the columns are ${columns.join(', ')}` });
+  for (const h of new Set(header.filter((h, i) => header.indexOf(h) !== i))) errors.push({ row: 1, column: h, message: 'the column appears twice' });
+  for (const r of required.filter((r) => !header.includes(r))) errors.push({ row: 1, column: r, message: `the header must name the ${r} column` });
+  if (errors.length) return { header, rows: [], errors };
+  if (records.length < 2) errors.push({ row: 2, column: '', message: 'the file has a header but no rows' });
+  const rows = [];
+  for (let r = 1; r < records.length; r++) {
+    const rec = records[r];
+    if (rec.length !== header.length) {
+      errors.push({ row: r + 1, column: '', message: `has ${rec.length} fields; the header has ${header.length}` });
+      continue;
+    }
+    rows.push({ line: r + 1, cell: (name: string) => rec[header.indexOf(name)] ?? '' });
+  }
+  return { header, rows, errors };
+}
+
+/** A decimal as a person types it: "12.5", or "12,5" from a decimal-comma spreadsheet. NaN when it is not one. */
+export function decimalText(text: string): number {
+  const t = text.trim().replace(/^([+-]?\d+),(\d+)$/, '$1.$2');
+  return /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t) ? Number(t) : NaN;
+}
