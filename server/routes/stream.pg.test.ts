@@ -1,10 +1,11 @@
 // Two app instances on one PostgreSQL database, each with its own pool: a push through one reaches the other's
-// stream through LISTEN/NOTIFY. (Embedded PGlite is one process by nature; stream.test.ts covers it.)
+// stream through LISTEN/NOTIFY, a large one too. (Embedded PGlite is one process by nature; stream.test.ts covers it.)
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { connect, type Database } from '../db/connect';
 import { createTestDb, type TestDb } from '../db/testdb';
+import { CHANNEL, type Announcement } from '../services/changes';
 import { sseReader } from '../sse.testkit';
 import { makeEvent } from '../testkit';
 
@@ -49,5 +50,55 @@ it('a push through instance A appears on the stream of instance B, and a signal 
   } finally {
     await onA.close();
     await onB.close();
+  }
+});
+
+it('a 500-item push through A reaches B as its 500 rows (several NOTIFYs of one commit), not a reset', async () => {
+  const ids = Array.from({ length: 500 }, (_, i) => `Q-${String(i).padStart(3, '0')}-${'x'.repeat(20)}`);
+  await db.sql`INSERT INTO items (item_id, reorder_point) SELECT id, 5 FROM unnest(${ids}::text[]) AS id`;
+  const a = createApp({ sql: db.sql, config: loadConfig({}), dbKind: db.kind });
+  const b = createApp({ sql: other.sql, config: loadConfig({}), dbKind: other.kind });
+  const onB = sseReader(await b.request('/api/stream'));
+  try {
+    await onB.next((m) => m.event === 'hello');
+    const events = ids.map((item_id, i) => makeEvent({ device_seq: i + 1, event_type: 'INTAKE', item_id, qty: i + 1 }));
+    const res = await a.request('/api/sync/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'tab-big', events }) });
+    expect(res.status).toBe(200);
+    // Only this push's rows count: the first test's acknowledgement can still be on its way to B's listener.
+    const wanted = new Set(ids);
+    const seen = new Map<string, number>();
+    while (seen.size < ids.length) {
+      const m = await onB.next((x) => x.event === 'change' || x.event === 'reset');
+      expect(m.event).toBe('change');
+      for (const r of JSON.parse(m.data).stock as { item_id: string; on_hand: number }[]) if (wanted.has(r.item_id)) seen.set(r.item_id, r.on_hand);
+    }
+    expect([...seen]).toEqual(expect.arrayContaining(ids.map((id, i) => [id, i + 1])));
+    expect(seen.size).toBe(500);
+  } finally {
+    await onB.close();
+  }
+});
+
+it('a push names the signals it opened in its own announcement, so a later push to the same row cannot hide them', async () => {
+  await db.sql`INSERT INTO items (item_id, reorder_point) VALUES ('P-SIG', 5) ON CONFLICT DO NOTHING`;
+  const heard: Announcement[] = [];
+  const listener = await other.sql.listen(CHANNEL, (payload) => heard.push(JSON.parse(payload) as Announcement));
+  try {
+    const app = createApp({ sql: db.sql, config: loadConfig({}), dbKind: db.kind });
+    const res = await app.request('/api/sync/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        device_id: 'tab-sig',
+        events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', item_id: 'P-SIG', qty: 6 }), makeEvent({ device_seq: 2, item_id: 'P-SIG', qty: 3 })]
+      })
+    });
+    expect(res.status).toBe(200);
+    const [opened] = await db.sql<{ signal_id: string }[]>`SELECT signal_id::text FROM replenishment_signals WHERE item_id = 'P-SIG' AND state = 'OPEN'`;
+    expect(opened).toBeDefined();
+    for (let i = 0; i < 100 && !heard.some((a) => a.signals.includes(opened.signal_id)); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(heard.find((a) => a.stock.some(([item]) => item === 'P-SIG'))?.signals).toEqual([opened.signal_id]);
+  } finally {
+    await listener.unlisten();
   }
 });

@@ -1,6 +1,7 @@
 // GET /api/stream: server-sent events of stock and signal changes. A reconnecting EventSource sends Last-Event-ID
 // and first gets what changed since then (or `reset`: reload everything); a ping every 15 s keeps proxies from
-// closing an idle stream and lets a dead one be noticed.
+// closing an idle stream and lets a dead one be noticed. A large change arrives as several `change` events of at most
+// PART_ROWS rows each.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Env } from '../auth';
@@ -28,7 +29,7 @@ export function streamRoutes({ sql, dbKind }: Deps) {
       });
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ mode: feed.mode }), retry: RETRY_MS });
-        if (lastEventId) queue.unshift(await feed.since(lastEventId));
+        if (lastEventId) queue.unshift(...(await feed.since(lastEventId)));
         while (!stream.aborted) {
           while (queue.length) {
             const e = queue.shift()!;

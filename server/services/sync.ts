@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Sql, TransactionSql } from '../db/connect';
 import { announce } from './changes';
+import { recordRejections, resolvedFor, settleOnDevice } from './rejections';
 import {
   checkEvent,
   sameContent,
@@ -34,6 +35,14 @@ interface Target {
 const CONFLICT = 'conflict: event_id reused with different content';
 
 export async function pushEvents(sql: Sql, req: PushRequest, ctx: PushContext): Promise<PushResponse> {
+  return sql.begin((tx) => pushEventsIn(tx, req, ctx));
+}
+
+/**
+ * The push inside a transaction the caller holds: the console's corrected events go in with the resolution they
+ * complete. Every rejection answered is recorded (rejected_events) in this same transaction.
+ */
+export async function pushEventsIn(tx: TransactionSql, req: PushRequest, ctx: PushContext): Promise<PushResponse> {
   const results: (EventResult | undefined)[] = new Array(req.events.length);
   const firstIndex = new Map<string, number>(); // event_id -> first position in this batch
   const candidates: { index: number; event: ScanEvent }[] = [];
@@ -50,8 +59,10 @@ export async function pushEvents(sql: Sql, req: PushRequest, ctx: PushContext): 
     candidates.push({ index, event: checked.event });
   });
 
-  if (candidates.length) await applyBatch(sql, req, candidates, results, ctx);
-  else await touchDevice(sql, req, ctx.userEmail, [], results.length);
+  // Batches of one device are applied one after another; retries of the same batch then see each other.
+  await tx`SELECT pg_advisory_xact_lock(hashtextextended(${'device:' + req.device_id}, 0))`;
+  const blocked = req.settled_on_device?.length ? await settleOnDevice(tx, req.device_id, ctx.userEmail, req.settled_on_device) : new Map<string, string>();
+  const { applied, stored } = candidates.length ? await applyBatch(tx, req, candidates, results, ctx, blocked) : { applied: [], stored: new Map() };
 
   // Repeats within the batch answer like their first copy, or as a conflict when their content differs.
   req.events.forEach((raw, index) => {
@@ -65,7 +76,14 @@ export async function pushEvents(sql: Sql, req: PushRequest, ctx: PushContext): 
     else results[index] = { event_id: event.event_id, status: 'duplicate' };
   });
 
-  return { results: results as EventResult[], server_time: new Date().toISOString() };
+  const rejected = (results as EventResult[]).flatMap((r, i) => (r.status === 'rejected' ? [{ event_id: r.event_id, raw: req.events[i], reason: r.reason ?? 'rejected' }] : []));
+  if (rejected.length) await recordRejections(tx, req.device_id, ctx.userEmail, rejected);
+  await touchDevice(tx, req, ctx.userEmail, applied, rejected.length);
+  const resolved = req.rejected_waiting ? await resolvedFor(tx, req.device_id, req.rejected_waiting) : undefined;
+  // The stock rows go last: their locks are the ones other devices' pushes wait for, and they are held to the commit.
+  const signalIds = await project(tx, applied, stored, ctx.userEmail);
+  await announce(tx, applied.map((e) => [e.item_id, e.location_id]), signalIds);
+  return { results: results as EventResult[], server_time: new Date().toISOString(), ...(resolved ? { resolved } : {}) };
 }
 
 function rawId(raw: unknown): string {
@@ -76,62 +94,64 @@ function rawId(raw: unknown): string {
 type Candidate = { index: number; event: ScanEvent };
 
 /**
- * The common case is a batch of new events, so it goes straight in: insert with ON CONFLICT DO NOTHING, and only
- * the events that did not land are looked up to say why (a retry, a reused id or sequence number, a lost race).
- * VOIDs go second, once the events they may point at in this batch are known to be stored.
+ * Stores the batch's events; the caller moves the stock by those that landed. The common case is a batch of new
+ * events, so they go straight in (insertOrExplain says how the others are explained). VOIDs go second, once the
+ * events they may point at in this batch are known to be stored.
  */
-async function applyBatch(sql: Sql, req: PushRequest, candidates: Candidate[], results: (EventResult | undefined)[], ctx: PushContext) {
-  await sql.begin(async (tx) => {
-    // Batches of one device are applied one after another; retries of the same batch then see each other.
-    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${'device:' + req.device_id}, 0))`;
-    const reject = (c: Candidate, reason: string) => (results[c.index] = { event_id: c.event.event_id, status: 'rejected', reason });
+async function applyBatch(
+  tx: TransactionSql,
+  req: PushRequest,
+  candidates: Candidate[],
+  results: (EventResult | undefined)[],
+  ctx: PushContext,
+  blocked: Map<string, string>
+): Promise<{ applied: ScanEvent[]; stored: Map<string, Target> }> {
+  const reject = (c: Candidate, reason: string) => (results[c.index] = { event_id: c.event.event_id, status: 'rejected', reason });
 
-    const unknown = ctx.requireKnownItems ? await unknownItems(tx, candidates) : new Set<string>();
-    const seqsTaken = new Set<number>();
-    const scans: Candidate[] = [];
-    const voids: Candidate[] = [];
-    for (const c of candidates) {
-      if (seqsTaken.has(c.event.device_seq)) reject(c, `conflict: device_seq ${c.event.device_seq} is used twice in this batch`);
-      else if (unknown.has(c.event.item_id)) reject(c, `unknown item: ${c.event.item_id}`);
+  const unknown = ctx.requireKnownItems ? await unknownItems(tx, candidates) : new Set<string>();
+  const seqsTaken = new Set<number>();
+  const scans: Candidate[] = [];
+  const voids: Candidate[] = [];
+  for (const c of candidates) {
+    if (blocked.has(c.event.event_id)) reject(c, blocked.get(c.event.event_id)!);
+    else if (seqsTaken.has(c.event.device_seq)) reject(c, `conflict: device_seq ${c.event.device_seq} is used twice in this batch`);
+    else if (unknown.has(c.event.item_id)) reject(c, `unknown item: ${c.event.item_id}`);
+    else {
+      seqsTaken.add(c.event.device_seq);
+      (c.event.event_type === 'VOID' ? voids : scans).push(c);
+    }
+  }
+
+  const stored = new Map<string, Target>(); // events of this batch now in the table, by id
+  for (const c of await insertOrExplain(tx, req.device_id, scans, results, ctx.userEmail))
+    stored.set(c.event.event_id, { ...c.event, voided: false });
+
+  if (voids.length) {
+    const targets = await voidTargets(tx, voids, stored);
+    const valid: Candidate[] = [];
+    const voidedHere = new Set<string>();
+    for (const c of voids) {
+      const target = targets.get(c.event.voids_event_id!.toLowerCase());
+      // A target already voided in the table may have been voided by this very VOID, sent again after a lost
+      // answer: the insert tells that retry ('duplicate') from a second VOID ('already voided').
+      const retry = target?.voided === true && !voidedHere.has(target.event_id);
+      const problem = voidProblem(c, retry ? { ...target!, voided: false } : target, candidates);
+      if (problem) reject(c, problem);
       else {
-        seqsTaken.add(c.event.device_seq);
-        (c.event.event_type === 'VOID' ? voids : scans).push(c);
+        target!.voided = true;
+        voidedHere.add(target!.event_id);
+        targets.set(c.event.event_id, { ...c.event, voided: false }); // so a later VOID of this VOID is refused
+        valid.push(c);
       }
     }
-
-    const stored = new Map<string, Target>(); // events of this batch now in the table, by id
-    for (const c of await insertOrExplain(tx, req.device_id, scans, results, ctx.userEmail))
+    for (const c of await insertOrExplain(tx, req.device_id, valid, results, ctx.userEmail))
       stored.set(c.event.event_id, { ...c.event, voided: false });
+    for (const [id, t] of targets) if (!stored.has(id)) stored.set(id, t);
+  }
 
-    if (voids.length) {
-      const targets = await voidTargets(tx, voids, stored);
-      const valid: Candidate[] = [];
-      const voidedHere = new Set<string>();
-      for (const c of voids) {
-        const target = targets.get(c.event.voids_event_id!.toLowerCase());
-        // A target already voided in the table may have been voided by this very VOID, sent again after a lost
-        // answer: the insert tells that retry ('duplicate') from a second VOID ('already voided').
-        const retry = target?.voided === true && !voidedHere.has(target.event_id);
-        const problem = voidProblem(c, retry ? { ...target!, voided: false } : target, candidates);
-        if (problem) reject(c, problem);
-        else {
-          target!.voided = true;
-          voidedHere.add(target!.event_id);
-          targets.set(c.event.event_id, { ...c.event, voided: false }); // so a later VOID of this VOID is refused
-          valid.push(c);
-        }
-      }
-      for (const c of await insertOrExplain(tx, req.device_id, valid, results, ctx.userEmail))
-        stored.set(c.event.event_id, { ...c.event, voided: false });
-      for (const [id, t] of targets) if (!stored.has(id)) stored.set(id, t);
-    }
-
-    // Stock moves in the order the device recorded its scans.
-    const applied = candidates.filter((c) => results[c.index]?.status === 'applied').map((c) => c.event);
-    await project(tx, applied, stored, ctx.userEmail);
-    await touchDevice(tx, req, ctx.userEmail, applied, results.filter((r) => r?.status === 'rejected').length);
-    await announce(tx, applied.map((e) => [e.item_id, e.location_id]));
-  });
+  // Stock moves in the order the device recorded its scans.
+  const applied = candidates.filter((c) => results[c.index]?.status === 'applied').map((c) => c.event);
+  return { applied, stored };
 }
 
 async function unknownItems(tx: Queryable, candidates: Candidate[]): Promise<Set<string>> {
@@ -286,9 +306,12 @@ function movement(event: ScanEvent, targets: Map<string, Target>): Movement {
   return { event, delta: sign * stockDelta(type, event.qty), intake: type === 'INTAKE' ? qty : 0, consume: type === 'CONSUME' ? qty : 0 };
 }
 
-/** Moves stock_levels and the signals by the events just stored, locking each (item, location) row in one order. */
-async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, Target>, user: string | null) {
-  if (!events.length) return;
+/**
+ * Moves stock_levels and the signals by the events just stored, locking each (item, location) row in one order.
+ * Answers the signals it opened or fulfilled, for the live feed (a later push to the same row must not hide them).
+ */
+async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, Target>, user: string | null): Promise<string[]> {
+  if (!events.length) return [];
   const byKey = new Map<string, Movement[]>();
   for (const event of events) {
     const key = event.item_id + '\u0000' + event.location_id;
@@ -358,6 +381,7 @@ async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, 
       UPDATE stock_levels s SET active_signal_id = c.active_signal_id
       FROM json_to_recordset(${tx.json(activeChanges as never)}::json) AS c(item_id text, location_id text, active_signal_id uuid)
       WHERE s.item_id = c.item_id AND s.location_id = c.location_id`;
+  return [...new Set(signals.map((s) => s.signal_id))];
 }
 
 interface SignalRow {

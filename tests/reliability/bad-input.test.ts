@@ -27,6 +27,7 @@ beforeAll(async () => {
   // Something stored for a bad request to damage: items, stock, an open signal, a device.
   await db.sql`INSERT INTO locations (location_id, name) VALUES ('LINE-1', 'Line 1')`;
   await db.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty) VALUES ('P-1', 'Bolt', 10, 50), ('P-2', 'Nut', NULL, NULL)`;
+  await db.sql`INSERT INTO categories (category_id, name, path) VALUES ('BAD-INPUT-CAT', 'Stored', '')`; // a create of it is a 409
   await pushEvents(
     db.sql,
     { device_id: 'seed-tab', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 12 }), makeEvent({ device_seq: 2, qty: 5 })] },
@@ -126,7 +127,24 @@ const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
   }),
   'put /api/packing-slips/{slip_id}/lines': () => ({ supplier: 'ACME', slip_number: 'S-1', date: '2026-01-05', lines: [{ item_id: 'P-1', qty: 2 }] }),
   'post /api/locations': () => ({ location_id: 'BAD-INPUT-LOC', name: 'Never created' }),
-  'patch /api/locations/{location_id}': () => ({ name: 'Never renamed', version: 1 })
+  'patch /api/locations/{location_id}': () => ({ name: 'Never renamed', version: 1 }),
+  'post /api/rejected-events/{rejection_id}/resolve': () => ({ action: 'dismiss', note: 'never resolved' }),
+  // Purchase orders: valid shapes that still name no stored supplier, signal or order, so nothing may be created.
+  'post /api/purchase-orders': () => ({ supplier_id: 'BAD-INPUT-SUPPLIER', expected_date: '2030-01-01', note: 'never drafted', lines: [{ item_id: 'P-1', qty_ordered: 5, price: 1.5 }] }),
+  'post /api/purchase-orders/from-signals': () => ({ signal_ids: [randomUUID()], expected_date: '2030-01-01' }),
+  'put /api/purchase-orders/{po_id}': () => ({ supplier_id: 'BAD-INPUT-SUPPLIER', expected_date: '2030-01-01', note: null, lines: [{ item_id: 'P-1', qty_ordered: 5 }], version: 1 }),
+  'post /api/purchase-orders/{po_id}/send': () => ({ version: 1 }),
+  'post /api/purchase-orders/{po_id}/cancel': () => ({ version: 1 }),
+  // Purchasing master data: valid shapes naming nothing stored (a stale version, an unknown parent), so nothing changes.
+  'patch /api/suppliers': () => ({
+    rows: [{ supplier_id: 'P-1', name: 'Never saved', contact: '', lead_time_days: 1, address: '', latitude: null, longitude: null, active: true, version: 999 }]
+  }),
+  'patch /api/supplier-items': () => ({
+    rows: [{ supplier_id: 'BAD-INPUT-SUPPLIER', supplier_part: 'X-1', item_id: 'P-1', pack_size: 1, price: null, preferred: false, version: 999 }]
+  }),
+  'post /api/categories': () => ({ category_id: 'BAD-INPUT-CAT', parent_id: null, name: 'Never created' }),
+  'patch /api/categories/{category_id}': () => ({ version: 1, name: 'Never renamed' }),
+  'put /api/items/{item_id}/category': () => ({ category_id: null, version: 999 })
 };
 
 // Query keys the routes read; each gets values no route may take. Routes that read no query ignore them, and must
@@ -161,7 +179,7 @@ const QUERY_ROUTES = new Set(['get /api/inventory', 'get /api/events', 'get /api
 
 // Free-text ids (item and location codes) may hold quotes, angle brackets and emoji: for them only control
 // characters and overlong values are bad. Every other path parameter is a UUID or a number.
-const TEXT_PARAMS = new Set(['item_id', 'location_id']);
+const TEXT_PARAMS = new Set(['item_id', 'location_id', 'supplier_id', 'category_id']);
 const PATH_VALUES: [string, string, 'bad' | 'text'][] = [
   ['not a UUID', 'not-a-uuid', 'text'],
   ['SQL', encodeURIComponent(SQL), 'text'],
@@ -227,7 +245,8 @@ describe('every route is covered', () => {
 });
 
 // One event at a time is judged inside a push: a bad one is answered `rejected` with its reason (so the rest of the
-// batch still lands), and none of it is stored; only the device's own health row records that it was refused.
+// batch still lands), and none of it is applied; only the device's own health row records that it was refused, and
+// rejected_events keeps the event as sent for a supervisor.
 describe('bad events inside a push', () => {
   const base = () => makeEvent({ device_seq: 1, event_type: 'INTAKE' }) as unknown as Record<string, unknown>;
   const mutations: [string, (e: Record<string, unknown>) => void][] = [
@@ -274,11 +293,16 @@ describe('bad events inside a push', () => {
     expect(results[0].status).toBe('rejected');
     expect(results[0].reason).toMatch(/^invalid: \S/);
     const after = await tableChecksums(db.sql);
-    const { devices: _d1, ...restBefore } = before;
-    const { devices: _d2, ...restAfter } = after;
+    const { devices: _d1, rejected_events: _r1, ...restBefore } = before;
+    const { devices: _d2, rejected_events: _r2, ...restAfter } = after;
     expect(restAfter).toEqual(restBefore);
     const devices = await db.sql`SELECT device_id FROM devices ORDER BY 1`;
     expect(devices.map((d) => d.device_id)).toEqual(['bad-events-tab', 'seed-tab']);
+    // Kept as sent (jsonb cannot hold NUL or a lone surrogate: those become U+FFFD), with the reason given.
+    const asSent = JSON.parse(JSON.stringify(event).replace(/\\u(0000|d[89a-f][0-9a-f]{2})/g, '\\ufffd'));
+    const [kept] = await db.sql`
+      SELECT payload, reason FROM rejected_events WHERE device_id = 'bad-events-tab' ORDER BY last_rejected_at DESC, rejection_id LIMIT 1`;
+    expect(kept).toEqual({ payload: asSent, reason: results[0].reason });
   });
 
   it('a whole push with wrong envelope values is refused before anything is read', async () => {

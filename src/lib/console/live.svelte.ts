@@ -9,6 +9,7 @@ const POLL_MS = 5_000;
 const GRACE_MS = 4_000;
 
 export interface LiveHandlers {
+  /** Current values of the rows and signals that moved; a large write (a drained shift) comes as several messages. */
   change(message: ChangeMessage): void;
   /** Reload everything shown: after a reset, and on each poll while the stream is down. */
   reload(): Promise<void> | void;

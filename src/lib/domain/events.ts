@@ -80,6 +80,14 @@ export const scanEventSchema = z
 
 export type ScanEvent = z.infer<typeof scanEventSchema>;
 
+/** A rejected event the worker settled on the tablet: fixed and resent as `replaced_by`, or voided there. */
+export const settledOnDeviceSchema = z.strictObject({
+  event_id: uuid,
+  resolution: z.enum(['resent', 'voided']),
+  replaced_by: uuid.nullish()
+});
+export type SettledOnDevice = z.infer<typeof settledOnDeviceSchema>;
+
 // The batch envelope is checked as a whole; each event is checked on its own so one bad event never blocks the rest.
 export const pushRequestSchema = z.strictObject({
   device_id: deviceId,
@@ -89,7 +97,11 @@ export const pushRequestSchema = z.strictObject({
   device_name: z.string().max(128).optional(),
   station_id: z.string().max(64).optional(),
   location_id: z.string().max(64).optional(),
-  sent_at: capturedAt.optional()
+  sent_at: capturedAt.optional(),
+  /** Rejected events still waiting on the tablet: the answer says which of them a supervisor resolved. */
+  rejected_waiting: z.array(uuid).max(MAX_BATCH_EVENTS).optional(),
+  /** Rejected events the worker settled on the tablet since the last push. */
+  settled_on_device: z.array(settledOnDeviceSchema).max(MAX_BATCH_EVENTS).optional()
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
@@ -99,9 +111,20 @@ export interface EventResult {
   status: EventStatus;
   reason?: string;
 }
+/** A rejected event a supervisor resolved on the server, told to the tablet that still holds it. */
+export interface ResolvedRejection {
+  event_id: string;
+  resolution: 'corrected' | 'dismissed' | 'resent' | 'voided';
+  note: string | null;
+  resolved_at: string;
+  resolved_by: string | null;
+  corrected_event_id: string | null;
+}
 export interface PushResponse {
   results: EventResult[];
   server_time: string;
+  /** Present when the push named `rejected_waiting`: those of them resolved on the server. */
+  resolved?: ResolvedRejection[];
 }
 
 /** One line per problem, with the field path: what a worker or a developer needs to fix it. */

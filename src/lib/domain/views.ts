@@ -1,5 +1,6 @@
 // What the API answers for a stock row and a signal: one shape for the server (which reads dates as Date) and the
 // pages (which get them back from JSON as ISO strings).
+import type { PoStatus } from './purchase-orders';
 import type { SignalState, StockStatus } from './stock';
 
 export interface StockView<D = string> {
@@ -29,4 +30,11 @@ export interface SignalView<D = string> {
   fulfilled_at: D | null;
   acknowledged_by: string | null;
   fulfilled_by: string | null;
+  /** The purchase order answering the signal (the latest one not cancelled), if any. */
+  po_id: string | null;
+  po_number: string | null;
+  po_status: PoStatus | null;
+  /** The item's preferred supplier, whom "Create PO" orders from; null when it has none. */
+  supplier_id: string | null;
+  supplier_name: string | null;
 }
