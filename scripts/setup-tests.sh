@@ -14,6 +14,17 @@ if ! command -v chromium >/dev/null; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# Databricks Apps runs Node 22, this machine's Node may be 20: the tests start the server on both. The official
+# Node 22 binary comes from the npm registry (package node-linux-<arch>) into .cache/node22.
+if ! [ -x .cache/node22/bin/node ]; then
+  echo "Fetching Node 22 from the npm registry (the server is tested on it too)..."
+  arch=$(node -p process.arch)
+  mkdir -p .cache/node22
+  tarball=$(cd .cache && npm pack "node-linux-$arch@22" --silent)
+  tar -xzf ".cache/$tarball" -C .cache/node22 --strip-components=1
+  rm -f ".cache/$tarball"
+fi
+
 # A local PostgreSQL, when the machine has one: started if it stopped, TLS switched on if it is off.
 if command -v pg_lsclusters >/dev/null && [ -z "${TEST_DATABASE_URL:-}" ]; then
   for v in $(ls /etc/postgresql 2>/dev/null); do

@@ -54,4 +54,27 @@ describe('configuration', () => {
     }
     expect(() => dbTarget(loadConfig({ PGHOST: 'h' }))).toThrow(/PGUSER and PGDATABASE/);
   });
+
+  it('reads the forecast settings with defaults, and refuses bad ones', () => {
+    expect(loadConfig({})).toMatchObject({ DEFAULT_LEAD_TIME_DAYS: 7, FORECAST_SERVICE_LEVEL: 0.95, FORECAST_TIMEOUT_MS: 10_000 });
+    expect(loadConfig({}).FORECAST_ENDPOINT).toBeUndefined();
+    expect(loadConfig({ DEFAULT_LEAD_TIME_DAYS: '14', FORECAST_SERVICE_LEVEL: '0.99', FORECAST_ENDPOINT: 'linesync-forecast' })).toMatchObject({
+      DEFAULT_LEAD_TIME_DAYS: 14,
+      FORECAST_SERVICE_LEVEL: 0.99,
+      FORECAST_ENDPOINT: 'linesync-forecast'
+    });
+    expect(() => loadConfig({ DEFAULT_LEAD_TIME_DAYS: '-1' })).toThrow(/DEFAULT_LEAD_TIME_DAYS: must be 0 or more/);
+    expect(() => loadConfig({ DEFAULT_LEAD_TIME_DAYS: '2.5' })).toThrow(/DEFAULT_LEAD_TIME_DAYS: must be a whole number/);
+    expect(() => loadConfig({ FORECAST_SERVICE_LEVEL: '95' })).toThrow(/FORECAST_SERVICE_LEVEL: must be at most 0.9999/);
+    expect(() => loadConfig({ FORECAST_ENDPOINT: 'a/../b' })).toThrow(/FORECAST_ENDPOINT: must be a serving endpoint name/);
+  });
+
+  it('takes DASHBOARD_EMBED_URL only as an https URL', () => {
+    const url = 'https://adb-1234.5.azuredatabricks.net/embed/dashboardsv3/01ef?o=1234';
+    expect(loadConfig({ DASHBOARD_EMBED_URL: url }).DASHBOARD_EMBED_URL).toBe(url);
+    expect(loadConfig({}).DASHBOARD_EMBED_URL).toBeUndefined();
+    expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'http://adb-1234.5.azuredatabricks.net/embed/x' })).toThrow(/DASHBOARD_EMBED_URL: must be an https URL/);
+    expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'javascript:alert(1)' })).toThrow(/DASHBOARD_EMBED_URL/);
+    expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'not a url' })).toThrow(/DASHBOARD_EMBED_URL/);
+  });
 });

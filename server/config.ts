@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start: a bad value stops the server with a clear message.
 import { z } from 'zod';
+import { DEFAULT_SERVICE_LEVEL, leadTimeDays, serviceLevel } from '../src/lib/domain/forecast';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -31,7 +32,17 @@ const envSchema = z.object({
   LINESYNC_DATA_DIR: z.string().min(1).default('./.linesync/db'),
   LINESYNC_SAMPLE_DATA: bool.default(true),
   REQUIRE_KNOWN_ITEMS: bool.default(false),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10)
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Demand forecast: lead time for items without a preferred supplier, the service level safety stock aims at, and
+  // an optional Model Serving endpoint whose answer is used when it gives one in time.
+  DEFAULT_LEAD_TIME_DAYS: leadTimeDays.default(7),
+  FORECAST_SERVICE_LEVEL: serviceLevel.default(DEFAULT_SERVICE_LEVEL),
+  FORECAST_ENDPOINT: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a serving endpoint name').optional(),
+  FORECAST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // An AI/BI dashboard's embed URL: the analytics page frames it and the CSP allows its origin (and only then).
+  DASHBOARD_EMBED_URL: z
+    .url({ protocol: /^https$/, message: 'must be an https URL (the dashboard\'s embed link)' })
+    .optional()
 });
 
 export type Config = z.infer<typeof envSchema> & { port: number; host: string };

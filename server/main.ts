@@ -34,7 +34,7 @@ async function main() {
     console.warn(`No ${BUILD_DIR}/ found: serving the API only. Run \`npm run build\` for the app.`);
   }
 
-  const fetch = withSecurityHeaders(app.fetch, { buildDir: BUILD_DIR, dashboardEmbedUrl: process.env.DASHBOARD_EMBED_URL || undefined });
+  const fetch = withSecurityHeaders(app.fetch, { buildDir: BUILD_DIR, dashboardEmbedUrl: config.DASHBOARD_EMBED_URL });
   const server = serve({ fetch, port: config.port, hostname: config.host }, (info) => {
     const shown = info.address === '0.0.0.0' || info.address === '::' ? 'localhost' : info.address;
     console.log(`LineSync on ${db.describe}`);

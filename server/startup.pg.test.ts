@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from './db/migrate';
+import { freePort } from '../tests/reliability/server-process';
 import { adminUrl } from './db/testdb';
 
 const ROLE = 'linesync_token_login';
@@ -92,16 +93,6 @@ afterAll(async () => {
   await new Promise<void>((r) => workspace.close(() => r()));
   rmSync(home, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 interface Started {
   child: ChildProcess;

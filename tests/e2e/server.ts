@@ -4,10 +4,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcp } from 'node:net';
+import { connect as tcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import postgres from 'postgres';
+import { freePort } from '../reliability/server-process';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -42,17 +43,6 @@ function reachable(url: string): Promise<boolean> {
   return new Promise((done) => {
     const s = tcp({ host: u.hostname, port: Number(u.port || 5432), timeout: 1000 }, () => (s.end(), done(true)));
     s.on('error', () => done(false)).on('timeout', () => (s.destroy(), done(false)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-    s.on('error', fail);
   });
 }
 
