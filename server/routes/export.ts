@@ -4,6 +4,8 @@ import { Hono, type Context } from 'hono';
 import { stream } from 'hono/streaming';
 import { z } from 'zod';
 import { csvLine, ITEM_CSV_COLUMNS } from '../../src/lib/domain/csv';
+import { SUPPLIER_ITEM_CSV_COLUMNS } from '../../src/lib/domain/supplier-items';
+import { SUPPLIER_CSV_COLUMNS } from '../../src/lib/domain/suppliers';
 import { supervisorOnly, type Env } from '../auth';
 import type { Deps } from '../app';
 import type { Sql } from '../db/connect';
@@ -50,6 +52,19 @@ export function exportRoutes({ sql }: Deps) {
       queryParams(c, noParams);
       const cols = [...ITEM_CSV_COLUMNS]; // exactly what the import reads, so a file can go out, be edited and come back
       return csv(c, 'items', cols, sql`SELECT ${sql(cols)} FROM items ORDER BY item_id`);
+    })
+    .get('/suppliers.csv', (c) => {
+      queryParams(c, noParams);
+      const cols = [...SUPPLIER_CSV_COLUMNS]; // what the supplier import reads
+      return csv(c, 'suppliers', cols, sql`SELECT ${sql(cols)} FROM suppliers ORDER BY supplier_id`);
+    })
+    .get('/supplier-items.csv', (c) => {
+      queryParams(c, noParams);
+      // What the supplier-item import reads; rows learned under a name that is no known supplier cannot go back in.
+      const cols = [...SUPPLIER_ITEM_CSV_COLUMNS];
+      return csv(c, 'supplier-items', cols, sql`
+        SELECT supplier_id, supplier_part, item_id, pack_size, price::float8 AS price, preferred FROM supplier_items
+        WHERE supplier_id IS NOT NULL ORDER BY supplier_id, supplier_part`);
     })
     .get('/events.csv', (c) => {
       const r = queryParams(c, eventRange);

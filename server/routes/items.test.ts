@@ -103,7 +103,9 @@ describe('PATCH /api/items', () => {
     const taken = await patch([edit(g2, { gtin: '96385074' })]);
     expect(taken.status).toBe(400);
     expect((await taken.json()).error.message).toMatch(/belongs to item G-1/);
-    expect((await patch([edit(g2, { item_id: 'NOPE' })])).status).toBe(404);
+    const gone = await patch([edit(g2, { item_id: 'NOPE' })]);
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).error).toMatchObject({ code: 'not_found', message: 'No such item: NOPE.', details: { missing: ['NOPE'] } });
     expect((await current('G-2')).version).toBe(1);
   });
 });

@@ -7,8 +7,10 @@ import { ITEM_FIELDS, itemsSaveSchema, type ItemEdit } from '../../src/lib/domai
 import { supervisorOnly, type Env } from '../auth';
 import type { Deps } from '../app';
 import type { Queryable } from '../db/connect';
+import { itemMatches } from '../db/search';
 import { ApiError, jsonBody, pageParams, queryParams } from '../http';
 import { announce } from '../services/changes';
+import { checkVersions } from './grid-save';
 
 /** A chart needs no more points than a screen has pixels; the last value of each bucket is kept. */
 const MAX_POINTS = 400;
@@ -21,7 +23,6 @@ const listQuery = z.strictObject({
   ...pageParams
 });
 
-const like = (text: string) => '%' + text.replace(/[\\%_]/g, (ch) => '\\' + ch) + '%';
 
 export const ITEM_COLUMNS = 'item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version, updated_at, updated_by';
 
@@ -39,13 +40,9 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
   const current = await tx<Stored[]>`
     SELECT ${tx.unsafe(ITEM_COLUMNS)} FROM items WHERE item_id = ANY(${ids}::text[]) ORDER BY item_id FOR UPDATE`;
   const byId = new Map(current.map((c) => [c.item_id, c]));
-  const missing = ids.filter((id) => !byId.has(id));
-  if (missing.length) throw new ApiError(404, 'not_found', `No such item: ${missing.slice(0, 10).join(', ')}.`, { missing });
-  const stale = rows.filter((r) => byId.get(r.item_id)!.version !== r.version);
-  if (stale.length)
-    throw new ApiError(409, 'conflict', `${stale.length} row(s) were changed by someone else since you opened them: review their values and save again.`, {
-      conflicts: stale.map((r) => byId.get(r.item_id))
-    });
+  const notFound = (missing: ItemEdit[]) =>
+    new ApiError(404, 'not_found', `No such item: ${missing.slice(0, 10).map((r) => r.item_id).join(', ')}.`, { missing: missing.map((r) => r.item_id) });
+  checkVersions(rows, byId, (r) => r.item_id, notFound, 'changed');
   const changed = rows.filter((r) => ITEM_FIELDS.some((f) => r[f] !== byId.get(r.item_id)![f]));
   if (!changed.length) return { saved: [] };
 
@@ -101,7 +98,7 @@ export function itemRoutes({ sql }: Deps) {
       const q = queryParams(c, listQuery);
       const where = () => sql`
         WHERE true
-          ${q.q ? sql`AND (item_id ILIKE ${like(q.q)} OR description ILIKE ${like(q.q)} OR gtin ILIKE ${like(q.q)})` : sql``}
+          ${q.q ? sql`AND ${itemMatches(sql, q.q)}` : sql``}
           ${q.active ? sql`AND active = ${q.active === 'true'}` : sql``}
           ${q.placeholder ? sql`AND placeholder = ${q.placeholder === 'true'}` : sql``}`;
       const [rows, [{ total }]] = await Promise.all([
@@ -125,7 +122,7 @@ export function itemRoutes({ sql }: Deps) {
     .get('/:item_id', async (c) => {
       const id = itemParam(c.req.param('item_id'));
       const [item] = await sql`
-        SELECT item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version, updated_at, updated_by
+        SELECT item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, category_id, version, updated_at, updated_by
         FROM items WHERE item_id = ${id}`;
       if (!item) throw new ApiError(404, 'not_found', `No item ${id}.`);
       return c.json(item);
