@@ -1,9 +1,11 @@
 // What every benchmark section shares: a fresh database on the local PostgreSQL server, the real API listening on
 // loopback, and the result shape run.ts prints and writes to bench/results.json.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
+import postgres from 'postgres';
 import type { Database } from '../server/db/connect';
 import { scratchDatabase } from '../server/db/testdb';
 
@@ -55,7 +57,10 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
  * The real product server (`server/main.ts`) as its own process on the given database, so a benchmark's client work
  * does not share the server's thread — as tablets don't.
  */
-export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+export async function spawnServer(
+  databaseUrl: string,
+  env: Record<string, string> = {}
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const { spawn } = await import('node:child_process');
   const { createServer } = await import('node:net');
   const port = await new Promise<number>((resolve) => {
@@ -83,6 +88,7 @@ export async function spawnServer(databaseUrl: string, env: Record<string, strin
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         process.off('exit', orphan);
@@ -90,4 +96,36 @@ export async function spawnServer(databaseUrl: string, env: Record<string, strin
         child.kill('SIGTERM');
       })
   };
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc: Linux only, null elsewhere. Unlike wall time it
+ * barely moves when other work shares the machine, so a cost ratio from it holds on a busy machine too.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux this runs on
+
+/** CPU time used so far by every PostgreSQL backend connected to the database at `databaseUrl` (asked from outside it). */
+export async function backendsCpuMs(ctx: BenchContext, databaseUrl: string): Promise<number | null> {
+  const admin = postgres(ctx.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin<{ pid: number }[]>`
+      SELECT pid FROM pg_stat_activity WHERE datname = ${new URL(databaseUrl).pathname.slice(1)}`;
+    let total = 0;
+    for (const { pid } of rows) {
+      const ms = processCpuMs(pid);
+      if (ms === null) return null; // the server runs elsewhere, or /proc is not readable
+      total += ms;
+    }
+    return total;
+  } finally {
+    await admin.end();
+  }
 }

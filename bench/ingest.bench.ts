@@ -1,7 +1,7 @@
 // Ingest: events pushed through the HTTP API end to end (parse, validate, insert, projection, signals) against the
 // same events inserted straight into scan_events by postgres.js, both in 500-event batches from 4 concurrent clients.
 import { randomUUID } from 'node:crypto';
-import { freshDatabase, round, spawnServer, type BenchContext, type BenchSection } from './harness';
+import { backendsCpuMs, freshDatabase, processCpuMs, round, spawnServer, type BenchContext, type BenchSection } from './harness';
 
 const CLIENTS = 4;
 const BATCH = 500;
@@ -48,6 +48,7 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
   await prepare(bare.sql);
   ctx.log(`bare insert of ${total} events`);
   let t = performance.now();
+  const clientCpu = process.cpuUsage();
   await Promise.all(
     batches.map(async (list, d) => {
       for (const batch of list) {
@@ -57,6 +58,11 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
     })
   );
   const bareSeconds = (performance.now() - t) / 1000;
+  // CPU both sides spent: the client's (building and sending the insert, which is the API server's job in the other
+  // run) and the database's. Wall time on a shared machine moves with the neighbours; CPU time barely does.
+  const { user, system } = process.cpuUsage(clientCpu);
+  const bareBackends = await backendsCpuMs(ctx, bare.url);
+  const bareCpu = bareBackends === null ? null : (user + system) / 1000 + bareBackends;
   await bare.close();
 
   // The API: the real server in its own process over HTTP on loopback, on a fresh database of its own. The request
@@ -68,7 +74,10 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
   ctx.log(`API ingest of ${total} events`);
   let applied = 0;
   let apiSeconds: number;
+  let apiCpu: number | null = null;
   try {
+  const serverCpu0 = processCpuMs(api.pid);
+  const backends0 = await backendsCpuMs(ctx, db.url);
   t = performance.now();
   await Promise.all(
     bodies.map(async (list) => {
@@ -81,6 +90,10 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
     })
   );
   apiSeconds = (performance.now() - t) / 1000;
+  const serverCpu1 = processCpuMs(api.pid);
+  const backends1 = await backendsCpuMs(ctx, db.url);
+  if (serverCpu0 !== null && serverCpu1 !== null && backends0 !== null && backends1 !== null)
+    apiCpu = serverCpu1 - serverCpu0 + (backends1 - backends0);
   } finally {
     await api.stop();
   }
@@ -93,6 +106,8 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
   const apiRate = total / apiSeconds;
   const bareRate = total / bareSeconds;
   const ratio = apiRate / bareRate;
+  const perThousand = (ms: number | null) => (ms === null ? null : round((ms / total) * 1000, 1));
+  const cpuRatio = apiCpu !== null && bareCpu !== null ? round(bareCpu / apiCpu, 2) : null;
   return {
     key: 'ingest',
     results: {
@@ -101,12 +116,22 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
       batch: BATCH,
       api_events_per_s: Math.round(apiRate),
       bare_insert_events_per_s: Math.round(bareRate),
-      ratio: round(ratio, 2)
+      ratio: round(ratio, 3),
+      api_cpu_ms_per_1000_events: perThousand(apiCpu),
+      bare_cpu_ms_per_1000_events: perThousand(bareCpu),
+      cpu_ratio: cpuRatio
     },
     rows: [
       [`API push, ${total} events (${CLIENTS} clients × ${BATCH})`, `${Math.round(apiRate)} ev/s`, 'end to end: HTTP, validate, insert, stock, signals'],
       ['bare INSERT into scan_events (same batches)', `${Math.round(bareRate)} ev/s`, 'anchor'],
-      ['ratio API / bare', `${round(ratio, 2)}×`, `target ≥ 0.5× ${ratio >= 0.5 ? '✔' : '✘'}`]
+      ['ratio API / bare', `${round(ratio, 3)}×`, `target ≥ 0.5× ${ratio >= 0.5 ? '✔' : '✘'}`],
+      ...(cpuRatio === null
+        ? []
+        : ([
+            ['CPU per 1,000 events: API (server + database)', `${perThousand(apiCpu)} ms`, 'HTTP client not counted'],
+            ['CPU per 1,000 events: bare (client + database)', `${perThousand(bareCpu)} ms`, 'anchor'],
+            ['cost ratio bare / API (CPU)', `${cpuRatio}×`, 'the same ratio, steady on a busy machine']
+          ] as [string, string, string][]))
     ]
   };
 }
