@@ -227,31 +227,14 @@ async function insertOrExplain(
   user: string | null
 ): Promise<Candidate[]> {
   if (!batch.length) return [];
-  const rows = batch.map(({ event: e }) => ({
-    event_id: e.event_id,
-    device_id: deviceId,
-    device_seq: e.device_seq,
-    event_type: e.event_type,
-    item_id: e.item_id,
-    qty: e.qty,
-    location_id: e.location_id,
-    station_id: e.station_id ?? null,
-    barcode_raw: e.barcode_raw ?? null,
-    lot: e.lot ?? null,
-    source: e.source,
-    captured_at: e.captured_at,
-    user_email: user,
-    operator: e.operator ?? null,
-    packing_slip_id: e.packing_slip_id ?? null,
-    voids_event_id: e.voids_event_id?.toLowerCase() ?? null
-  }));
+  const columns = eventColumns(batch);
   const applied = (landed: Candidate[]) => {
     for (const c of landed) results[c.index] = { event_id: c.event.event_id, status: 'applied' };
     return landed;
   };
   try {
     // On the savepoint's own handle: postgres.js fails the whole transaction for an error on tx itself.
-    await tx.savepoint((sp) => sp`INSERT INTO scan_events ${sp(rows)}`);
+    await tx.savepoint((sp) => sp`INSERT INTO scan_events ${eventRows(sp, deviceId, user, columns)}`);
     return applied(batch);
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -259,11 +242,49 @@ async function insertOrExplain(
   }
   await createPlaceholders(tx, batch.map((c) => c.event), user);
   const inserted = await tx<{ event_id: string }[]>`
-    INSERT INTO scan_events ${tx(rows)} ON CONFLICT DO NOTHING RETURNING event_id::text`;
+    INSERT INTO scan_events ${eventRows(tx, deviceId, user, columns)} ON CONFLICT DO NOTHING RETURNING event_id::text`;
   const ids = new Set(inserted.map((r) => r.event_id));
   const lost = batch.filter((c) => !ids.has(c.event.event_id));
   if (lost.length) await explain(tx, deviceId, lost, results);
   return applied(batch.filter((c) => ids.has(c.event.event_id)));
+}
+
+/**
+ * The batch as one array per column. postgres.js then sends 14 parameters instead of 16 per event (8,000 for a full
+ * batch), which costs the server a third of the CPU to encode and PostgreSQL nothing more to read.
+ */
+function eventColumns(batch: Candidate[]) {
+  const col = <T>(f: (e: ScanEvent) => T) => batch.map((c) => f(c.event));
+  return {
+    event_id: col((e) => e.event_id),
+    device_seq: col((e) => e.device_seq),
+    event_type: col((e) => e.event_type),
+    item_id: col((e) => e.item_id),
+    qty: col((e) => e.qty),
+    location_id: col((e) => e.location_id),
+    station_id: col((e) => e.station_id ?? null),
+    barcode_raw: col((e) => e.barcode_raw ?? null),
+    lot: col((e) => e.lot ?? null),
+    source: col((e) => e.source),
+    captured_at: col((e) => e.captured_at),
+    operator: col((e) => e.operator ?? null),
+    packing_slip_id: col((e) => e.packing_slip_id ?? null),
+    voids_event_id: col((e) => e.voids_event_id?.toLowerCase() ?? null)
+  };
+}
+
+/** The column list and rows of an insert into scan_events, from eventColumns. */
+function eventRows(q: Queryable, deviceId: string, user: string | null, c: ReturnType<typeof eventColumns>) {
+  return q`(event_id, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot, source,
+              captured_at, user_email, operator, packing_slip_id, voids_event_id)
+    SELECT e.event_id, ${deviceId}, e.device_seq, e.event_type, e.item_id, e.qty, e.location_id, e.station_id,
+           e.barcode_raw, e.lot, e.source, e.captured_at, ${user}::text, e.operator, e.packing_slip_id, e.voids_event_id
+    FROM unnest(${c.event_id}::uuid[], ${c.device_seq}::bigint[], ${c.event_type}::text[], ${c.item_id}::text[],
+                ${c.qty}::int[], ${c.location_id}::text[], ${c.station_id}::text[], ${c.barcode_raw}::text[],
+                ${c.lot}::text[], ${c.source}::text[], ${c.captured_at}::timestamptz[], ${c.operator}::text[],
+                ${c.packing_slip_id}::uuid[], ${c.voids_event_id}::uuid[])
+      AS e(event_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot, source,
+           captured_at, operator, packing_slip_id, voids_event_id)`;
 }
 
 /** Why events did not land: already stored (a retry, or a reused id), a sequence number in use, or a VOID that lost. */
@@ -315,26 +336,24 @@ async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, 
   const byKey = new Map<string, Movement[]>();
   for (const event of events) {
     const key = event.item_id + '\u0000' + event.location_id;
-    byKey.set(key, [...(byKey.get(key) ?? []), movement(event, targets)]);
+    const moves = byKey.get(key);
+    if (moves) moves.push(movement(event, targets));
+    else byKey.set(key, [movement(event, targets)]);
   }
   const sum = (moves: Movement[], f: (m: Movement) => number) => moves.reduce((s, m) => s + f(m), 0);
-  const rows = [...byKey.values()].map((moves) => ({
-      item_id: moves[0].event.item_id,
-      location_id: moves[0].event.location_id,
-      on_hand: sum(moves, (m) => m.delta),
-      intake_total: sum(moves, (m) => m.intake),
-      consume_total: sum(moves, (m) => m.consume),
-      event_count: moves.length,
-      last_activity_at: moves.map((m) => m.event.captured_at).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b))
-    }));
+  const groups = [...byKey.values()];
+  const col = <T>(f: (moves: Movement[]) => T) => groups.map(f);
 
   // One statement adds every delta and locks the rows in one order, so concurrent batches cannot deadlock.
   const after = await tx<{ item_id: string; location_id: string; on_hand: number; active_signal_id: string | null; reorder_point: number | null }[]>`
     WITH up AS (
     INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
-    SELECT * FROM json_to_recordset(${tx.json(rows as never)}::json) AS r(
-      item_id text, location_id text, on_hand bigint, intake_total bigint, consume_total bigint, event_count bigint,
-      last_activity_at timestamptz)
+    SELECT * FROM unnest(
+      ${col((m) => m[0].event.item_id)}::text[], ${col((m) => m[0].event.location_id)}::text[],
+      ${col((m) => sum(m, (x) => x.delta))}::bigint[], ${col((m) => sum(m, (x) => x.intake))}::bigint[],
+      ${col((m) => sum(m, (x) => x.consume))}::bigint[], ${col((m) => m.length)}::bigint[],
+      ${col((m) => m.map((x) => x.event.captured_at).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)))}::timestamptz[]
+    ) AS r(item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
     ORDER BY item_id, location_id
     ON CONFLICT (item_id, location_id) DO UPDATE SET
       on_hand = stock_levels.on_hand + EXCLUDED.on_hand,
