@@ -8,6 +8,7 @@ import { loadConfig } from '../server/config';
 import postgres from 'postgres';
 import type { Database } from '../server/db/connect';
 import { scratchDatabase } from '../server/db/testdb';
+import { startArgs } from '../scripts/start-args';
 
 export interface BenchContext {
   /** BENCH_QUICK=1: a small version of every section, under a minute in all. */
@@ -54,8 +55,8 @@ export function percentile(sorted: number[], p: number): number {
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
- * The real product server (`server/main.ts`) as its own process on the given database, so a benchmark's client work
- * does not share the server's thread — as tablets don't.
+ * The real product server as its own process on the given database, started as `npm start` starts it (the same Node
+ * flags), so a benchmark's client work does not share the server's thread — as tablets don't.
  */
 export async function spawnServer(
   databaseUrl: string,
@@ -69,7 +70,7 @@ export async function spawnServer(
       s.close(() => resolve(p));
     });
   });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, startArgs(), {
     cwd: new URL('..', import.meta.url).pathname,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), AUTH_MODE: 'local', ...env },
     stdio: ['ignore', 'ignore', 'inherit']

@@ -64,7 +64,7 @@ describe('app.yaml', () => {
   it('starts the server with npm start, on DATABRICKS_APP_PORT, trusting the Apps proxy', () => {
     expect(appYaml.command).toEqual(['npm', 'start']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toBe('node --import tsx server/main.ts');
+    expect(pkg.scripts.start).toMatch(/^node (--[\w=-]+ )*--import tsx server\/main\.ts$/);
     // PORT would win over DATABRICKS_APP_PORT (server/config.ts), so it must not be set here.
     expect(appYaml.env.map((e) => e.name)).not.toContain('PORT');
     expect(appYaml.env).toContainEqual({ name: 'AUTH_MODE', value: 'databricks' });

@@ -146,7 +146,7 @@ describe('every file the bundle points to', () => {
     expect(statSync(source).isDirectory()).toBe(true);
     expect(existsSync(join(source, 'app.yaml'))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
-    expect(pkg.scripts.start).toBe('node --import tsx server/main.ts');
+    expect(pkg.scripts.start).toMatch(/^node (--[\w=-]+ )*--import tsx server\/main\.ts$/);
     expect(existsSync(join(source, 'server/main.ts'))).toBe(true);
     expect(pkg.scripts.build).toEqual(expect.any(String)); // Apps runs `npm run build` before the command
     expect(pkg.dependencies.tsx).toEqual(expect.any(String)); // the start command needs it at run time

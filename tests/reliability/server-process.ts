@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestDb } from '../../server/db/testdb';
+import { startArgs } from '../../scripts/start-args';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -35,12 +36,12 @@ export function databaseEnv(db: TestDb): Record<string, string> {
   return db.url ? { DATABASE_URL: db.url } : { LINESYNC_DATA_DIR: mkdtempSync(join(tmpdir(), 'linesync-rel-')), LINESYNC_SAMPLE_DATA: '0' };
 }
 
-/** Starts server/main.ts (on this Node, or the `node` binary given) and waits until it answers /api/health on loopback. */
+/** Starts the server as `npm start` does (on this Node, or the `node` binary given) and waits until it answers /api/health on loopback. */
 export async function spawnMain(env: Record<string, string>, node = process.execPath): Promise<ServerProcess> {
   const port = await freePort();
   const base: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const k of ['DATABASE_URL', 'PGHOST', 'HOST', 'AUTH_MODE', 'PORT']) delete base[k];
-  const child = spawn(node, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(node, startArgs(), {
     cwd: ROOT,
     env: { ...base, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe']
