@@ -107,6 +107,10 @@ describe('the local forecast', () => {
     const { body } = await get(app, '/api/items/P-C/forecast');
     expect(body.lead_time).toEqual({ days: 10, source: 'supplier', supplier_id: 'ACME', supplier_name: 'Acme Fasteners' });
     expect(body.suggestion!.reorder_point).toBe(40);
+    // An inactive preferred supplier is no one to order from (a PO to it is refused): its lead time is not used.
+    await db.sql`UPDATE suppliers SET active = false WHERE supplier_id = 'ACME'`;
+    expect((await get(app, '/api/items/P-C/forecast')).body.lead_time).toEqual({ days: 7, source: 'default', supplier_id: null, supplier_name: null });
+    await db.sql`UPDATE suppliers SET active = true WHERE supplier_id = 'ACME'`;
     // The default lead time is configurable for items without a preferred supplier.
     const longer = createApp({ sql: db.sql, config: loadConfig({ DEFAULT_LEAD_TIME_DAYS: '3' }), dbKind: db.kind });
     expect((await get(longer, '/api/items/P-S/forecast')).body.lead_time).toMatchObject({ days: 3, source: 'default' });

@@ -59,7 +59,8 @@ export function forecastRoutes({ sql, config }: Deps) {
         : [];
 
     const [supplier] = await sql<{ supplier_id: string; supplier_name: string; lead_time_days: number }[]>`
-      SELECT supplier_id, supplier_name, lead_time_days FROM item_preferred_supplier WHERE item_id = ${id} LIMIT 1`;
+      SELECT p.supplier_id, p.supplier_name, p.lead_time_days FROM item_preferred_supplier p
+      JOIN suppliers s USING (supplier_id) WHERE p.item_id = ${id} AND s.active LIMIT 1`; // an inactive one takes no orders
     const leadTime = supplier
       ? { days: supplier.lead_time_days, source: 'supplier' as const, supplier_id: supplier.supplier_id, supplier_name: supplier.supplier_name }
       : { days: config.DEFAULT_LEAD_TIME_DAYS, source: 'default' as const, supplier_id: null, supplier_name: null };
