@@ -5,7 +5,7 @@ import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { createTestDb, type TestDb } from '../db/testdb';
 import { sseReader } from '../sse.testkit';
-import { announce, announcements, MAX_LISTED, PART_ROWS } from '../services/changes';
+import { afterCatchUp, announce, announcements, MAX_LISTED, PART_ROWS, type ChangeEvent } from '../services/changes';
 import { makeEvent, tally } from '../testkit';
 
 let db: TestDb;
@@ -204,5 +204,20 @@ describe('announcements', () => {
     expect(parsed.flatMap((p) => p.signals)).toEqual(signals);
     expect(announcements(keys.slice(0, 3), [])).toEqual([JSON.stringify({ stock: keys.slice(0, 3), signals: [] })]);
     expect(JSON.parse(announcements(Array.from({ length: MAX_LISTED + 1 }, (_, i): [string, string] => [`I-${i}`, 'L']), [])[0]).all).toBe(true);
+  });
+});
+
+describe('catch-up on reconnect', () => {
+  const event = (id: string): ChangeEvent => ({ id, stock: [], signals: [], reset: false });
+  it('sends the catch-up first, then only live events read at or after it, so an older value never follows a newer one', () => {
+    const caughtUp = [event('2026-11-22T10:00:05.000Z'), event('2026-11-22T10:00:05.000Z')];
+    const live = [event('2026-11-22T10:00:04.900Z'), event('2026-11-22T10:00:05.000Z'), event('2026-11-22T10:00:05.200Z')];
+    expect(afterCatchUp(caughtUp, live).map((e) => e.id)).toEqual([
+      '2026-11-22T10:00:05.000Z',
+      '2026-11-22T10:00:05.000Z',
+      '2026-11-22T10:00:05.000Z',
+      '2026-11-22T10:00:05.200Z'
+    ]);
+    expect(afterCatchUp([], live)).toEqual(live);
   });
 });

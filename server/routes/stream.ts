@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Env } from '../auth';
 import type { Deps } from '../app';
-import { changeFeed, type ChangeEvent } from '../services/changes';
+import { afterCatchUp, changeFeed, type ChangeEvent } from '../services/changes';
 
 const PING_MS = 15_000;
 const RETRY_MS = 2_000;
@@ -29,7 +29,10 @@ export function streamRoutes({ sql, dbKind }: Deps) {
       });
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ mode: feed.mode }), retry: RETRY_MS });
-        if (lastEventId) queue.unshift(...(await feed.since(lastEventId)));
+        if (lastEventId) {
+          const caughtUp = await feed.since(lastEventId);
+          queue.push(...afterCatchUp(caughtUp, queue.splice(0)));
+        }
         while (!stream.aborted) {
           while (queue.length) {
             const e = queue.shift()!;

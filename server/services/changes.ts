@@ -166,6 +166,16 @@ async function openFeed(sql: Sql, kind: Database['kind']): Promise<ChangeFeed> {
   };
 }
 
+/**
+ * What a reconnecting stream sends first: the catch-up, then the live events that arrived while it was read — only
+ * those whose read began at or after the catch-up's. An earlier live read saw nothing the catch-up did not (the
+ * commit that caused it came before), and sent after the catch-up it could put an older value over a newer one.
+ */
+export function afterCatchUp(caughtUp: ChangeEvent[], live: ChangeEvent[]): ChangeEvent[] {
+  const from = caughtUp[0]?.id;
+  return [...caughtUp, ...(from === undefined ? live : live.filter((e) => e.id >= from))];
+}
+
 async function serverNow(sql: Queryable): Promise<string> {
   const [{ now }] = await sql<{ now: Date }[]>`SELECT clock_timestamp() AS now`;
   return now.toISOString();
