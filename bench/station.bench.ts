@@ -1,5 +1,6 @@
 // The station in Chromium against the real server: scan to on-screen confirmation (IndexedDB commit included),
-// 10,000 pending scans drained after reconnect, and the station route's initial JavaScript, gzipped.
+// 10,000 pending scans drained after reconnect, the station route's initial JavaScript, gzipped, and the recovery
+// journal read at its bound.
 // Builds the app first (the figures are of the code as it is now).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { startServer, type TestServer } from '../tests/e2e/server';
 import { pendingCount, seedPending } from '../tests/e2e/tablet';
+import { RESTORE_MEASURE } from '../src/lib/client/db';
+import { JOURNAL_MAX_SCANS } from '../src/lib/client/journal';
 import { percentile, round, type BenchFn } from './harness';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -62,6 +65,37 @@ function scanTimes(page: Page, n: number, gapMs: number): Promise<number[]> {
   }, { n, gapMs });
 }
 
+/** Reloads the station (offline, from the service worker) and answers how long the open's journal restore took. */
+async function reopenRestoreMs(page: Page): Promise<number> {
+  await page.reload();
+  await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, RESTORE_MEASURE);
+  return page.evaluate((name) => performance.getEntriesByName(name)[0].duration, RESTORE_MEASURE);
+}
+
+/**
+ * The recovery journal at its bound: every open reads it whole. Timed on an open where the outbox holds every scan
+ * (each start of the station), and on one after the browser deleted the database (all of them put back).
+ */
+async function journalAtBound(browser: Browser, url: string, scans: number) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await setUp(page, url);
+    await context.setOffline(true);
+    await scanTimes(page, scans, 0);
+    const bytes = await page.evaluate(() => Object.keys(localStorage).reduce((n, k) => n + k.length + (localStorage.getItem(k)?.length ?? 0), 0) * 2);
+    const normal = await reopenRestoreMs(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: url, storageTypes: 'indexeddb' });
+    const wiped = await reopenRestoreMs(page);
+    const pending = await pendingCount(page);
+    if (pending !== scans) throw new Error(`the journal put back ${pending} of ${scans} scans`);
+    return { normal, wiped, kb: bytes / 1024 };
+  } finally {
+    await context.close();
+  }
+}
+
 async function initialJsGzipKb(browser: Browser, url: string): Promise<{ kb: number; files: number }> {
   // No service worker here: it would fetch every file of the app at install, and only the page's own count.
   const context = await browser.newContext({ serviceWorkers: 'block' });
@@ -112,6 +146,10 @@ const bench: BenchFn = async (ctx) => {
     await context.close();
 
     const js = await initialJsGzipKb(browser, server.url);
+
+    const journalScans = ctx.quick ? 1_000 : JOURNAL_MAX_SCANS;
+    ctx.log(`${journalScans} scans offline fill the recovery journal; reopen, then reopen with the database deleted`);
+    const journal = await journalAtBound(browser, server.url, journalScans);
     const p50 = percentile(times, 50);
     const p95 = percentile(times, 95);
     return {
@@ -127,14 +165,20 @@ const bench: BenchFn = async (ctx) => {
         drain_seconds: round(drainS, 2),
         drain_events_per_s: Math.round(before / drainS),
         station_initial_js_gzip_kb: round(js.kb, 1),
-        station_initial_js_files: js.files
+        station_initial_js_files: js.files,
+        journal_scans: journalScans,
+        journal_kb: round(journal.kb, 0),
+        journal_open_ms: round(journal.normal, 1),
+        journal_restore_all_ms: round(journal.wiped, 1)
       },
       rows: [
         [`scan → on screen, p50 (${scans} at 10/s)`, `${round(p50, 2)} ms`, 'IndexedDB strict commit included'],
         [`scan → on screen, p95 (${scans} at 10/s)`, `${round(p95, 2)} ms`, 'target ≤ 16 ms'],
         [`scan → on screen, p95 (${scans} back to back)`, `${round(percentile(burst, 95), 2)} ms`, 'no pause between scans'],
         [`drain ${before} pending after reconnect`, `${round(drainS, 2)} s`, 'target ≤ 5 s for 10,000'],
-        [`station initial JS, gzipped (${js.files} files)`, `${round(js.kb, 1)} KB`, 'target ≤ 150 KB']
+        [`station initial JS, gzipped (${js.files} files)`, `${round(js.kb, 1)} KB`, 'target ≤ 150 KB'],
+        [`journal of ${journalScans} scans (${round(journal.kb, 0)} KB): read at open`, `${round(journal.normal, 1)} ms`, 'every start of the station'],
+        [`journal of ${journalScans} scans: database deleted, all put back`, `${round(journal.wiped, 1)} ms`, 'once, after the browser lost IndexedDB']
       ]
     };
   } finally {
