@@ -8,7 +8,7 @@ import { loadConfig } from '../server/config';
 import postgres from 'postgres';
 import type { Database } from '../server/db/connect';
 import { scratchDatabase } from '../server/db/testdb';
-import { startArgs } from '../scripts/start-args';
+import { spawnMain } from '../tests/reliability/server-process';
 
 export interface BenchContext {
   /** BENCH_QUICK=1: a small version of every section, under a minute in all. */
@@ -56,46 +56,23 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
 
 /**
  * The real product server as its own process on the given database, started as `npm start` starts it (the same Node
- * flags), so a benchmark's client work does not share the server's thread — as tablets don't.
+ * flags, through the process tests' spawnMain), so a benchmark's client work does not share the server's thread — as
+ * tablets don't.
  */
 export async function spawnServer(
   databaseUrl: string,
   env: Record<string, string> = {}
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const { spawn } = await import('node:child_process');
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-  const child = spawn(process.execPath, startArgs(), {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), AUTH_MODE: 'local', ...env },
-    stdio: ['ignore', 'ignore', 'inherit']
-  });
-  const orphan = () => child.kill('SIGKILL'); // never outlive the benchmark, even when it fails
-  process.once('exit', orphan);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (i > 200 || child.exitCode !== null) throw new Error(`server did not start on ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await spawnMain({ DATABASE_URL: databaseUrl, AUTH_MODE: 'local', ...env });
   return {
-    url,
-    pid: child.pid!,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        process.off('exit', orphan);
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      })
+    url: server.url,
+    pid: server.pid,
+    async stop() {
+      server.kill('SIGTERM');
+      // A clean stop prints nothing worth reading; anything else does.
+      const code = await server.exited;
+      if (code !== 0) console.error(`the server stopped with code ${code}:\n${server.output()}`);
+    }
   };
 }
 

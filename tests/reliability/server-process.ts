@@ -13,6 +13,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface ServerProcess {
   url: string;
   port: number;
+  pid: number;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
   /** Resolves with the exit code once the process has ended. */
@@ -66,5 +67,5 @@ export async function spawnMain(env: Record<string, string>, node = process.exec
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, port, output: () => out, exited, kill: (s) => void child.kill(s) };
+  return { url, port, pid: child.pid!, output: () => out, exited, kill: (s) => void child.kill(s) };
 }
