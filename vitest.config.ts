@@ -28,7 +28,7 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        { test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/databricks/**/*.test.ts'], exclude: ['src/**/*.db.test.ts'] } },
+        { test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/databricks/**/*.test.ts', 'tests/architecture/**/*.test.ts'], exclude: ['src/**/*.db.test.ts'] } },
         server('embedded'),
         ...(withPostgres ? [server('postgres')] : [])
       ]

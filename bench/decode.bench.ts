@@ -15,7 +15,7 @@ import { createServer } from 'vite';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { decodeImage, rotateGrey, toGrey, type RgbaImage } from '../src/lib/client/decoder';
-import { gtinLookup, parseBarcode } from '../src/lib/domain/barcode';
+import { gtinLookup, parseBarcode } from '#domain/barcode';
 import { barcodeFixtures, BARCODES, encodePng, FIXTURE_ITEMS, FRAME, VARIANTS, type Fixture } from '../tests/fixtures/barcodes';
 import { percentile, round, type BenchContext, type BenchSection } from './harness';
 

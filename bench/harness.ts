@@ -7,7 +7,7 @@ import { createApp } from '../server/app';
 import { loadConfig } from '../server/config';
 import postgres from 'postgres';
 import type { Database } from '../server/db/connect';
-import { scratchDatabase } from '../server/db/testdb';
+import { scratchDatabase } from '../server/testing/testdb';
 import { spawnMain } from '../tests/reliability/server-process';
 
 export interface BenchContext {

@@ -3,8 +3,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BenchFn } from './harness';
 import { percentile, round } from './harness';
-import { parseTextLayer } from '../src/lib/domain/slip-parse';
-import { readTextLayer } from '../server/services/slip-pdf';
+import { parseTextLayer } from '#domain/slip-parse';
+import { readTextLayer } from '../server/features/slips/pdf';
 import { slipFixtures } from '../tests/fixtures/slips';
 
 const bench: BenchFn = async (ctx) => {

@@ -3,7 +3,7 @@
 // GET /api/inventory at 100,000 items with the console's queries (first page, search, status filter, sort, a deep
 // page), and a 50,000-row item CSV import (all new, then the same file again changing every row).
 import { randomUUID } from 'node:crypto';
-import { sseReader } from '../server/sse.testkit';
+import { sseReader } from '../server/testing/sse';
 import { freshDatabase, percentile, round, spawnServer, type BenchContext, type BenchSection } from './harness';
 
 export default async function supervisor(ctx: BenchContext): Promise<BenchSection> {

@@ -3,10 +3,10 @@
 // lets the vision model read photos and scanned pages.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { MAX_SLIP_BYTES, MAX_SLIP_FILES } from '../src/lib/domain/slip';
-import { ApiError } from '../server/http';
-import { slipSettings } from '../server/routes/slips';
-import { checkSlipFile, readSlip, type SlipFile } from '../server/services/slip-reader';
+import { MAX_SLIP_BYTES, MAX_SLIP_FILES } from '#domain/slip';
+import { ApiError } from '../server/http/errors';
+import { slipSettings } from '../server/features/slips/routes';
+import { checkSlipFile, readSlip, type SlipFile } from '../server/features/slips/reader';
 
 async function main(paths: string[]): Promise<number> {
   if (!paths.length || paths.length > MAX_SLIP_FILES) {

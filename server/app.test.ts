@@ -2,10 +2,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { createTestDb, type TestDb } from './db/testdb';
+import { createTestDb, type TestDb } from './testing/testdb';
 import { ROUTES } from './openapi';
-import { makeEvent } from './testkit';
-import { stockStatus } from '../src/lib/domain/stock';
+import { makeEvent } from './testing/testkit';
+import { stockStatus } from '#domain/stock';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;

@@ -1,37 +1,32 @@
 // The API as a plain Hono app: no listening, no process state. main.ts serves it; tests call app.request().
 import { Hono } from 'hono';
-import { identify, type Env } from './auth';
-import type { Config } from './config';
-import type { Database, Sql } from './db/connect';
-import { errorBody, onError } from './http';
+import { identify, type Env } from './http/auth';
+import type { Deps } from './deps';
+import { errorBody, onError } from './http/errors';
 import { openApiDocument } from './openapi';
-import { categoryRoutes, itemCategoryRoutes } from './routes/categories';
-import { analyticsRoutes } from './routes/analytics';
-import { deviceRoutes } from './routes/devices';
-import { eventRoutes } from './routes/events';
-import { exportRoutes } from './routes/export';
-import { forecastRoutes } from './routes/forecast';
-import { healthRoutes } from './routes/health';
-import { inventoryRoutes } from './routes/inventory';
-import { itemImportRoutes } from './routes/item-import';
-import { itemRoutes } from './routes/items';
-import { locationRoutes } from './routes/locations';
-import { purchaseOrderRoutes } from './routes/purchase-orders';
-import { rejectionRoutes } from './routes/rejections';
-import { signalWeekRoutes } from './routes/signal-weeks';
-import { signalRoutes } from './routes/signals';
-import { slipRoutes } from './routes/slips';
-import { supplierImportRoutes, supplierItemImportRoutes } from './routes/supplier-import';
-import { supplierItemRoutes } from './routes/supplier-items';
-import { supplierRoutes } from './routes/suppliers';
-import { streamRoutes } from './routes/stream';
-import { syncRoutes } from './routes/sync';
+import { categoryRoutes, itemCategoryRoutes } from './features/categories/routes';
+import { analyticsRoutes } from './features/analytics/routes';
+import { deviceRoutes } from './features/devices/routes';
+import { eventRoutes } from './features/events/routes';
+import { exportRoutes } from './features/export/routes';
+import { forecastRoutes } from './features/forecast/routes';
+import { healthRoutes } from './features/health/routes';
+import { inventoryRoutes } from './features/inventory/routes';
+import { itemImportRoutes } from './features/items/import-routes';
+import { itemRoutes } from './features/items/routes';
+import { locationRoutes } from './features/locations/routes';
+import { purchaseOrderRoutes } from './features/purchasing/routes';
+import { rejectionRoutes } from './features/rejections/routes';
+import { signalWeekRoutes } from './features/signals/weekly-routes';
+import { signalRoutes } from './features/signals/routes';
+import { slipRoutes } from './features/slips/routes';
+import { supplierImportRoutes, supplierItemImportRoutes } from './features/suppliers/import-routes';
+import { supplierItemRoutes } from './features/suppliers/supplier-items-routes';
+import { supplierRoutes } from './features/suppliers/routes';
+import { streamRoutes } from './features/live/routes';
+import { syncRoutes } from './features/sync/routes';
 
-export interface Deps {
-  sql: Sql;
-  config: Config;
-  dbKind: Database['kind'];
-}
+export type { Deps };
 
 export function createApp(deps: Deps) {
   const api = new Hono<Env>()

@@ -1,6 +1,6 @@
 // Configuration from the environment, validated once at start: a bad value stops the server with a clear message.
 import { z } from 'zod';
-import { DEFAULT_SERVICE_LEVEL, leadTimeDays, serviceLevel } from '../src/lib/domain/forecast';
+import { DEFAULT_SERVICE_LEVEL, leadTimeDays, serviceLevel } from '#domain/forecast';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])

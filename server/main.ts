@@ -7,7 +7,7 @@ import { ConfigError, dbTarget, loadConfig } from './config';
 import { connect } from './db/connect';
 import { migrate } from './db/migrate';
 import { seed } from './db/seed';
-import { withSecurityHeaders } from './security';
+import { withSecurityHeaders } from './http/security';
 
 const BUILD_DIR = './build';
 

@@ -1,15 +1,15 @@
 // The API described for its callers. ROUTES is also the list the tests walk to check that every route is
 // described and guarded by the role it claims.
 import { z } from 'zod';
-import { pushRequestSchema, scanEventSchema } from '../src/lib/domain/events';
-import { categoryCreateSchema, categoryUpdateSchema, itemCategorySchema } from '../src/lib/domain/categories';
-import { itemsSaveSchema } from '../src/lib/domain/items';
-import { locationCreateSchema, locationRenameSchema } from '../src/lib/domain/locations';
-import { poActionSchema, poCreateSchema, poEditSchema, poFromSignalsSchema } from '../src/lib/domain/purchase-orders';
-import { resolveRejectionSchema } from '../src/lib/domain/rejections';
-import { reviewSchema } from '../src/lib/domain/slip';
-import { supplierItemsSaveSchema } from '../src/lib/domain/supplier-items';
-import { suppliersSaveSchema } from '../src/lib/domain/suppliers';
+import { pushRequestSchema, scanEventSchema } from '#domain/events';
+import { categoryCreateSchema, categoryUpdateSchema, itemCategorySchema } from '#domain/categories';
+import { itemsSaveSchema } from '#domain/items';
+import { locationCreateSchema, locationRenameSchema } from '#domain/locations';
+import { poActionSchema, poCreateSchema, poEditSchema, poFromSignalsSchema } from '#domain/purchase-orders';
+import { resolveRejectionSchema } from '#domain/rejections';
+import { reviewSchema } from '#domain/slip';
+import { supplierItemsSaveSchema } from '#domain/supplier-items';
+import { suppliersSaveSchema } from '#domain/suppliers';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from './db/migrate';
 import { freePort } from '../tests/reliability/server-process';
-import { adminUrl } from './db/testdb';
+import { adminUrl } from './testing/testdb';
 
 const ROLE = 'linesync_token_login';
 const CLIENT_ID = 'a1b2c3d4-app-service-principal';

@@ -1,7 +1,7 @@
 // The db CLI against a real server through DATABASE_URL, as an operator would run it.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from './cli';
-import { createTestDb, type TestDb } from './testdb';
+import { createTestDb, type TestDb } from '../testing/testdb';
 
 let db: TestDb;
 beforeAll(async () => {

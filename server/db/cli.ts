@@ -1,7 +1,7 @@
 // `npm run db -- <command>`: the database chores, on whichever database the configuration points at.
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, dbTarget, loadConfig } from '../config';
-import { verifyStock } from '../services/verify';
+import { verifyStock } from './verify';
 import { connect, type Sql } from './connect';
 import { appliedMigrations, migrate, readMigrations } from './migrate';
 import { seed } from './seed';

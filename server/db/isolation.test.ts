@@ -1,7 +1,7 @@
 // Requests share one database: work outside a transaction must never run inside another request's open transaction.
 // Against PGlite (one session behind a socket) that is the embedded mode's promise; against PostgreSQL, the pool's.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from './testdb';
+import { createTestDb, type TestDb } from '../testing/testdb';
 
 let db: TestDb;
 beforeAll(async () => {

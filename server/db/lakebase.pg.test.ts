@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from './connect';
 import { createTokenCache, lakebaseTokenFetcher } from './lakebase';
-import { adminUrl } from './testdb';
+import { adminUrl } from '../testing/testdb';
 
 interface Seen {
   path: string;

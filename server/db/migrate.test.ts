@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appliedMigrations, migrate, MigrationError, readMigrations } from './migrate';
-import { createTestDb, type TestDb } from './testdb';
+import { createTestDb, type TestDb } from '../testing/testdb';
 
 let db: TestDb;
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { migrate, readMigrations } from './migrate';
-import { createTestDb, type TestDb } from './testdb';
+import { createTestDb, type TestDb } from '../testing/testdb';
 
 let db: TestDb | undefined;
 afterEach(async () => {

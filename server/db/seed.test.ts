@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkDigitOk, gtinLookup, parseBarcode } from '../../src/lib/domain/barcode';
-import { ancestry } from '../../src/lib/domain/categories';
-import { supplierItemsSaveSchema } from '../../src/lib/domain/supplier-items';
-import { suppliersSaveSchema } from '../../src/lib/domain/suppliers';
+import { checkDigitOk, gtinLookup, parseBarcode } from '#domain/barcode';
+import { ancestry } from '#domain/categories';
+import { supplierItemsSaveSchema } from '#domain/supplier-items';
+import { suppliersSaveSchema } from '#domain/suppliers';
 import { samplePurchasing, sampleItems, seed } from './seed';
-import { createTestDb } from './testdb';
+import { createTestDb } from '../testing/testdb';
 
 describe('sample plant', () => {
   it('gives every part a valid GTIN-13 that a scan of its EAN-13 resolves to the part', () => {

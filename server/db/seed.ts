@@ -3,8 +3,8 @@
 // purchasing master data around the parts (suppliers, a category tree, supplier parts with a preferred supplier each).
 import { randomUUID } from 'node:crypto';
 import type { Sql } from './connect';
-import { actOnPurchaseOrder, purchaseOrdersFromSignals } from '../services/purchase-orders';
-import { pushEvents } from '../services/sync';
+import { actOnPurchaseOrder, purchaseOrdersFromSignals } from '../features/purchasing/orders';
+import { pushEvents } from '../features/sync/push';
 
 const LOCATIONS = [
   ['LINE-1', 'Assembly line 1'],

@@ -1,6 +1,6 @@
 // 0006: the rules the purchasing schema keeps by itself, whoever writes (the API, slip receiving, a migration).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from './testdb';
+import { createTestDb, type TestDb } from '../testing/testdb';
 
 let db: TestDb;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_ARGS } from '../../playwright.config';
-import { gtinLookup, parseBarcode } from '../../src/lib/domain/barcode';
+import { gtinLookup, parseBarcode } from '#domain/barcode';
 import { BARCODES, cameraFrame, FIXTURE_ITEMS, renderBarcode, VARIANTS, type Rgba } from '../fixtures/barcodes';
 import { writeY4m } from '../fixtures/y4m';
 

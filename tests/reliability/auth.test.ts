@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { createTestDb, type TestDb } from '../../server/db/testdb';
+import { createTestDb, type TestDb } from '../../server/testing/testdb';
 import { ROUTES, type RouteDoc } from '../../server/openapi';
 import { tableChecksums } from './db-checksum';
 import { databaseEnv, spawnMain } from './server-process';

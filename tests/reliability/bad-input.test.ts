@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { createTestDb, type TestDb } from '../../server/db/testdb';
+import { createTestDb, type TestDb } from '../../server/testing/testdb';
 import { ROUTES, type RouteDoc } from '../../server/openapi';
-import { pushEvents } from '../../server/services/sync';
-import { makeEvent } from '../../server/testkit';
+import { pushEvents } from '../../server/features/sync/push';
+import { makeEvent } from '../../server/testing/testkit';
 import { tableChecksums } from './db-checksum';
 
 let db: TestDb;

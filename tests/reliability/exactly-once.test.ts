@@ -7,7 +7,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import { createTestDb, type TestDb } from '../../server/db/testdb';
+import { createTestDb, type TestDb } from '../../server/testing/testdb';
 import { describeReport, prepareServer, runExactlyOnce, type ServerControl } from './exactly-once';
 
 let db: TestDb;

@@ -4,7 +4,7 @@
 // the sizes and how the server runs (in-process for the test, its own process for the benchmark); it needs
 // `fake-indexeddb/auto` (or a real IndexedDB) loaded first.
 import type { Sql } from '../../server/db/connect';
-import { verifyStock, type Drift } from '../../server/services/verify';
+import { verifyStock, type Drift } from '../../server/db/verify';
 import { countState, openStationDb, type StationDb } from '../../src/lib/client/db';
 import { recordScan, undoScan } from '../../src/lib/client/outbox';
 import { syncOnce, type SyncConfig } from '../../src/lib/client/sync';

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../server/db/testdb';
-import { makeEvent } from '../../server/testkit';
+import { createTestDb, type TestDb } from '../../server/testing/testdb';
+import { makeEvent } from '../../server/testing/testkit';
 import { slipFixtures } from '../fixtures/slips';
 import { databaseEnv, spawnMain } from './server-process';
 

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TestDb } from '../../server/db/testdb';
+import type { TestDb } from '../../server/testing/testdb';
 import { startArgs } from '../../scripts/start-args';
 
 const ROOT = resolve(import.meta.dirname, '../..');

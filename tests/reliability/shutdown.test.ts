@@ -3,8 +3,8 @@
 // `duplicate`).
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '../../server/db/testdb';
-import { makeEvent } from '../../server/testkit';
+import { createTestDb, type TestDb } from '../../server/testing/testdb';
+import { makeEvent } from '../../server/testing/testkit';
 import { databaseEnv, spawnMain } from './server-process';
 
 let db: TestDb;

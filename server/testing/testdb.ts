@@ -1,0 +1,54 @@
+// A fresh, migrated database for one test file: in-memory PGlite, or a new database on the PostgreSQL server the
+// test run points at (see vitest.config.ts). Dropped again when the file is done.
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { connect, type Database } from '../db/connect';
+import { migrate } from '../db/migrate';
+
+export type TestDbKind = 'embedded' | 'postgres';
+
+export function testDbKind(): TestDbKind {
+  return process.env.LINESYNC_TEST_DB === 'postgres' ? 'postgres' : 'embedded';
+}
+
+export function adminUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+export interface TestDb extends Database {
+  /** A URL for other processes (CLI, bench); undefined for the in-memory embedded database. */
+  url?: string;
+}
+
+export async function createTestDb(opts: { migrated?: boolean } = {}): Promise<TestDb> {
+  const migrated = opts.migrated ?? true;
+  if (testDbKind() === 'embedded') {
+    const db = await connect({ kind: 'embedded', dataDir: 'memory://' });
+    if (migrated) await migrate(db.sql);
+    return db;
+  }
+  return scratchDatabase(adminUrl(), { prefix: `linesync_test_${process.pid}`, max: 8, migrated });
+}
+
+/** A new database on a PostgreSQL server (tests, benchmarks), migrated unless told not to; dropped by close(). */
+export async function scratchDatabase(
+  serverUrl: string,
+  { prefix, max = 10, migrated = true }: { prefix: string; max?: number; migrated?: boolean }
+): Promise<Database & { url: string }> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = '/' + name;
+  const db = await connect({ kind: 'url', url: url.toString() }, { max });
+  if (migrated) await migrate(db.sql);
+  return {
+    ...db,
+    url: url.toString(),
+    async close() {
+      await db.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  };
+}
