@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, Sql, TransactionSql } from '../../db/connect';
 import { announce } from '../live/changes';
-import { recordRejections, resolvedFor, settleOnDevice } from '../rejections/resolve';
+import { recordRejections, resolvedFor, settleOnDevice } from '../rejections/record';
 import {
   checkEvent,
   sameContent,
