@@ -7,8 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Database, Queryable, Sql } from '../../db/connect';
 import type { StockView } from '#domain/views';
-import type { SignalView } from '../signals/routes';
-import { signalsQuery } from '../signals/routes';
+import { signalsQuery, type SignalView } from '../signals/queries';
 
 export const CHANNEL = 'linesync_changes';
 /** A NOTIFY payload must stay under 8000 bytes: a longer announcement goes out as several notifications. */

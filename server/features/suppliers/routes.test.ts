@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app';
 import { loadConfig } from '../../config';
 import { createTestDb, type TestDb } from '../../testing/testdb';
-import { MAX_SUPPLIER_IMPORT_BYTES } from './import-routes';
+import { MAX_SUPPLIER_IMPORT_BYTES } from './import';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;

@@ -6,7 +6,7 @@ import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, jsonBody } from '../../http/errors';
 import { pushEvents } from './push';
-import { signalsQuery } from '../signals/routes';
+import { readSnapshot } from './snapshot';
 
 export function syncRoutes({ sql, config }: Deps) {
   return new Hono<Env>()
@@ -24,18 +24,5 @@ export function syncRoutes({ sql, config }: Deps) {
         return c.json(res);
       }
     )
-    .get('/snapshot', async (c) => {
-      // One consistent read, so stock, items and signals agree with each other and with the cursor.
-      const snapshot = await sql.begin('isolation level repeatable read read only', async (tx) => {
-        const [items, stock, signals, [{ now }]] = await Promise.all([
-          tx`SELECT item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version
-             FROM items ORDER BY item_id`,
-          tx`SELECT item_id, location_id, on_hand, last_activity_at FROM stock_levels ORDER BY item_id, location_id`,
-          signalsQuery(tx, { status: 'active' }),
-          tx<{ now: Date }[]>`SELECT now()`
-        ]);
-        return { items, stock, signals, server_time: now.toISOString(), cursor: now.toISOString() };
-      });
-      return c.json(snapshot);
-    });
+    .get('/snapshot', async (c) => c.json(await readSnapshot(sql)));
 }

@@ -1,0 +1,17 @@
+// Pull: what a tablet caches to show stock offline, read in one consistent snapshot so stock, items and signals agree
+// with each other and with the cursor.
+import type { Sql } from '../../db/connect';
+import { signalsQuery } from '../signals/queries';
+
+export function readSnapshot(sql: Sql) {
+  return sql.begin('isolation level repeatable read read only', async (tx) => {
+    const [items, stock, signals, [{ now }]] = await Promise.all([
+      tx`SELECT item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version
+         FROM items ORDER BY item_id`,
+      tx`SELECT item_id, location_id, on_hand, last_activity_at FROM stock_levels ORDER BY item_id, location_id`,
+      signalsQuery(tx, { status: 'active' }),
+      tx<{ now: Date }[]>`SELECT now()`
+    ]);
+    return { items, stock, signals, server_time: now.toISOString(), cursor: now.toISOString() };
+  });
+}
