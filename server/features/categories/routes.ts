@@ -1,27 +1,11 @@
-// The category tree: list, create, rename and move (a move takes its whole subtree; the database keeps the paths),
-// and an item's category. Every change at the version read, audited.
+// The category tree: list, create, rename and move, and an item's category.
 import { Hono } from 'hono';
-import {
-  categoryCreateSchema, categoryId, categoryUpdateSchema, createProblem, itemCategorySchema, moveProblem, renameProblem, type CategoryNode
-} from '#domain/categories';
+import { categoryCreateSchema, categoryId, categoryUpdateSchema, itemCategorySchema } from '#domain/categories';
 import { itemId } from '#domain/events';
 import { supervisorOnly, type Env } from '../../http/auth';
 import type { Deps } from '../../deps';
-import type { Queryable } from '../../db/connect';
 import { ApiError, jsonBody } from '../../http/errors';
-
-const COLUMNS = 'category_id, parent_id, name, path, version, updated_at, updated_by';
-
-type Stored = CategoryNode & { path: string; version: number };
-
-/**
- * The whole tree, locked against other writers of it: two moves checked against the same old tree could each be
- * fine alone and make a loop together. (The tree is small: hundreds of rows.)
- */
-async function lockTree(tx: Queryable): Promise<Stored[]> {
-  await tx`LOCK TABLE categories IN SHARE ROW EXCLUSIVE MODE`;
-  return tx<Stored[]>`SELECT ${tx.unsafe(COLUMNS)} FROM categories ORDER BY path`;
-}
+import { createCategory, listCategories, setItemCategory, updateCategory } from './categories';
 
 function param(raw: string): string {
   const parsed = categoryId.safeParse(raw);
@@ -31,53 +15,15 @@ function param(raw: string): string {
 
 export function categoryRoutes({ sql }: Deps) {
   return new Hono<Env>()
-    .get('/', async (c) => {
-      const rows = await sql`
-        SELECT c.category_id, c.parent_id, c.name, c.path, c.version, c.updated_at, c.updated_by,
-               (SELECT count(*)::int FROM items i WHERE i.category_id = c.category_id) AS items
-        FROM categories c ORDER BY c.path`;
-      return c.json({ rows });
-    })
+    .get('/', async (c) => c.json({ rows: await listCategories(sql) }))
     .post('/', supervisorOnly, async (c) => {
       const body = await jsonBody(c, categoryCreateSchema);
-      const user = c.get('user').email;
-      const created = await sql.begin(async (tx) => {
-        const tree = await lockTree(tx);
-        const problem = createProblem(tree, body.category_id, body.parent_id, body.name);
-        if (problem) throw new ApiError(tree.some((n) => n.category_id === body.category_id) ? 409 : 400, 'invalid_category', `Cannot create: ${problem}.`);
-        const [row] = await tx`
-          INSERT INTO categories (category_id, parent_id, name, path, updated_by)
-          VALUES (${body.category_id}, ${body.parent_id}, ${body.name}, '', ${user}) RETURNING ${tx.unsafe(COLUMNS)}`;
-        await tx`INSERT INTO audit_log (actor, entity, entity_id, action, after)
-                 VALUES (${user}, 'category', ${body.category_id}, 'create', ${tx.json({ parent_id: body.parent_id, name: body.name, path: row.path })})`;
-        return row;
-      });
-      return c.json(created, 201);
+      return c.json(await createCategory(sql, body, c.get('user').email), 201);
     })
     .patch('/:category_id', supervisorOnly, async (c) => {
       const id = param(c.req.param('category_id'));
       const body = await jsonBody(c, categoryUpdateSchema);
-      const user = c.get('user').email;
-      const updated = await sql.begin(async (tx) => {
-        const tree = await lockTree(tx);
-        const current = tree.find((n) => n.category_id === id);
-        if (!current) throw new ApiError(404, 'not_found', `No category ${id}.`);
-        if (current.version !== body.version)
-          throw new ApiError(409, 'conflict', `Category ${id} was changed by someone else: it is now "${current.name}" at ${current.path}.`, { current });
-        const parent = body.parent_id === undefined ? current.parent_id : body.parent_id;
-        const name = body.name ?? current.name;
-        const problem = (parent !== current.parent_id ? moveProblem(tree, id, parent) : null) ?? renameProblem(tree, id, name, parent);
-        if (problem) throw new ApiError(400, 'invalid_category', `Cannot change ${id}: ${problem}.`);
-        const [row] = await tx`
-          UPDATE categories SET name = ${name}, parent_id = ${parent}, version = version + 1, updated_at = now(), updated_by = ${user}
-          WHERE category_id = ${id} RETURNING ${tx.unsafe(COLUMNS)}`;
-        const action = parent !== current.parent_id ? (name !== current.name ? 'move+rename' : 'move') : 'rename';
-        await tx`INSERT INTO audit_log (actor, entity, entity_id, action, before, after)
-                 VALUES (${user}, 'category', ${id}, ${action}, ${tx.json({ parent_id: current.parent_id, name: current.name, path: current.path })},
-                         ${tx.json({ parent_id: row.parent_id, name: row.name, path: row.path })})`;
-        return row;
-      });
-      return c.json(updated);
+      return c.json(await updateCategory(sql, id, body, c.get('user').email));
     });
 }
 
@@ -87,22 +33,6 @@ export function itemCategoryRoutes({ sql }: Deps) {
     const id = itemId.safeParse(c.req.param('item_id'));
     if (!id.success) throw new ApiError(400, 'invalid_request', 'item_id must be 1 to 64 printable characters.');
     const body = await jsonBody(c, itemCategorySchema);
-    const user = c.get('user').email;
-    const item = await sql.begin(async (tx) => {
-      const [current] = await tx`SELECT item_id, category_id, version FROM items WHERE item_id = ${id.data} FOR UPDATE`;
-      if (!current) throw new ApiError(404, 'not_found', `No item ${id.data}.`);
-      if (current.version !== body.version)
-        throw new ApiError(409, 'conflict', `Item ${id.data} was changed by someone else since you opened it: reload it and choose again.`, { current });
-      if (body.category_id !== null && !(await tx`SELECT 1 FROM categories WHERE category_id = ${body.category_id}`).length)
-        throw new ApiError(400, 'invalid_request', `There is no category ${body.category_id}.`);
-      if (current.category_id === body.category_id) return current;
-      const [row] = await tx`
-        UPDATE items SET category_id = ${body.category_id}, version = version + 1, updated_at = now(), updated_by = ${user}
-        WHERE item_id = ${id.data} RETURNING item_id, category_id, version, updated_at, updated_by`;
-      await tx`INSERT INTO audit_log (actor, entity, entity_id, action, before, after)
-               VALUES (${user}, 'item', ${id.data}, 'category', ${tx.json({ category_id: current.category_id })}, ${tx.json({ category_id: body.category_id })})`;
-      return row;
-    });
-    return c.json(item);
+    return c.json(await setItemCategory(sql, id.data, body, c.get('user').email));
   });
 }
