@@ -46,6 +46,10 @@ test('signal → Create PO → send → slip naming the PO received → stock up
   const card = page.getByTestId('column-OPEN').getByTestId('signal-card').filter({ hasText: 'P-100' });
   await expect(card).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
+  // The card says what the part is, and "Order from" is a target a finger hits (≥ 44 px, the label is the target).
+  await expect(card.getByTestId('signal-description')).toHaveText('Hex bolt M8');
+  const pick = await card.getByTestId('order-from').boundingBox();
+  expect(pick!.height).toBeGreaterThanOrEqual(44);
   await card.getByLabel('Order from Acme Fasteners').check();
   await page.getByTestId('create-po').filter({ hasText: 'Create PO for Acme Fasteners (1 signal)' }).click();
 

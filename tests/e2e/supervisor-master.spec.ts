@@ -65,6 +65,24 @@ test('two supervisors edit the same item: the second sees the first one\'s value
   await expect(audit).toContainText('supervisor@localhost');
 });
 
+test('the item grid asks before a link leaves unsaved edits behind, and lets a saved grid go', async ({ page }) => {
+  await page.goto(`${server.url}/items`);
+  await expect(row(page, 'M-2')).toBeVisible();
+  await field(page, 'M-2', 'unit').fill('crate');
+  const asked: string[] = [];
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await page.getByRole('navigation', { name: 'Supervisor console' }).getByRole('link', { name: 'Inventory' }).click();
+  await expect.poll(() => asked.length).toBe(1);
+  expect(asked[0]).toContain('1 edited row');
+  await expect(page).toHaveURL(/\/items$/);
+  await expect(field(page, 'M-2', 'unit')).toHaveValue('crate'); // the edit is still there
+  await page.getByRole('button', { name: 'Discard edits' }).click();
+  page.once('dialog', (d) => (asked.push(d.message()), d.dismiss()));
+  await page.getByRole('navigation', { name: 'Supervisor console' }).getByRole('link', { name: 'Inventory' }).click();
+  await expect(page).toHaveURL(/\/inventory$/);
+  expect(asked).toHaveLength(1); // nothing to lose: no question
+});
+
 test('the board: a consume opens a signal live, acknowledge and fulfil take one click each', async ({ page }) => {
   await page.goto(`${server.url}/signals`);
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'live');

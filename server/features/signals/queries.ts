@@ -28,7 +28,7 @@ export function signalsQuery(sql: Queryable, f: SignalFilter): Promise<SignalVie
         ? sql`SELECT active_signal_id FROM stock_levels WHERE active_signal_id IS NOT NULL`
         : sql`SELECT DISTINCT signal_id FROM replenishment_signals WHERE changed_at > now() - make_interval(days => ${f.since_days ?? 7})`;
   return sql<SignalView[]>`
-    SELECT g.*, COALESCE(s.on_hand, 0) AS on_hand, i.reorder_qty, po.po_id, po.po_number, po.po_status, ps.supplier_id, ps.supplier_name
+    SELECT g.*, COALESCE(s.on_hand, 0) AS on_hand, i.description, i.unit, i.reorder_qty, po.po_id, po.po_number, po.po_status, ps.supplier_id, ps.supplier_name
     FROM (
       SELECT r.signal_id::text, r.item_id, r.location_id,
              (array_agg(r.state ORDER BY r.row_id DESC))[1] AS state,

@@ -429,6 +429,11 @@ export async function appendSignals(tx: Queryable, rows: SignalRow[]) {
   await tx`INSERT INTO replenishment_signals ${tx(complete)}`;
 }
 
+/** What the tablet still holds unsent once this batch is answered: its count was taken before the batch, and every
+ *  event of the batch is answered here (applied, duplicate or rejected), so none of them is pending any more. */
+export const unsentAfter = (req: PushRequest): number | null =>
+  req.pending_count === undefined ? null : Math.max(0, req.pending_count - req.events.length);
+
 /** Records that the device was heard from, what it reported and how far its sequence has come. */
 async function touchDevice(tx: Queryable, req: PushRequest, user: string | null, list: ScanEvent[], rejected: number): Promise<void> {
   const maxSeq = list.reduce((m, e) => Math.max(m, e.device_seq), 0);
@@ -437,7 +442,7 @@ async function touchDevice(tx: Queryable, req: PushRequest, user: string | null,
     INSERT INTO devices (device_id, name, station_id, location_id, app_version, user_email, last_seq, events_received,
                          pending_reported, clock_offset_ms, rejections_total)
     VALUES (${req.device_id}, ${req.device_name ?? null}, ${req.station_id ?? null}, ${req.location_id ?? null},
-            ${req.app_version ?? null}, ${user}, ${maxSeq}, ${list.length}, ${req.pending_count ?? null}, ${offset}, ${rejected})
+            ${req.app_version ?? null}, ${user}, ${maxSeq}, ${list.length}, ${unsentAfter(req)}, ${offset}, ${rejected})
     ON CONFLICT (device_id) DO UPDATE SET
       name = COALESCE(EXCLUDED.name, devices.name),
       station_id = COALESCE(EXCLUDED.station_id, devices.station_id),

@@ -1,4 +1,7 @@
 // The supervisor console's calls to /api: JSON in and out, the server's {error:{code,message,details}} as an Error.
+// Given a schema (src/lib/domain/responses.ts), the answer is parsed, not cast: a wrong shape is an ApiCallError.
+import type { z } from 'zod';
+
 export class ApiCallError extends Error {
   constructor(
     readonly status: number,
@@ -10,8 +13,12 @@ export class ApiCallError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, ...rest } = init;
+type Init = RequestInit & { json?: unknown };
+
+export async function api<S extends z.ZodType>(path: string, init: Init & { schema: S }): Promise<z.infer<S>>;
+export async function api<T>(path: string, init?: Init): Promise<T>;
+export async function api(path: string, init: Init & { schema?: z.ZodType } = {}): Promise<unknown> {
+  const { json, schema, ...rest } = init;
   const res = await fetch(path, {
     ...rest,
     headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...(rest.headers ?? {}) },
@@ -22,7 +29,12 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
     const err = body?.error;
     throw new ApiCallError(res.status, err?.code ?? 'http_error', err?.message ?? `${res.status} ${res.statusText}`, err?.details);
   }
-  return (await res.json()) as T;
+  const body: unknown = await res.json();
+  if (!schema) return body;
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  throw new ApiCallError(res.status, 'bad_answer', `The server's answer to ${path.split('?')[0]} is not what this page reads (${first.path.join('.') || 'answer'}: ${first.message}).`);
 }
 
 /** Query string from the set values only. */

@@ -9,3 +9,13 @@ export function silentWithPending(
   if (!(thresholdHours > 0) || !((d.pending_reported ?? 0) > 0)) return false;
   return now - Date.parse(d.last_seen_at) > thresholdHours * 3_600_000;
 }
+
+/** A tablet's app version as a person reads it. SvelteKit names a build by its time in ms (13 digits) unless told
+ *  otherwise; "0.1.0+1764662400000" is a release with its build time. Anything else is shown as sent. */
+export function versionLabel(v: string | null): string {
+  if (!v) return '—';
+  const m = /^(?:(.+)\+)?(\d{13})$/.exec(v);
+  if (!m) return v;
+  const built = new Date(Number(m[2])).toISOString().slice(0, 16).replace('T', ' ');
+  return `${m[1] ? `${m[1]}, ` : ''}built ${built} UTC`;
+}

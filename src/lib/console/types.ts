@@ -9,4 +9,4 @@ export interface ChangeMessage {
   signals: SignalRow[];
 }
 
-export const stockKey = (r: { item_id: string; location_id: string }) => `${r.item_id}\u0000${r.location_id}`;
+export { stockKey } from '$lib/domain/stock';

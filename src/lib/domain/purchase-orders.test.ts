@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   allocateReceipt,
   allowedActions,
-  isOverdue,
   isOverReceived,
   onTimeRate,
   orderQtyForSignal,
@@ -170,17 +169,6 @@ describe('quantities and numbers', () => {
     expect(orderQtyForSignal(null, 12)).toBe(12);
     expect(orderQtyForSignal(0, null)).toBe(1);
     expect(orderQtyForSignal(40, undefined)).toBe(40);
-  });
-
-  it('is overdue past the expected date until received or cancelled', () => {
-    const today = '2026-11-22';
-    for (const s of ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED'] as const) {
-      expect(isOverdue(s, '2026-11-21', today)).toBe(true);
-      expect(isOverdue(s, '2026-11-22', today)).toBe(false);
-      expect(isOverdue(s, null, today)).toBe(false);
-    }
-    expect(isOverdue('RECEIVED', '2026-01-01', today)).toBe(false);
-    expect(isOverdue('CANCELLED', '2026-01-01', today)).toBe(false);
   });
 
   it('reads the PO number off a slip however it was printed or typed', () => {

@@ -142,14 +142,6 @@ export function orderQtyForSignal(reorderQty: number | null, packSize: number | 
   return roundUpToPack(base, packSize);
 }
 
-/** Late: the expected date is before today and the goods are not all in (nor the order called off). */
-export function isOverdue(status: PoStatus, expectedDate: string | null, today: string): boolean {
-  return expectedDate !== null && expectedDate < today && status !== 'RECEIVED' && status !== 'CANCELLED';
-}
-
-/** Today as YYYY-MM-DD in UTC, the way the server's current_date compares (it runs in UTC). */
-export const isoDay = (d: Date = new Date()) => d.toISOString().slice(0, 10);
-
 export const PO_NUMBER_DIGITS = 6;
 export const formatPoNumber = (n: number) => `PO-${String(n).padStart(PO_NUMBER_DIGITS, '0')}`;
 
@@ -248,7 +240,7 @@ export interface PoView<D = string> {
   qty_ordered: number;
   qty_received: number;
   total_price: number | null;
-  overdue: boolean;
+  overdue: boolean; // the rule lives once, in the server's SQL (features/purchasing/orders.ts), which also filters on it
   over_received: boolean;
 }
 

@@ -17,8 +17,6 @@ export function sniffSlipFile(bytes: Uint8Array): SlipContentType | null {
   return null;
 }
 
-export const isImage = (type: SlipContentType) => type !== 'application/pdf';
-
 const NAMES: Record<SlipContentType, string> = {
   'application/pdf': 'a PDF',
   'image/jpeg': 'a JPEG image',

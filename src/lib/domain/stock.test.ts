@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canMoveSignal, signalChange, stockDelta, stockStatus } from './stock';
+import { canMoveSignal, signalChange, stockDelta, stockKey, stockStatus } from './stock';
 
 describe('stock rules', () => {
   it('moves stock by the event type', () => {
@@ -61,5 +61,12 @@ describe('signal rules', () => {
     expect(canMoveSignal('ACKNOWLEDGED', 'ACKNOWLEDGED')).toBe(false);
     expect(canMoveSignal('FULFILLED', 'OPEN')).toBe(false);
     expect(canMoveSignal('OPEN', 'OPEN')).toBe(false);
+  });
+});
+
+describe('stockKey', () => {
+  it('keeps item and location apart however the ids split', () => {
+    expect(stockKey({ item_id: 'A1', location_id: 'B' })).not.toBe(stockKey({ item_id: 'A', location_id: '1B' }));
+    expect(stockKey({ item_id: 'A', location_id: 'B' })).toBe(stockKey({ item_id: 'A', location_id: 'B' }));
   });
 });

@@ -41,3 +41,7 @@ export function canMoveSignal(from: SignalState, to: SignalState): boolean {
   if (from === 'ACKNOWLEDGED') return to === 'FULFILLED';
   return false;
 }
+
+/** One stock row's key, for maps and keyed lists: item and location joined by a character neither can hold (ids are
+ *  printable), so ('A1', 'B') and ('A', '1B') stay two rows. */
+export const stockKey = (r: { item_id: string; location_id: string }) => `${r.item_id}\u0000${r.location_id}`;

@@ -42,7 +42,6 @@ const coordinates = (v: { latitude: number | null; longitude: number | null }, c
 };
 
 const supplierObject = z.strictObject({ supplier_id: supplierId, ...supplierFields });
-export const supplierValuesSchema = supplierObject.superRefine(coordinates);
 export type SupplierValues = z.infer<typeof supplierObject>;
 
 /** A grid row saved: every value and the version the editor read, or null for a supplier the editor added. */

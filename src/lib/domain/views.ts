@@ -20,6 +20,9 @@ export interface SignalView<D = string> {
   signal_id: string;
   item_id: string;
   location_id: string;
+  /** The part's description and unit, so a card says what to order, not only its id. */
+  description: string;
+  unit: string;
   state: SignalState;
   triggered_at_qty: number;
   on_hand: number;

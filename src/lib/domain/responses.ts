@@ -1,0 +1,81 @@
+// The answers the console reads, as schemas beside the request ones: a page parses what it gets, so an answer of the
+// wrong shape (an older server, a proxy's error page, a bug) is one clear error where it arrives, not a crash later.
+// Objects are not strict: a newer server may add fields without breaking an open page.
+import { z } from 'zod';
+import { PO_STATUSES } from './purchase-orders';
+import type { SignalView, StockView } from './views';
+
+const when = z.string(); // ISO timestamps, as JSON carries them
+const count = z.number().int();
+
+export const stockViewSchema = z.object({
+  item_id: z.string(),
+  location_id: z.string(),
+  on_hand: z.number(),
+  intake_total: z.number(),
+  consume_total: z.number(),
+  reorder_point: z.number().nullable(),
+  status: z.enum(['ok', 'low', 'negative']),
+  last_activity_at: when.nullable(),
+  description: z.string(),
+  unit: z.string()
+}) satisfies z.ZodType<StockView>;
+
+export const stockPageSchema = z.object({ rows: z.array(stockViewSchema), total: count });
+
+export const signalViewSchema = z.object({
+  signal_id: z.string(),
+  item_id: z.string(),
+  location_id: z.string(),
+  description: z.string(),
+  unit: z.string(),
+  state: z.enum(['OPEN', 'ACKNOWLEDGED', 'FULFILLED']),
+  triggered_at_qty: z.number(),
+  on_hand: z.number(),
+  reorder_point: z.number().nullable(),
+  reorder_qty: z.number().nullable(),
+  opened_at: when,
+  acknowledged_at: when.nullable(),
+  fulfilled_at: when.nullable(),
+  acknowledged_by: z.string().nullable(),
+  fulfilled_by: z.string().nullable(),
+  po_id: z.string().nullable(),
+  po_number: z.string().nullable(),
+  po_status: z.enum(PO_STATUSES).nullable(),
+  supplier_id: z.string().nullable(),
+  supplier_name: z.string().nullable()
+}) satisfies z.ZodType<SignalView>;
+
+export const signalListSchema = z.object({ rows: z.array(signalViewSchema) });
+
+export const signalWeeksSchema = z.object({
+  rows: z.array(
+    z.object({
+      week: z.string(),
+      opened: count,
+      acknowledged: count,
+      fulfilled: count,
+      median_seconds_to_acknowledge: z.number().nullable(),
+      median_seconds_to_fulfil: z.number().nullable()
+    })
+  )
+});
+
+export const deviceSchema = z.object({
+  device_id: z.string(),
+  name: z.string().nullable(),
+  station_id: z.string().nullable(),
+  location_id: z.string().nullable(),
+  app_version: z.string().nullable(),
+  user_email: z.string().nullable(),
+  last_seen_at: when,
+  last_seq: z.number(),
+  missing_seq: z.number(),
+  pending_reported: z.number().nullable(),
+  clock_offset_ms: z.number().nullable(),
+  rejections_total: z.number(),
+  rejected_waiting: z.number()
+});
+
+export const deviceListSchema = z.object({ rows: z.array(deviceSchema) });
+export type DeviceView = z.infer<typeof deviceSchema>;
