@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TextItem, TextLayer } from './slip';
 import { hasText, parseTextLayer, readDate, readQty } from './slip-parse';
+import { buildCorpus, KINDS, scoreSlip } from '../../../tests/fixtures/slip-corpus';
 
 // A row of cells at baseline y: [text, x] pairs, each 6 pt per character wide.
 const row = (y: number, ...cells: [string, number][]): TextItem[] => cells.map(([s, x]) => ({ s, x, y, w: s.length * 6, h: 10 }));
@@ -12,8 +13,15 @@ describe('readQty', () => {
     ['1,200', { qty: 1200, unit: null, exact: true }],
     ['3 BOX', { qty: 3, unit: 'BOX', exact: true }],
     ['2.0', { qty: 2, unit: null, exact: true }],
-    ['2.5kg', { qty: 3, unit: 'kg', exact: false }]
+    ['2.5kg', { qty: 3, unit: 'kg', exact: false }],
+    ['1.00 kg', { qty: 1, unit: 'kg', exact: true }]
   ])('reads %s', (text, expected) => expect(readQty(text)).toEqual(expected));
+  it.each([
+    ['1.234', 1234],
+    ['1,00', 1],
+    ['12.345,00 st', 12345],
+    ['2,5', 3]
+  ])('reads %s with a decimal comma as %d', (text, qty) => expect(readQty(text, 'comma')?.qty).toBe(qty));
   it.each(['', 'abc', '0', '-3', 'AF-100', '12 34 56 78'])('refuses %s', (text) => expect(readQty(text)).toBeNull());
 });
 
@@ -69,5 +77,135 @@ describe('parseTextLayer', () => {
     expect(parseTextLayer(layer).lines).toEqual([]);
     expect(hasText(layer)).toBe(false);
     expect(hasText([{ width: 1, height: 1, items: [] }])).toBe(false);
+  });
+});
+
+const L = (part: string | null, qty: number, extra: object = {}) => expect.objectContaining({ supplier_part: part, qty, ...extra });
+
+describe('parseTextLayer, by kind', () => {
+  it('keeps a line-number column out of the part number', () => {
+    const layer = page(
+      row(100, ['#', 40], ['Part No', 60], ['Description', 160], ['Qty', 400]),
+      row(120, ['1', 40], ['ZX-31196', 60], ['Relay 24 V', 160], ['4', 400]),
+      row(136, ['2', 40], ['ZX-31197', 60], ['Relay 12 V', 160], ['12', 400])
+    );
+    expect(parseTextLayer(layer).lines).toEqual([L('ZX-31196', 4), L('ZX-31197', 12)]);
+  });
+
+  it('receives the shipped quantity of Ordered | Shipped | B/O, never the ordered or backordered one', () => {
+    const layer = page(
+      row(100, ['Item', 40], ['Description', 120], ['Ordered', 330], ['Shipped', 390], ['B/O', 450]),
+      row(120, ['AB-1', 40], ['Gear', 120], ['10', 340], ['6', 400], ['4', 455])
+    );
+    expect(parseTextLayer(layer).lines).toEqual([L('AB-1', 6, { description: 'Gear', unit: null })]);
+  });
+
+  it('keeps weight, price, amount, currency, origin and HS code out of the unit and the line', () => {
+    const layer = page(
+      row(100, ['SKU', 40], ['Qty', 120], ['UOM', 160], ['Weight', 200], ['Unit price', 260], ['Cur', 330], ['COO', 370], ['HS code', 410]),
+      row(120, ['W-9', 40], ['3', 125], ['EA', 160], ['326.0 kg', 200], ['12.50', 265], ['EUR', 330], ['DE', 370], ['7318.15.88', 410])
+    );
+    expect(parseTextLayer(layer).lines).toEqual([{ supplier_part: 'W-9', description: '', qty: 3, unit: 'EA', lot: null, confidence: 1 }]);
+  });
+
+  it('ends the table at a "Total units" row, notes and a signature box, and still reads what is under them', () => {
+    const layer = page(
+      row(100, ['Part', 40], ['Qty', 300]),
+      row(120, ['P-1', 40], ['5', 300]),
+      row(140, ['Total units: 5', 40]),
+      row(160, ['Notes: 12 boxes', 40], ['99', 300]),
+      row(180, ['Received by: ____', 40], ['PO: 4711', 300])
+    );
+    expect(parseTextLayer(layer)).toMatchObject({ po_number: '4711', lines: [L('P-1', 5)] });
+  });
+
+  it('reads a lot column and a description wrapped onto a second text line', () => {
+    const layer = page(
+      row(100, ['Part #', 40], ['Description', 120], ['Batch', 330], ['Qty', 420]),
+      row(120, ['H-12', 40], ['Hose DN12 with', 120], ['B-7781', 330], ['10', 425]),
+      row(131, ['crimped fittings', 120]),
+      row(146, ['H-13', 40], ['Coupling', 120], ['B-7790', 330], ['2', 425])
+    );
+    expect(parseTextLayer(layer).lines).toEqual([
+      L('H-12', 10, { lot: 'B-7781', description: 'Hose DN12 with crimped fittings' }),
+      L('H-13', 2, { lot: 'B-7790' })
+    ]);
+  });
+
+  it('reads a right-aligned quantity under a left-aligned header, before a near unit column', () => {
+    // "1,250" ends past "Qty" and closer to "Unit" than to "Qty": it still belongs to the quantity zone.
+    const layer = page(row(100, ['Part', 40], ['Qty', 150], ['Unit', 200]), row(120, ['P-7', 40], ['1,250', 160], ['M', 200]));
+    expect(parseTextLayer(layer).lines).toEqual([L('P-7', 1250, { unit: 'M' })]);
+  });
+
+  it('joins a header written on two lines', () => {
+    const layer = page(
+      row(100, ['Item', 40], ['Item', 120], ['Qty', 330], ['Unit of', 380]),
+      row(110, ['Number', 40], ['Description', 120], ['Shipped', 330], ['Measure', 380]),
+      row(130, ['K-1', 40], ['Clamp', 120], ['8', 335], ['PCS', 380])
+    );
+    expect(parseTextLayer(layer).lines).toEqual([L('K-1', 8, { description: 'Clamp', unit: 'PCS' })]);
+  });
+
+  it('reads an invoice: the part in brackets in the description, a quantity with decimals and a unit', () => {
+    const layer = page(
+      row(60, ['Invoice No: INV-2291', 40]),
+      row(100, ['Description', 40], ['Qty', 300], ['Unit price', 360], ['Amount', 440]),
+      row(120, ['[17589684] Beeswax XL', 40], ['1.00 kg', 300], ['12.00', 360], ['12.00', 440]),
+      row(140, ['Subtotal', 360], ['12.00', 440])
+    );
+    expect(parseTextLayer(layer)).toMatchObject({
+      slip_number: 'INV-2291',
+      lines: [{ supplier_part: '17589684', description: 'Beeswax XL', qty: 1, unit: 'kg', lot: null, confidence: 1 }]
+    });
+  });
+
+  it('reads German headers and decides the decimal comma from the document, not per cell', () => {
+    // "1.200" alone could be 1.2 or 1200; the "12,50" prices on the same slip settle it.
+    const layer = page(
+      row(60, ['Lieferschein-Nr.: LS-2026-0311', 40], ['Bestellnummer: 4500123', 300]),
+      row(100, ['Artikelnummer', 40], ['Bezeichnung', 140], ['Menge', 330], ['Einzelpreis', 400]),
+      row(120, ['KH-1', 40], ['Schlauch', 140], ['1.200', 330], ['12,50', 400]),
+      row(136, ['KH-2', 40], ['Kupplung', 140], ['3,00', 330], ['1.012,50', 400])
+    );
+    expect(parseTextLayer(layer)).toMatchObject({ slip_number: 'LS-2026-0311', po_number: '4500123', lines: [L('KH-1', 1200), L('KH-2', 3)] });
+  });
+
+  it.each([
+    ['Aantal', 'Omschrijving', 'Artikelnr.', 'Pakbon nr: PB-17'],
+    ['Hoeveelheid', 'Omschrijving', 'Artikel', 'Pakbon nr: PB-17'],
+    ['Quantité', 'Désignation', 'Référence', 'Bon de livraison n° PB-17'],
+    ['Cantidad', 'Descripción', 'Código', 'Albarán nº: PB-17'],
+    ['Quantità', 'Descrizione', 'Codice', 'Bolla n.: PB-17'],
+    ['Anzahl', 'Bezeichnung', 'Artikel-Nr.', 'Lieferschein PB-17']
+  ])('reads %s | %s | %s headers and the slip number of "%s"', (qty, desc, part, slip) => {
+    const layer = page(row(60, [slip, 40]), row(100, [part, 40], [desc, 140], [qty, 400]), row(120, ['Z-5', 40], ['Schroef', 140], ['7', 410]));
+    expect(parseTextLayer(layer)).toMatchObject({ slip_number: 'PB-17', lines: [L('Z-5', 7)] });
+  });
+
+  it('reads the slip number, PO number, supplier and date when no table is found', () => {
+    const layer = page(
+      row(40, ['Hoffmann Werkzeuge KG', 40], ['LIEFERSCHEIN', 380]),
+      row(60, ['Lieferschein-Nr.: 80-1177', 40], ['Datum: 03.04.2026', 330]),
+      row(76, ['Ihre Bestellung: 4711-22', 40]),
+      row(100, ['Ware laut beiliegender Liste', 40])
+    );
+    expect(parseTextLayer(layer)).toEqual({ supplier: 'Hoffmann Werkzeuge KG', slip_number: '80-1177', po_number: '4711-22', date: '2026-04-03', lines: [] });
+  });
+
+  it('reads a quantity column first, and a header repeated on the next page', () => {
+    const p1 = page(row(100, ['Qty', 40], ['Part', 90], ['Description', 200]), row(120, ['5', 40], ['A-1', 90], ['Nut', 200]), row(770, ['Page 1 of 2', 40]))[0];
+    const p2 = page(row(100, ['Qty', 40], ['Part', 90], ['Description', 200]), row(120, ['7', 40], ['A-2', 90], ['Bolt', 200]))[0];
+    expect(parseTextLayer([p1, p2]).lines).toEqual([L('A-1', 5), L('A-2', 7)]);
+  });
+});
+
+// Every kind the generator knows, drawn from the unit tests' seed; the bench draws them from other seeds.
+describe('parseTextLayer on the generated corpus', async () => {
+  const corpus = await buildCorpus(1);
+  it('has every kind', () => expect(corpus.map((c) => c.truth.kind)).toEqual([...KINDS]));
+  it.each(corpus.map((c) => [c.truth.name, c] as const))('reads %s', (_name, c) => {
+    const score = scoreSlip(c.truth, parseTextLayer(c.layer));
+    expect(score).toEqual({ lines: c.truth.lines.length, right: c.truth.lines.length, spurious: 0, slipRight: true, poRight: true });
   });
 });

@@ -1,8 +1,12 @@
-// The digital packing-slip reader: rebuilds the table from positioned text (rows by baseline, cells by gaps, columns
-// from the header row) and reads supplier, slip number, PO number and date from the lines around it. Deterministic.
+// The packing-slip reader over positioned text (pdf.js text items, or OCR words with their boxes): rows by baseline,
+// a header row found by its words in six languages (merged with a second header line when the words wrap), columns
+// as zones between the headers' left edges so right-aligned values under left-aligned headers land right, every
+// column classified (shipped, ordered, backorder, part, description, unit, lot, line number, other), the decimal
+// separator decided once per document from its numbers, and supplier, slip, PO and date from the rows around it.
+// Pure and deterministic.
 import type { ParsedLine, ParsedSlip, TextItem, TextLayer } from './slip';
 
-type Column = 'qty' | 'part' | 'description' | 'unit' | 'lot';
+export type Column = 'qty' | 'ordered' | 'bo' | 'part' | 'description' | 'unit' | 'lot' | 'line' | 'other';
 
 interface Cell {
   text: string;
@@ -11,6 +15,8 @@ interface Cell {
 }
 interface Row {
   y: number;
+  h: number;
+  items: TextItem[];
   cells: Cell[];
   text: string;
 }
@@ -20,21 +26,39 @@ interface HeaderColumn {
   x1: number;
 }
 
-// Header words, checked in this order: "Qty shipped" is quantity, "Item description" is description.
+/** Lower case without accents: "Quantité" and "Quantite" are the same header word. */
+const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+
+// Header words, checked in this order: "Unit price" is other before "unit", "Qty ordered" before "qty",
+// "Item description" is description before "item" is part.
 const HEADERS: [Column, RegExp][] = [
-  ['description', /^(item\s+|product\s+)?(description|desc\.?)$/i],
-  ['qty', /^(qty|quantity|shipped|qty\.?\s*shipped|ship(ped)?\s*qty\.?|quantity\s*shipped|qty\.)$/i],
-  ['unit', /^(unit|uom|u\/m|units)$/i],
-  ['lot', /^(lot|batch|lot\s*(no\.?|number|#)|batch\s*(no\.?|number|#))$/i],
-  ['part', /^(item|part|sku|item\s*(no\.?|number|#|code)|part\s*(no\.?|number|#)|product\s*(code|no\.?)|catalog\s*(no\.?|#)|supplier\s*part|article(\s*no\.?)?)$/i]
+  ['other', /\b(unit\s*price|price|prijs|prix|precio|prezzo|preis|einzelpreis|amount|betrag|bedrag|montant|importe|importo|total|summe|totaal|totale|line\s*total|ext(ended|\.)?\s*price|value|weight|gewicht|poids|peso|net\s*wt|gross|currency|curr|cur|valuta|devise|moneda|wahrung|origin|coo|country|ursprung|herkomst|origine|origen|hs\s*code|hs|tariff|taric|zolltarif\w*|gn-code|code sh|voce doganale|vat|tax|mwst|btw|iva|tva|discount|rabatt|korting|remise|sconto)\b/],
+  ['ordered', /\b(ordered|qty\s*ord(ered)?|ord\.?\s*qty|bestellt|besteld|bestelmenge|bestellmenge|commande|pedido|pedida|ordinato|ordinata)\b/],
+  ['bo', /(\bb\/o\b|back\s*-?order\w*|\bbo\b|ruckstand|nalevering|reliquat|pendiente|inevaso|open)/],
+  ['description', /\b(description|desc|bezeichnung|beschreibung|artikelbezeichnung|omschrijving|designation|descripcion|descrizione|concepto|libelle|product\s*name|item\s*name)\b/],
+  ['qty', /\b(qty|qte|quantity|quantities|shipped|delivered|menge|anzahl|liefermenge|geliefert|aantal|hoeveelheid|geleverd|quantite|livre|livree|cantidad|cant|servido|servida|quantita|qta|spedito|spedita|stk|pcs)\b/],
+  ['unit', /^(unit|units|uom|u\/m|u\.?m\.?|unit\s*of\s*measure|measure|einheit|me|eenheid|eh|unite|unidad|ud|unita)$/],
+  ['lot', /\b(lot|lot\s*no|batch|charge|chargennr|partij|lote|lotto|serial)\b/],
+  ['line', /^(ln|#|line|pos|position|nr|no|n°|nº|lin|riga|r)$/],
+  ['part', /\b(item|part|sku|code|article|artikel\w*|art|artnr|referen\w*|ref|codigo|codice|product\s*code|material|mat|catalog|cat)\b/]
 ];
-const TERMINATOR = /^(sub\s*total|total|totals|grand\s+total|thank|notes?:|page\s+\d+|received\s+by|signature)/i;
 
 function headerColumn(text: string): Column | null {
-  const t = text.trim().replace(/[:#]$/, '').trim();
+  const t = fold(text).replace(/[:.]+$/, '').trim();
+  if (!t || /\d{2}/.test(t)) return null; // a header cell holds words, not numbers
   for (const [column, re] of HEADERS) if (re.test(t)) return column;
   return null;
 }
+
+// What ends a table: totals, notes, signatures, the carrier, the page footer (in the six languages).
+const TERMINATOR =
+  /^(sub\s*-?total|total|totals|grand\s+total|summe|gesamt|zwischensumme|totaal|subtotaal|totale|importe\s+total|montant|net\s+total|vat|mwst|btw|tva|iva|thank|danke|merci|gracias|grazie|bedankt|notes?\b|remarks?|comments?|bemerkung\w*|hinweis\w*|opmerking\w*|remarques?|observaciones|note\b|page\s+\d+|seite\s+\d+|pagina\s+\d+|blad\s+\d+|received\s+by|signature|signed|unterschrift|ware\s+erhalten|handtekening|firma|carrier|spediteur|vervoerder|transporteur|packages|colli|pakete)/i;
 
 /** Items whose baselines lie within a third of a line height of each other form one row. */
 function rows(items: TextItem[]): Row[] {
@@ -47,8 +71,10 @@ function rows(items: TextItem[]): Row[] {
     else groups.push([item]);
   }
   return groups.map((g) => {
-    const cells = toCells(g.sort((a, b) => a.x - b.x));
-    return { y: g[0].y, cells, text: cells.map((c) => c.text).join(' ') };
+    const sorted = g.sort((a, b) => a.x - b.x);
+    const cells = toCells(sorted);
+    const h = sorted.reduce((m, i) => Math.max(m, i.h || 10), 0);
+    return { y: g[0].y, h, items: sorted, cells, text: cells.map((c) => c.text).join(' ') };
   });
 }
 
@@ -58,7 +84,7 @@ function toCells(items: TextItem[]): Cell[] {
   for (const i of items) {
     const last = cells[cells.length - 1];
     const gap = last ? i.x - last.x1 : Infinity;
-    if (last && gap < Math.max(1.5, (i.h || 10) * 0.6)) {
+    if (last && gap < Math.max(1.5, (i.h || 10) * 0.75)) {
       last.text += (gap > (i.h || 10) * 0.1 ? ' ' : '') + i.s.trim();
       last.x1 = Math.max(last.x1, i.x + i.w);
     } else cells.push({ text: i.s.trim(), x0: i.x, x1: i.x + i.w });
@@ -66,56 +92,143 @@ function toCells(items: TextItem[]): Cell[] {
   return cells;
 }
 
-function findHeader(row: Row): HeaderColumn[] | null {
+function headerOf(cells: Cell[]): HeaderColumn[] | null {
   const columns: HeaderColumn[] = [];
-  for (const c of row.cells) {
+  let unknown = 0;
+  for (const c of cells) {
     const column = headerColumn(c.text);
-    if (column && !columns.some((h) => h.column === column)) columns.push({ column, x0: c.x0, x1: c.x1 });
+    if (column) columns.push({ column, x0: c.x0, x1: c.x1 });
+    else unknown++;
   }
+  // Two "qty" words: the first that is not plainly ordered is the shipped one; a second is "other".
+  let seenQty = false;
+  for (const h of columns)
+    if (h.column === 'qty') {
+      if (seenQty) h.column = 'other';
+      seenQty = true;
+    }
   const has = (k: Column) => columns.some((h) => h.column === k);
-  return has('qty') && (has('part') || has('description')) ? columns : null;
+  const known = columns.length;
+  return has('qty') && (has('part') || has('description')) && known >= 2 && unknown <= known ? columns : null;
 }
 
-/** The column a cell belongs to: the header it overlaps most, else the nearest one. */
-function columnOf(cell: Cell, header: HeaderColumn[]): Column {
-  let best = header[0];
-  let bestScore = -Infinity;
-  for (const h of header) {
-    const overlap = Math.min(cell.x1, h.x1) - Math.max(cell.x0, h.x0);
-    const score = overlap > 0 ? overlap : -Math.max(h.x0 - cell.x1, cell.x0 - h.x1);
-    if (score > bestScore) (best = h), (bestScore = score);
+/** A header written on two lines: each cell of the second line joins the header cell above it. */
+function withSecondLine(first: Row, next: Row | undefined): Cell[] | null {
+  if (!next || next.y - first.y > first.h * 1.9) return null;
+  if (next.cells.some((c) => /\d/.test(c.text))) return null;
+  const cells = first.cells.map((c) => ({ ...c }));
+  for (const n of next.cells) {
+    const above = cells.find((c) => Math.min(c.x1, n.x1) - Math.max(c.x0, n.x0) > -2);
+    if (above) {
+      above.text = `${above.text} ${n.text}`;
+      above.x1 = Math.max(above.x1, n.x1);
+    } else cells.push({ ...n });
   }
-  return best.column;
+  cells.sort((a, b) => a.x0 - b.x0);
+  return cells;
 }
 
-/** "1,200", "12", "12 EA", "3.0" → qty and the unit written beside it; null when it is not a quantity. */
-export function readQty(text: string): { qty: number; unit: string | null; exact: boolean } | null {
-  const m = /^(\d{1,3}(?:[,\u202f ]\d{3})+|\d+)(?:[.,](\d+))?\s*([A-Za-z]{1,8})?$/.exec(text.trim());
+/** The column of an item: a header it overlaps, else the zone from one header's left edge to the next one's. */
+function columnIndex(x0: number, x1: number, header: HeaderColumn[], h: number): number {
+  let best = -1;
+  let bestOverlap = 0;
+  header.forEach((c, i) => {
+    const overlap = Math.min(x1, c.x1) - Math.max(x0, c.x0);
+    if (overlap > bestOverlap) (best = i), (bestOverlap = overlap);
+  });
+  if (best >= 0) return best;
+  const centre = (x0 + x1) / 2;
+  let zone = 0;
+  for (let i = 0; i < header.length; i++) if (centre >= header[i].x0 - h * 0.5) zone = i;
+  return zone;
+}
+
+type Locale = 'dot' | 'comma';
+
+/**
+ * "1,200", "12", "12 EA", "3.0", "1.234" (decimal comma locale), "1,00 kg" → qty and the unit written beside it; null
+ * when it is not a quantity. `exact` is false when a fraction was rounded.
+ */
+export function readQty(text: string, locale: Locale = 'dot'): { qty: number; unit: string | null; exact: boolean } | null {
+  const m = /^([\d.,\u202f ]*\d)\s*([A-Za-z]{1,8}\.?)?$/.exec(text.trim());
   if (!m) return null;
-  const whole = Number(m[1].replace(/[,\u202f ]/g, ''));
-  const frac = m[2] ? Number('0.' + m[2]) : 0;
-  const value = whole + frac;
-  if (!(value > 0)) return null;
-  return { qty: Math.max(1, Math.round(value)), unit: m[3] ?? null, exact: frac === 0 };
+  const value = readNumber(m[1], locale);
+  if (value === null || !(value > 0)) return null;
+  const rounded = Math.max(1, Math.round(value));
+  return { qty: rounded, unit: m[2] ? m[2].replace(/\.$/, '') : null, exact: rounded === value };
 }
 
-function lineFrom(row: Row, header: HeaderColumn[]): ParsedLine | null {
+function readNumber(s: string, locale: Locale): number | null {
+  const t = s.replace(/[\u202f ]/g, (c, i) => (/\d{3}/.test(s.slice(i + 1, i + 4)) ? '' : c));
+  if (/\s/.test(t)) return null;
+  const dec = locale === 'comma' ? ',' : '.';
+  const group = locale === 'comma' ? '.' : ',';
+  const groupedRe = new RegExp(`^\\d{1,3}(\\${group}\\d{3})+(\\${dec}\\d+)?$`);
+  if (groupedRe.test(t)) return Number(t.split(group).join('').replace(dec, '.'));
+  const plain = new RegExp(`^\\d+(\\${dec}\\d+)?$`);
+  if (plain.test(t)) return Number(t.replace(dec, '.'));
+  return null;
+}
+
+/** The decimal separator of a document, from its numbers: "1.234,56" and "12,5" say comma; "1,234.56" and "2.50" dot. */
+function localeOf(texts: string[], hint: Locale): Locale {
+  let comma = 0;
+  let dot = 0;
+  for (const raw of texts)
+    for (const t of raw.split(/\s+/)) {
+      if (/^\d{1,3}(\.\d{3})+,\d+$/.test(t) || /^\d+,\d{1,2}$/.test(t)) comma++;
+      else if (/^\d{1,3}(,\d{3})+\.\d+$/.test(t) || /^\d+\.\d{1,2}$/.test(t)) dot++;
+      else if (/^\d{1,3}(\.\d{3}){2,}$/.test(t)) comma++;
+      else if (/^\d{1,3}(,\d{3}){2,}$/.test(t)) dot++;
+    }
+  return comma > dot ? 'comma' : dot > comma ? 'dot' : hint;
+}
+
+const NON_ENGLISH =
+  /\b(menge|anzahl|bezeichnung|artikel\w*|einheit|aantal|hoeveelheid|omschrijving|eenheid|quantite|designation|reference|cantidad|descripcion|codigo|quantita|descrizione|codice|lieferschein|pakbon|albaran|bolla|rechnung|factuur|facture|factura|fattura|datum|fecha|bestel\w*)\b/;
+
+interface TableRow {
+  by: Partial<Record<Column, string>>;
+  row: Row;
+}
+
+function cellsByColumn(row: Row, header: HeaderColumn[]): Partial<Record<Column, string>> {
+  const parts: string[][] = header.map(() => []);
+  for (const item of row.items) parts[columnIndex(item.x, item.x + item.w, header, item.h || 10)].push(item.s.trim());
   const by: Partial<Record<Column, string>> = {};
-  for (const cell of row.cells) {
-    const column = columnOf(cell, header);
-    by[column] = by[column] ? `${by[column]} ${cell.text}` : cell.text;
+  header.forEach((h, i) => {
+    if (!parts[i].length) return;
+    const text = parts[i].join(' ');
+    // The first of several columns of one kind keeps its name; the rest cannot be told apart, so they are "other".
+    if (by[h.column] === undefined) by[h.column] = text;
+  });
+  return by;
+}
+
+const BRACKETED = /^\s*[[(]([A-Za-z0-9][A-Za-z0-9./-]{2,})[\])]\s*(.*)$/;
+
+function lineFrom({ by }: TableRow, locale: Locale): ParsedLine | null {
+  const q = by.qty ? readQty(by.qty, locale) : null;
+  if (!q) return null;
+  let part = by.part?.trim() || null;
+  let description = by.description?.trim() ?? '';
+  const bracket = BRACKETED.exec(description);
+  if (!part && bracket) {
+    part = bracket[1];
+    description = bracket[2].trim();
   }
-  const q = by.qty ? readQty(by.qty) : null;
-  if (!q || (!by.part && !by.description)) return null;
+  if (!part && !description) return null;
+  if (part && !/[A-Za-z0-9]/.test(part)) return null;
   let confidence = 1;
-  if (!by.part) confidence -= 0.3; // no part number: the item must be picked by hand
+  if (!part) confidence -= 0.3; // no part number: the item must be picked by hand
   if (!q.exact) confidence -= 0.3; // a fractional quantity was rounded
+  if (part && /\s/.test(part)) confidence -= 0.1; // a part number with a space may have taken a neighbour's text
   return {
-    supplier_part: by.part ?? null,
-    description: by.description ?? '',
+    supplier_part: part,
+    description,
     qty: q.qty,
-    unit: by.unit ?? q.unit,
-    lot: by.lot ?? null,
+    unit: by.unit?.trim() || q.unit,
+    lot: by.lot?.trim() || null,
     confidence: Math.round(confidence * 100) / 100
   };
 }
@@ -142,62 +255,95 @@ export function readDate(text: string): string | null {
   return null;
 }
 
-// A number is a run of letters, digits, / and - holding at least one digit ("PO Box" is not a PO number).
-const SLIP_NO = /\b(?:packing\s*slip|packing\s*list|delivery\s*note|slip|delivery|shipment)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
-const PO_NO = /\b(?:p\.?\s?o\.?|purchase\s+order)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
-const SUPPLIER = /\b(?:supplier|vendor|from|shipped\s+by)\s*:\s*(.+)$/i;
-const DATE = /\b(?:date|ship\s*date|shipped|delivery\s*date)\s*:?\s*(.+)$/i;
+// A label, an optional "No."/"Nr."/"n°"/"number", a colon, and a value of letters, digits, / . - with a digit in it.
+const NO = String.raw`(?:\s*-?\s*(?:no\.?|nr\.?|n[°º]\.?|n\.|number|nummer|num\.?|#))?\s*[:#]?\s*`;
+const VALUE = String.raw`([A-Z0-9][A-Z0-9/.-]*\d[A-Z0-9/-]*|\d[A-Z0-9/.-]*)`;
+const SLIP_NO = new RegExp(
+  String.raw`\b(?:packing\s*slip|packing\s*list|delivery\s*note|despatch\s*note|dispatch\s*note|slip|delivery|shipment|invoice|lieferschein|rechnung(?:s)?|pakbon|factuur|leveringsbon|bon\s+de\s+livraison|bl|facture|albar[aá]n|factura|bolla|ddt|documento\s+di\s+trasporto|fattura)${NO}${VALUE}`,
+  'iu'
+);
+const PO_NO = new RegExp(
+  String.raw`\b(?:purchase\s+order|your\s+order|customer\s+order|order|uw\s+bestel(?:ling)?|bestel(?:ling)?|bestell(?:ung)?|ihre\s+bestellung|commande|n[°º]\s*de\s*commande|pedido|ordine|p\.?\s?o\.?)${NO}${VALUE}`,
+  'iu'
+);
+const DATE = /\b(?:date|datum|fecha|data|ship\s*date|delivery\s*date|lieferdatum|leverdatum)\b\s*:?\s*(.+)$/iu;
+const SUPPLIER = /\b(?:supplier|vendor|from|shipped\s+by|lieferant|leverancier|fournisseur|proveedor|fornitore)\s*:\s*(.+)$/iu;
+const TITLE =
+  /^(packing\s*(slip|list)|delivery\s*note|invoice|lieferschein|rechnung|pakbon|factuur|bon\s+de\s+livraison|facture|albar[aá]n|factura|bolla|documento\s+di\s+trasporto|fattura|page\b)/iu;
 
 /** Supplier, slip number, PO number and date from the rows outside the table. */
-function readHeaderFields(textRows: string[]): Omit<ParsedSlip, 'lines'> {
+function readHeaderFields(textRows: Row[]): Omit<ParsedSlip, 'lines'> {
   const out: Omit<ParsedSlip, 'lines'> = { supplier: null, slip_number: null, po_number: null, date: null };
-  for (const t of textRows) {
-    // A row may hold two labelled fields ("PO: 4500 Date: 2026-03-12"): read each label from its own position.
-    out.po_number ??= PO_NO.exec(t)?.[1] ?? null;
-    out.slip_number ??= SLIP_NO.exec(t.replace(PO_NO, ''))?.[1] ?? null;
-    const date = DATE.exec(t);
-    out.date ??= date ? readDate(date[1]) : null;
-    out.supplier ??= SUPPLIER.exec(t)?.[1].split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0].trim() || null;
+  for (const row of textRows)
+    for (const cell of row.cells) {
+      const t = cell.text;
+      // A cell may hold two labelled fields ("PO: 4500 Date: 2026-03-12"): read each label from its own place.
+      const po = PO_NO.exec(t);
+      out.po_number ??= po?.[1] ?? null;
+      out.slip_number ??= SLIP_NO.exec(po ? t.slice(0, po.index) + ' ' + t.slice(po.index + po[0].length) : t)?.[1] ?? null;
+      const date = DATE.exec(t);
+      out.date ??= date ? readDate(date[1]) : null;
+      out.supplier ??= SUPPLIER.exec(t)?.[1].split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0].trim() || null;
+    }
+  // Unlabelled, the supplier is the letterhead: the first cell that is not a labelled field, a number or the title.
+  for (const row of textRows) {
+    if (out.supplier) break;
+    for (const cell of row.cells)
+      if (!TITLE.test(cell.text.trim()) && !/[:#]/.test(cell.text) && /[A-Za-z]{2}/.test(cell.text) && !/\d{3}/.test(cell.text)) {
+        out.supplier = cell.text.trim();
+        break;
+      }
   }
-  // Unlabelled, the supplier is the letterhead: the first row that is not a labelled field or the title.
-  out.supplier ??=
-    textRows.find((t) => !/packing\s*(slip|list)|delivery\s*note|:|\b(date|p\.?o\.?|slip|page)\b/i.test(t) && /[A-Za-z]{2}/.test(t)) ?? null;
   return out;
 }
 
-/** Reads a slip from its text layer; no header row on any page means no lines (the model or a person reads it). */
+/** Reads a slip from its text layer (one or several pages); no header row on any page means no lines. */
 export function parseTextLayer(layer: TextLayer): ParsedSlip {
-  const lines: ParsedLine[] = [];
-  const outside: string[] = [];
+  const outside: Row[] = [];
+  const table: TableRow[][] = []; // one entry per line: its first row and the wrapped rows under it
+  const numbers: string[] = [];
+  let hint: Locale = 'dot';
   let header: HeaderColumn[] | null = null;
   for (const page of layer) {
+    const all = rows(page.items);
     let inTable = false;
-    for (const row of rows(page.items)) {
-      const found = findHeader(row);
+    for (let r = 0; r < all.length; r++) {
+      const row = all[r];
+      const second = withSecondLine(row, all[r + 1]);
+      const withSecond = second ? headerOf(second) : null;
+      const found = withSecond ?? headerOf(row.cells);
       if (found) {
         header = found;
         inTable = true;
+        if (NON_ENGLISH.test(fold(row.text + ' ' + (withSecond ? all[r + 1].text : '')))) hint = 'comma';
+        if (withSecond) r++;
         continue;
       }
-      if (inTable && TERMINATOR.test(row.text)) {
+      if (!inTable || !header) {
+        outside.push(row);
+        continue;
+      }
+      if (TERMINATOR.test(row.text.trim())) {
         inTable = false;
+        outside.push(row);
         continue;
       }
-      const line = inTable && header ? lineFrom(row, header) : null;
-      if (line) lines.push(line);
-      else if (!inTable) outside.push(row.text);
-      else if (header && lines.length && continuesDescription(row, header)) {
-        const last = lines[lines.length - 1];
-        last.description = `${last.description} ${row.text}`.trim();
-      }
+      const by = cellsByColumn(row, header);
+      for (const k of ['qty', 'ordered', 'bo', 'other'] as const) if (by[k]) numbers.push(by[k]!);
+      if (by.qty && /\d/.test(by.qty)) table.push([{ by, row }]);
+      else if (table.length && Object.keys(by).every((k) => k === 'description' || k === 'part' || k === 'lot')) table[table.length - 1].push({ by, row });
+      else if (!table.length) outside.push(row);
     }
   }
+  const locale = localeOf(numbers, hint);
+  const lines: ParsedLine[] = [];
+  for (const [first, ...wrapped] of table) {
+    const line = lineFrom(first, locale);
+    if (!line) continue;
+    for (const w of wrapped) if (w.by.description) line.description = `${line.description} ${w.by.description}`.trim();
+    lines.push(line);
+  }
   return { ...readHeaderFields(outside), lines };
-}
-
-/** A wrapped description: a table row whose only cells sit under the description column. */
-function continuesDescription(row: Row, header: HeaderColumn[]): boolean {
-  return header.some((h) => h.column === 'description') && row.cells.every((c) => columnOf(c, header) === 'description');
 }
 
 /** Whether a text layer holds enough text to be a digital slip rather than a picture of one. */
