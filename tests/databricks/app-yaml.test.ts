@@ -95,7 +95,7 @@ describe('app.yaml', () => {
     // The two commented entries, uncommented as docs/deploy.md says.
     const enabled = appYamlText.replace(/^ {2}# (- name: (SLIP_MODEL|FORECAST)_ENDPOINT)$/gm, '  $1').replace(/^ {2}# ( {2}valueFrom: (slip|forecast)-model)$/gm, '  $1');
     const doc = parse(enabled) as AppRuntime;
-    expect(doc.env.map((e) => e.name)).toEqual(['AUTH_MODE', 'LAKEBASE_ENDPOINT', 'SLIP_MODEL_ENDPOINT', 'FORECAST_ENDPOINT']);
+    expect(doc.env.map((e) => e.name)).toEqual(['AUTH_MODE', 'LAKEBASE_ENDPOINT', 'SLIP_VOLUME_PATH', 'SLIP_MODEL_ENDPOINT', 'FORECAST_ENDPOINT']);
     for (const target of ['dev', 'prod']) expect(appRuntimeProblems(doc, resourceKeys(target, ['databricks.models.yml']))).toEqual([]);
   });
 });
@@ -111,10 +111,12 @@ describe('the prod-provisioned app config, which replaces app.yaml', () => {
     expect(config.command).toEqual(appYaml.command);
     expect(config.env).toEqual([
       { name: 'AUTH_MODE', value: 'databricks' },
-      { name: 'LAKEBASE_INSTANCE_NAME', value: '${resources.database_instances.lakebase.name}' }
+      { name: 'LAKEBASE_INSTANCE_NAME', value: 'linesync-db' },
+      { name: 'SLIP_VOLUME_PATH', value_from: 'slip-volume' }
     ]);
     const shared = appYaml.env.filter((e) => e.name !== 'LAKEBASE_ENDPOINT');
-    for (const e of shared) expect(config.env).toContainEqual(e);
+    const written = (e: EnvEntry) => (e.valueFrom === undefined ? e : { name: e.name, value_from: e.valueFrom });
+    for (const e of shared) expect(config.env).toContainEqual(written(e));
   });
 });
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ROOT, isMap, readYaml, resolveTarget, targets, type Node } from './bundle';
+import { ROOT, SAMPLE_VARS, isMap, loadProblems, readYaml, resolveTarget, targets, type Node } from './bundle';
 
 // The team's shared copy when it sits beside the repo (it is kept current there); else the copy committed here, from
 // databricks/cli bundle/schema/jsonschema.json at v1.13.0-4-g7bbe285213, so a fresh clone tests the same.
@@ -74,25 +74,24 @@ describe('databricks.yml', () => {
       expect(db).toHaveLength(1);
       const binding = db[0] as Record<string, Node>;
       if (target === 'prod-provisioned') {
-        expect(binding.database).toEqual({
-          instance_name: '${resources.database_instances.lakebase.name}',
-          database_name: 'databricks_postgres',
-          permission: 'CAN_CONNECT_AND_CREATE'
-        });
+        // No Provisioned instance can be created after 12 March 2026: the target names an existing one.
+        expect(binding.database).toEqual({ instance_name: 'linesync-db', database_name: 'databricks_postgres', permission: 'CAN_CONNECT_AND_CREATE' });
         expect(binding.postgres).toBeUndefined();
         expect(get(config, 'resources.postgres_projects')).toBeUndefined();
-        expect(get(config, 'resources.database_instances.lakebase.name')).toBe('linesync-db');
-        expect(get(config, 'resources.database_catalogs.lakebase.database_instance_name')).toBe('${resources.database_instances.lakebase.name}');
+        expect(get(config, 'resources.database_instances')).toBeUndefined();
+        expect(get(config, 'resources.database_catalogs.lakebase.database_instance_name')).toBe('linesync-db');
       } else {
+        // The default database's id is generated: the app names it by the path the user looked up (a variable),
+        // and the bundle does not try to create or take over a database by a guessed id.
         expect(binding.postgres).toEqual({
           branch: '${resources.postgres_branches.production.id}',
-          database: '${resources.postgres_databases.app.id}',
+          database: SAMPLE_VARS.lakebase_database,
           permission: 'CAN_CONNECT_AND_CREATE'
         });
+        expect(get(config, 'resources.postgres_databases')).toBeUndefined();
         expect(get(config, 'resources.database_instances')).toBeUndefined();
-        expect(get(config, 'resources.postgres_projects.lakebase.pg_version')).toBe(17); // Lakehouse Sync needs 17
-        // Lakehouse Sync reads only databricks_postgres: the app's tables must live there.
-        expect(get(config, 'resources.postgres_databases.app.postgres_database')).toBe('databricks_postgres');
+        expect(get(config, 'resources.postgres_projects.lakebase.pg_version')).toBe(17); // Change Data Feed needs 17
+        // Change Data Feed reads only databricks_postgres: the app's tables must live there.
         expect(get(config, 'resources.postgres_catalogs.lakebase.postgres_database')).toBe('databricks_postgres');
         expect(get(config, 'resources.postgres_endpoints.primary.endpoint_type')).toBe('ENDPOINT_TYPE_READ_WRITE');
       }
@@ -111,7 +110,10 @@ describe('databricks.yml', () => {
     const dev = resolveTarget('dev');
     expect(get(dev, 'resources.apps.linesync.name')).toBe('linesync-jane-doe');
     expect(get(dev, 'resources.postgres_projects.lakebase.project_id')).toBe('linesync-jane-doe');
-    expect(get(dev, 'resources.pipelines.analytics.schema')).toBe('linesync_jane_doe');
+    // The pipeline's per-user schema exists because the bundle creates it, and the slip volume lives in it.
+    expect(get(dev, 'resources.pipelines.analytics.schema')).toBe('${resources.schemas.analytics.name}');
+    expect(get(dev, 'resources.schemas.analytics')).toMatchObject({ catalog_name: 'main', name: 'linesync_jane_doe' });
+    expect(get(dev, 'resources.volumes.slips')).toMatchObject({ schema_name: '${resources.schemas.analytics.name}', name: 'packing_slips' });
     const prod = resolveTarget('prod');
     expect(get(prod, 'resources.apps.linesync.name')).toBe('linesync');
     expect(get(prod, 'resources.postgres_projects.lakebase.project_id')).toBe('linesync');
@@ -132,9 +134,37 @@ describe('databricks.yml', () => {
       const config = resolveTarget(t, { include: ['databricks.models.yml'] });
       expect(problems(config)).toEqual([]);
       const names = (get(config, 'resources.apps.linesync.resources') as Record<string, Node>[]).map((r) => r.name);
-      expect(names).toEqual(['forecast-model', 'postgres', 'slip-model']);
+      expect(names).toEqual(['forecast-model', 'postgres', 'slip-model', 'slip-volume']);
       expect(get(config, 'resources.model_serving_endpoints.forecast.config.served_entities')).toHaveLength(1);
     }
+  });
+});
+
+describe('the load phase, as the CLI runs it before validating', () => {
+  describe.each([[[]], [['databricks.models.yml']]])('with includes %j', (include) => {
+    it.each(targets())('target %s: unique resource keys, every ${var.*} and ${resources.*} resolves', (target) => {
+      expect(loadProblems(target, { include })).toEqual([]);
+    });
+  });
+
+  it('grants the app the slip volume it writes to, under the key app.yaml reads', () => {
+    for (const t of targets()) {
+      const r = (get(resolveTarget(t), 'resources.apps.linesync.resources') as Record<string, Node>[]).find((x) => x.name === 'slip-volume');
+      expect(r?.uc_securable).toEqual({
+        securable_type: 'VOLUME',
+        securable_full_name: '${resources.volumes.slips.catalog_name}.${resources.volumes.slips.schema_name}.${resources.volumes.slips.name}',
+        permission: 'WRITE_VOLUME'
+      });
+    }
+  });
+
+  it('refuses what the CLI refuses (the check can fail)', () => {
+    // The app defined again at the top level of an included file, as databricks.models.yml once did.
+    expect(loadProblems('dev', { include: ['tests/databricks/fixtures/duplicate-app.yml'] })).toEqual([
+      'resources.apps.linesync is defined in databricks.yml and tests/databricks/fixtures/duplicate-app.yml (multiple resources have been defined with the same key)',
+      '${resources.postgres_databases.app.id} names no resource of target dev'
+    ]);
+    expect(loadProblems('prod', { vars: {} })).toEqual(['variable lakebase_database has no value for target prod']);
   });
 });
 

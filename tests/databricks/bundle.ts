@@ -49,6 +49,11 @@ export const SAMPLE_WORKSPACE: Workspace = {
   current_user: { userName: 'jane.doe@plant.example', short_name: 'jane_doe', domain_friendly_name: 'jane-doe' }
 };
 
+/** What a user passes with --var: the variables that have no default on purpose (looked up once, docs/deploy.md). */
+export const SAMPLE_VARS: Record<string, string> = {
+  lakebase_database: 'projects/linesync/branches/production/databases/db-a1b2-c3d4e5f6g7'
+};
+
 const REFERENCE = /\$\{([a-z_]+(?:\.[\w-]+)+)\}/g;
 
 /** The bundle for one target, as the CLI resolves it before deploying (resource references aside). */
@@ -69,7 +74,7 @@ export function resolveTarget(target: string, opts: { include?: string[]; vars?:
   const values: Record<string, Node> = {};
   for (const [name, def] of Object.entries((merged.variables ?? {}) as Map)) values[name] = isMap(def) ? (def.default ?? null) : def;
   for (const [name, value] of Object.entries((targetVars ?? {}) as Map)) values[name] = isMap(value) ? (value.default ?? null) : value;
-  Object.assign(values, opts.vars ?? {});
+  Object.assign(values, opts.vars ?? SAMPLE_VARS);
 
   const context = { bundle: { target, name: (merged.bundle as Map).name }, workspace: opts.workspace ?? SAMPLE_WORKSPACE };
   const lookup = (path: string, seen: string[]): Node | undefined => {
@@ -115,3 +120,42 @@ export function targets(): string[] {
 }
 
 export { isMap };
+
+/** The files the CLI loads for a run: databricks.yml, its own includes, and the ones a test adds. */
+function loadedFiles(include: string[] = []): string[] {
+  const root = readYaml('databricks.yml');
+  return ['databricks.yml', ...((root.include as string[] | null) ?? []), ...include];
+}
+
+/**
+ * What the CLI's load phase refuses before any schema check, one line per problem: a resource key defined at the top
+ * level of two files (target overrides are exempt), a ${var.*} without a value, and a ${resources.<type>.<key>.*} that
+ * names no resource of the resolved target.
+ */
+export function loadProblems(target: string, opts: { include?: string[]; vars?: Record<string, string> } = {}): string[] {
+  const out: string[] = [];
+  const definedIn = new globalThis.Map<string, string>();
+  for (const file of loadedFiles(opts.include)) {
+    const resources = readYaml(file).resources;
+    if (!isMap(resources)) continue;
+    for (const [type, byKey] of Object.entries(resources))
+      for (const key of Object.keys(isMap(byKey) ? byKey : {})) {
+        const id = `resources.${type}.${key}`;
+        const first = definedIn.get(id);
+        if (first) out.push(`${id} is defined in ${first} and ${file} (multiple resources have been defined with the same key)`);
+        else definedIn.set(id, file);
+      }
+  }
+  let config: Map;
+  try {
+    config = resolveTarget(target, opts);
+  } catch (e) {
+    return [...out, (e as Error).message];
+  }
+  const resources = isMap(config.resources) ? config.resources : {};
+  for (const m of JSON.stringify(config).matchAll(/\$\{resources\.([\w-]+)\.([\w-]+)\.[\w.-]+\}/g)) {
+    const byKey = resources[m[1]];
+    if (!isMap(byKey) || !isMap(byKey[m[2]])) out.push(`${m[0]} names no resource of target ${target}`);
+  }
+  return [...new Set(out)];
+}
