@@ -1,4 +1,4 @@
--- Bronze: the change history Lakehouse Sync writes for the Lakebase tables (lb_<table>_history), as it arrives.
+-- Bronze: the change history Lakebase Change Data Feed (formerly Lakehouse Sync) writes for the Lakebase tables (lb_<table>_history), as it arrives.
 -- Where it comes from is pipeline configuration: source_catalog and source_schema (see databricks.yml).
 -- Every column Lakehouse Sync delivers is kept, its own change metadata included; silver decides what counts.
 

@@ -1,5 +1,7 @@
--- Silver: the events analytics trusts, one row per event. scan_events is append-only in Lakebase, so a second row
--- for an event_id (a re-snapshot, an update image) is a copy: the first one to arrive is kept.
+-- Silver: the events analytics trusts, one row per event. Lakebase Change Data Feed writes one row per change with
+-- _pg_change_type (insert, update_preimage, update_postimage, delete) and the change's LSN (_pg_lsn): before-images
+-- are dropped, the row state at the highest LSN wins (a re-snapshot repeats an insert), and a row whose last change
+-- is a delete is gone. Arrival order (_ingested_at) says nothing about commit order, so it is not used.
 -- Days and hours are UTC: the pipeline sets spark.sql.session.timeZone = UTC, as the PostgreSQL twin
 -- (sql/migrations/0002_analytics.sql) does with AT TIME ZONE 'UTC'.
 
@@ -10,7 +12,7 @@ CREATE OR REFRESH MATERIALIZED VIEW silver_scan_events (
   CONSTRAINT known_item EXPECT (item_known) ON VIOLATION DROP ROW,
   CONSTRAINT captured_not_in_future EXPECT (captured_at <= current_timestamp()) ON VIOLATION DROP ROW
 )
-COMMENT 'Scan events deduplicated by event_id and checked; a materialized view, so an event dropped for a device clock running ahead comes back once its time has passed.'
+COMMENT 'Scan events at their latest change (by LSN), before-images and deleted rows left out, and checked; a materialized view, so an event dropped for a device clock running ahead comes back once its time has passed.'
 AS SELECT e.event_id,
           e.device_id,
           e.device_seq,
@@ -28,11 +30,14 @@ AS SELECT e.event_id,
           date_trunc('HOUR', e.captured_at) AS hour,
           (i.item_id IS NOT NULL) AS item_known
 FROM (
-  SELECT b.*, row_number() OVER (PARTITION BY b.event_id ORDER BY b._ingested_at) AS copy_no
+  -- changes:begin (tests/databricks/silver.test.ts runs this on PostgreSQL)
+  SELECT b.*, row_number() OVER (PARTITION BY b.event_id ORDER BY b._pg_lsn DESC) AS change_no
   FROM bronze_scan_events b
+  WHERE b._pg_change_type <> 'update_preimage'
+  -- changes:end
 ) e
 LEFT JOIN (SELECT DISTINCT item_id FROM bronze_items) i ON i.item_id = e.item_id
-WHERE e.copy_no = 1;
+WHERE e.change_no = 1 AND e._pg_change_type <> 'delete';
 
 -- Every INTAKE and CONSUME with whether a VOID cancels it: the stock rule of Lakebase's inventory_current
 -- (a VOID moves nothing itself; the event it names no longer counts). Same text as the PostgreSQL twin
@@ -52,7 +57,8 @@ CREATE OR REFRESH MATERIALIZED VIEW silver_replenishment_signals (
 COMMENT 'Replenishment signal lifecycle rows (append-only in Lakebase), one per row_id.'
 AS SELECT r.row_id, r.signal_id, r.item_id, r.location_id, r.state, r.changed_at, r.changed_by
 FROM (
-  SELECT b.*, row_number() OVER (PARTITION BY b.row_id ORDER BY b._ingested_at) AS copy_no
+  SELECT b.*, row_number() OVER (PARTITION BY b.row_id ORDER BY b._pg_lsn DESC) AS change_no
   FROM bronze_replenishment_signals b
+  WHERE b._pg_change_type <> 'update_preimage'
 ) r
-WHERE r.copy_no = 1;
+WHERE r.change_no = 1 AND r._pg_change_type <> 'delete';
