@@ -8,6 +8,15 @@ import { ApiError } from '../server/http/errors';
 import { slipSettings } from '../server/features/slips/routes';
 import { checkSlipFile, readSlip, type SlipFile } from '../server/features/slips/reader';
 
+/** Whether the local OCR reader of photos exists yet (another lane builds it). */
+async function hasLocalOcr(): Promise<boolean> {
+  const path = '../server/features/slips/ocr';
+  return (await import(/* @vite-ignore */ path).then(
+    () => true,
+    () => false
+  )) as boolean;
+}
+
 async function main(paths: string[]): Promise<number> {
   if (!paths.length || paths.length > MAX_SLIP_FILES) {
     console.error(`Usage: npm run parse-slip -- <file.pdf|image> [up to ${MAX_SLIP_FILES} files of one slip]`);
@@ -21,7 +30,13 @@ async function main(paths: string[]): Promise<number> {
     files.push(await checkSlipFile(basename(path), '', new Uint8Array(await readFile(path))));
   }
   const { model } = slipSettings();
+  const photos = files.filter((f) => f.contentType !== 'application/pdf').length;
+  if (photos && !model && !(await hasLocalOcr()))
+    console.error(
+      `${photos} of the files are photos: they need local OCR (server/features/slips/ocr.ts, not built yet) or SLIP_MODEL_ENDPOINT; only the PDFs are read.`
+    );
   const read = await readSlip(files, model);
+  console.error(`read by: ${read.parser}`);
   if (read.error) console.error(read.error);
   const { supplier, slip_number, po_number, date, lines } = read.slip;
   const out = {

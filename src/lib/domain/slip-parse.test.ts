@@ -200,10 +200,32 @@ describe('parseTextLayer, by kind', () => {
   });
 });
 
+describe('parseTextLayer on OCR-like words', () => {
+  it('keeps words of one row together when their baselines wobble, and reads "Item #" as the part', () => {
+    const w = (s: string, x: number, y: number): TextItem => ({ s, x, y, w: s.length * 5, h: 10 });
+    const layer: TextLayer = [
+      {
+        width: 612,
+        height: 792,
+        items: [
+          ...[w('Item', 40, 100), w('#', 62, 101.5), w('Description', 140, 99), w('Qty', 400, 101)],
+          ...[w('AB-7', 40, 121.8), w('Heat', 140, 120), w('shrink', 165, 122.5), w('6', 196, 119.8), w('mm', 203, 121), w('12', 402, 123)]
+        ]
+      }
+    ];
+    expect(parseTextLayer(layer).lines).toEqual([{ supplier_part: 'AB-7', description: 'Heat shrink 6 mm', qty: 12, unit: null, lot: null, confidence: 1 }]);
+  });
+});
+
 // Every kind the generator knows, drawn from the unit tests' seed; the bench draws them from other seeds.
 describe('parseTextLayer on the generated corpus', async () => {
   const corpus = await buildCorpus(1);
   it('has every kind', () => expect(corpus.map((c) => c.truth.kind)).toEqual([...KINDS]));
+  it('is the same for the same seed, and another for another seed', async () => {
+    const again = await buildCorpus(1);
+    expect(again.map((c) => Buffer.from(c.bytes).toString('base64'))).toEqual(corpus.map((c) => Buffer.from(c.bytes).toString('base64')));
+    expect((await buildCorpus(2))[0].truth).not.toEqual(corpus[0].truth);
+  });
   it.each(corpus.map((c) => [c.truth.name, c] as const))('reads %s', (_name, c) => {
     const score = scoreSlip(c.truth, parseTextLayer(c.layer));
     expect(score).toEqual({ lines: c.truth.lines.length, right: c.truth.lines.length, spurious: 0, slipRight: true, poRight: true });

@@ -60,21 +60,26 @@ function headerColumn(text: string): Column | null {
 const TERMINATOR =
   /^(sub\s*-?total|total|totals|grand\s+total|summe|gesamt|zwischensumme|totaal|subtotaal|totale|importe\s+total|montant|net\s+total|vat|mwst|btw|tva|iva|thank|danke|merci|gracias|grazie|bedankt|notes?\b|remarks?|comments?|bemerkung\w*|hinweis\w*|opmerking\w*|remarques?|observaciones|note\b|page\s+\d+|seite\s+\d+|pagina\s+\d+|blad\s+\d+|received\s+by|signature|signed|unterschrift|ware\s+erhalten|handtekening|firma|carrier|spediteur|vervoerder|transporteur|packages|colli|pakete)/i;
 
-/** Items whose baselines lie within a third of a line height of each other form one row. */
+/**
+ * Items whose baselines lie within about 0.4 of a line height of the row's mean baseline form one row: OCR words of
+ * one row wobble by a point or two, and comparing with the mean rather than the first word keeps them together.
+ */
 function rows(items: TextItem[]): Row[] {
   const visible = items.filter((i) => i.s.trim() !== '').sort((a, b) => a.y - b.y || a.x - b.x);
-  const groups: TextItem[][] = [];
+  const groups: { items: TextItem[]; sum: number }[] = [];
   for (const item of visible) {
     const last = groups[groups.length - 1];
-    const tolerance = Math.max(2, (item.h || 10) / 3);
-    if (last && Math.abs(item.y - last[0].y) <= tolerance) last.push(item);
-    else groups.push([item]);
+    const tolerance = Math.max(2, (item.h || 10) * 0.4);
+    if (last && Math.abs(item.y - last.sum / last.items.length) <= tolerance) {
+      last.items.push(item);
+      last.sum += item.y;
+    } else groups.push({ items: [item], sum: item.y });
   }
-  return groups.map((g) => {
+  return groups.map(({ items: g, sum }) => {
     const sorted = g.sort((a, b) => a.x - b.x);
     const cells = toCells(sorted);
     const h = sorted.reduce((m, i) => Math.max(m, i.h || 10), 0);
-    return { y: g[0].y, h, items: sorted, cells, text: cells.map((c) => c.text).join(' ') };
+    return { y: sum / g.length, h, items: sorted, cells, text: cells.map((c) => c.text).join(' ') };
   });
 }
 
