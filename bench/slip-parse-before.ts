@@ -27,7 +27,10 @@ const HEADERS: [Column, RegExp][] = [
   ['qty', /^(qty|quantity|shipped|qty\.?\s*shipped|ship(ped)?\s*qty\.?|quantity\s*shipped|qty\.)$/i],
   ['unit', /^(unit|uom|u\/m|units)$/i],
   ['lot', /^(lot|batch|lot\s*(no\.?|number|#)|batch\s*(no\.?|number|#))$/i],
-  ['part', /^(item|part|sku|item\s*(no\.?|number|#|code)|part\s*(no\.?|number|#)|product\s*(code|no\.?)|catalog\s*(no\.?|#)|supplier\s*part|article(\s*no\.?)?)$/i]
+  [
+    'part',
+    /^(item|part|sku|item\s*(no\.?|number|#|code)|part\s*(no\.?|number|#)|product\s*(code|no\.?)|catalog\s*(no\.?|#)|supplier\s*part|article(\s*no\.?)?)$/i
+  ]
 ];
 const TERMINATOR = /^(sub\s*total|total|totals|grand\s+total|thank|notes?:|page\s+\d+|received\s+by|signature)/i;
 
@@ -84,7 +87,7 @@ function columnOf(cell: Cell, header: HeaderColumn[]): Column {
   for (const h of header) {
     const overlap = Math.min(cell.x1, h.x1) - Math.max(cell.x0, h.x0);
     const score = overlap > 0 ? overlap : -Math.max(h.x0 - cell.x1, cell.x0 - h.x1);
-    if (score > bestScore) (best = h), (bestScore = score);
+    if (score > bestScore) ((best = h), (bestScore = score));
   }
   return best.column;
 }
@@ -125,7 +128,9 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const pad = (n: number) => String(n).padStart(2, '0');
 function isoDate(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? `${y}-${pad(m)}-${pad(d)}` : null;
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+    ? `${y}-${pad(m)}-${pad(d)}`
+    : null;
 }
 
 /** Dates as slips print them: 2026-03-12, 12.03.2026 (day first), 03/12/2026 (month first), 12 Mar 2026, March 12, 2026. */
@@ -144,7 +149,8 @@ export function readDate(text: string): string | null {
 }
 
 // A number is a run of letters, digits, / and - holding at least one digit ("PO Box" is not a PO number).
-const SLIP_NO = /\b(?:packing\s*slip|packing\s*list|delivery\s*note|slip|delivery|shipment)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
+const SLIP_NO =
+  /\b(?:packing\s*slip|packing\s*list|delivery\s*note|slip|delivery|shipment)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
 const PO_NO = /\b(?:p\.?\s?o\.?|purchase\s+order)\s*(?:no\.?|number|#)?\s*[:#]?\s*([A-Z0-9/-]*\d[A-Z0-9/-]*)\b/i;
 const SUPPLIER = /\b(?:supplier|vendor|from|shipped\s+by)\s*:\s*(.+)$/i;
 const DATE = /\b(?:date|ship\s*date|shipped|delivery\s*date)\s*:?\s*(.+)$/i;
@@ -158,11 +164,16 @@ function readHeaderFields(textRows: string[]): Omit<ParsedSlip, 'lines'> {
     out.slip_number ??= SLIP_NO.exec(t.replace(PO_NO, ''))?.[1] ?? null;
     const date = DATE.exec(t);
     out.date ??= date ? readDate(date[1]) : null;
-    out.supplier ??= SUPPLIER.exec(t)?.[1].split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0].trim() || null;
+    out.supplier ??=
+      SUPPLIER.exec(t)?.[1]
+        .split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0]
+        .trim() || null;
   }
   // Unlabelled, the supplier is the letterhead: the first row that is not a labelled field or the title.
   out.supplier ??=
-    textRows.find((t) => !/packing\s*(slip|list)|delivery\s*note|:|\b(date|p\.?o\.?|slip|page)\b/i.test(t) && /[A-Za-z]{2}/.test(t)) ?? null;
+    textRows.find(
+      (t) => !/packing\s*(slip|list)|delivery\s*note|:|\b(date|p\.?o\.?|slip|page)\b/i.test(t) && /[A-Za-z]{2}/.test(t)
+    ) ?? null;
   return out;
 }
 
@@ -198,7 +209,9 @@ export function parseTextLayer(layer: TextLayer): ParsedSlip {
 
 /** A wrapped description: a table row whose only cells sit under the description column. */
 function continuesDescription(row: Row, header: HeaderColumn[]): boolean {
-  return header.some((h) => h.column === 'description') && row.cells.every((c) => columnOf(c, header) === 'description');
+  return (
+    header.some((h) => h.column === 'description') && row.cells.every((c) => columnOf(c, header) === 'description')
+  );
 }
 
 /** Whether a text layer holds enough text to be a digital slip rather than a picture of one. */

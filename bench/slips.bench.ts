@@ -30,7 +30,16 @@ export interface CorpusFigures {
 }
 
 function tally(entries: { truth: CorpusEntry['truth']; slip: ParsedSlip; ms: number; pages: number }[]): CorpusFigures {
-  const f: CorpusFigures = { slips: entries.length, pages: 0, lines: 0, right: 0, spurious: 0, slipRight: 0, poRight: 0, msPerPage: 0 };
+  const f: CorpusFigures = {
+    slips: entries.length,
+    pages: 0,
+    lines: 0,
+    right: 0,
+    spurious: 0,
+    slipRight: 0,
+    poRight: 0,
+    msPerPage: 0
+  };
   const perPage: number[] = [];
   for (const e of entries) {
     const s = scoreSlip(e.truth, e.slip);
@@ -48,7 +57,10 @@ function tally(entries: { truth: CorpusEntry['truth']; slip: ParsedSlip; ms: num
 }
 
 /** The hook for the OCR figures: each slip's photos through `readPhoto` (JPEG bytes → text layer), then the reader. */
-export async function photoFigures(entries: CorpusEntry[], readPhoto: (jpeg: Uint8Array) => Promise<TextLayer>): Promise<CorpusFigures> {
+export async function photoFigures(
+  entries: CorpusEntry[],
+  readPhoto: (jpeg: Uint8Array) => Promise<TextLayer>
+): Promise<CorpusFigures> {
   const out = [];
   for (const e of entries) {
     const t0 = performance.now();
@@ -75,7 +87,9 @@ const pct = (a: number, b: number) => `${round((100 * a) / Math.max(1, b), 1)}%`
 /** H6's local OCR, when it exists: server/features/slips/ocr.ts exporting ocrTextLayer(jpeg) → TextLayer. */
 async function localOcr(): Promise<((jpeg: Uint8Array) => Promise<TextLayer>) | null> {
   const path = '../server/features/slips/ocr';
-  const mod = (await import(/* @vite-ignore */ path).catch(() => null)) as { ocrTextLayer?: (b: Uint8Array) => Promise<TextLayer> } | null;
+  const mod = (await import(/* @vite-ignore */ path).catch(() => null)) as {
+    ocrTextLayer?: (b: Uint8Array) => Promise<TextLayer>;
+  } | null;
   return mod?.ocrTextLayer ?? null;
 }
 
@@ -158,7 +172,11 @@ const bench: BenchFn = async (ctx) => {
     ['table rebuild alone (pure), median', `${round(percentile(parseOnly, 50), 3)} ms`, ''],
     ['old fixtures: lines read exactly', `${exact} / ${expected}`, `before: ${exactBefore} / ${expected}`],
     ['old fixtures: slips read exactly', `${slipsExact} / ${fixtures.length}`, ''],
-    [`corpus (${after.slips} slips, ${after.pages} pages): lines right`, `${after.right} / ${after.lines}`, `${pct(after.right, after.lines)}; before ${before.right} (${pct(before.right, before.lines)}); target ≥ 98%`],
+    [
+      `corpus (${after.slips} slips, ${after.pages} pages): lines right`,
+      `${after.right} / ${after.lines}`,
+      `${pct(after.right, after.lines)}; before ${before.right} (${pct(before.right, before.lines)}); target ≥ 98%`
+    ],
     ['corpus: spurious lines', `${after.spurious}`, `before ${before.spurious}; target 0`],
     ['corpus: slip numbers right', `${after.slipRight} / ${after.slips}`, `before ${before.slipRight}`],
     ['corpus: PO numbers right', `${after.poRight} / ${after.slips}`, `before ${before.poRight}`],
@@ -166,12 +184,17 @@ const bench: BenchFn = async (ctx) => {
   ];
   if (photo)
     rows.push(
-      ['photos (local OCR): lines right', `${photo.right} / ${photo.lines}`, `${pct(photo.right, photo.lines)}; target ≥ 90%`],
+      [
+        'photos (local OCR): lines right',
+        `${photo.right} / ${photo.lines}`,
+        `${pct(photo.right, photo.lines)}; target ≥ 90%`
+      ],
       ['photos: spurious lines', `${photo.spurious}`, `${pct(photo.spurious, photo.lines)}; target ≤ 2%`],
       ['photos: slip / PO numbers right', `${photo.slipRight} / ${photo.poRight} of ${photo.slips}`, ''],
       ['photos: OCR + parse a page, median', `${photo.msPerPage} ms`, 'target ≤ 8,000 ms']
     );
-  else rows.push(['photos', photos ? 'no local OCR yet' : 'skipped (quick)', 'server/features/slips/ocr.ts ocrTextLayer']);
+  else
+    rows.push(['photos', photos ? 'no local OCR yet' : 'skipped (quick)', 'server/features/slips/ocr.ts ocrTextLayer']);
   return { key: 'slips', results, rows };
 };
 

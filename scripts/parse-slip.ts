@@ -26,7 +26,12 @@ async function main(paths: string[]): Promise<number> {
   let total = 0;
   for (const path of paths) {
     total += (await stat(path)).size;
-    if (total > MAX_SLIP_BYTES) throw new ApiError(413, 'payload_too_large', `A packing slip may be at most ${MAX_SLIP_BYTES / 1024 / 1024} MB in all.`);
+    if (total > MAX_SLIP_BYTES)
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `A packing slip may be at most ${MAX_SLIP_BYTES / 1024 / 1024} MB in all.`
+      );
     files.push(await checkSlipFile(basename(path), '', new Uint8Array(await readFile(path))));
   }
   const { model } = slipSettings();
@@ -44,7 +49,14 @@ async function main(paths: string[]): Promise<number> {
     slip_number,
     po_number,
     date,
-    lines: lines.map(({ supplier_part, description, qty, unit, lot, confidence }) => ({ supplier_part, description, qty, unit, lot, confidence }))
+    lines: lines.map(({ supplier_part, description, qty, unit, lot, confidence }) => ({
+      supplier_part,
+      description,
+      qty,
+      unit,
+      lot,
+      confidence
+    }))
   };
   process.stdout.write(JSON.stringify(out) + '\n');
   return 0;

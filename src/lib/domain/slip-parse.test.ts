@@ -4,7 +4,8 @@ import { hasText, parseTextLayer, readDate, readQty } from './slip-parse';
 import { buildCorpus, KINDS, scoreSlip } from '../../../tests/fixtures/slip-corpus';
 
 // A row of cells at baseline y: [text, x] pairs, each 6 pt per character wide.
-const row = (y: number, ...cells: [string, number][]): TextItem[] => cells.map(([s, x]) => ({ s, x, y, w: s.length * 6, h: 10 }));
+const row = (y: number, ...cells: [string, number][]): TextItem[] =>
+  cells.map(([s, x]) => ({ s, x, y, w: s.length * 6, h: 10 }));
 const page = (...rows: TextItem[][]): TextLayer => [{ width: 612, height: 792, items: rows.flat() }];
 
 describe('readQty', () => {
@@ -60,11 +61,13 @@ describe('parseTextLayer', () => {
   });
 
   it('joins runs of one cell and rows whose baselines differ by a fraction of a line', () => {
-    const layer = page(
-      row(100, ['Qty', 40], ['Part', 100], ['Description', 200]),
-      [...row(120, ['5', 40], ['P-1', 100], ['Hex', 200]), ...row(121.5, ['bolt', 222])]
-    );
-    expect(parseTextLayer(layer).lines).toEqual([{ supplier_part: 'P-1', description: 'Hex bolt', qty: 5, unit: null, lot: null, confidence: 1 }]);
+    const layer = page(row(100, ['Qty', 40], ['Part', 100], ['Description', 200]), [
+      ...row(120, ['5', 40], ['P-1', 100], ['Hex', 200]),
+      ...row(121.5, ['bolt', 222])
+    ]);
+    expect(parseTextLayer(layer).lines).toEqual([
+      { supplier_part: 'P-1', description: 'Hex bolt', qty: 5, unit: null, lot: null, confidence: 1 }
+    ]);
   });
 
   it('marks lines it is unsure of: no part number, or a rounded quantity', () => {
@@ -80,7 +83,8 @@ describe('parseTextLayer', () => {
   });
 });
 
-const L = (part: string | null, qty: number, extra: object = {}) => expect.objectContaining({ supplier_part: part, qty, ...extra });
+const L = (part: string | null, qty: number, extra: object = {}) =>
+  expect.objectContaining({ supplier_part: part, qty, ...extra });
 
 describe('parseTextLayer, by kind', () => {
   it('keeps a line-number column out of the part number', () => {
@@ -102,10 +106,32 @@ describe('parseTextLayer, by kind', () => {
 
   it('keeps weight, price, amount, currency, origin and HS code out of the unit and the line', () => {
     const layer = page(
-      row(100, ['SKU', 40], ['Qty', 120], ['UOM', 160], ['Weight', 200], ['Unit price', 260], ['Cur', 330], ['COO', 370], ['HS code', 410]),
-      row(120, ['W-9', 40], ['3', 125], ['EA', 160], ['326.0 kg', 200], ['12.50', 265], ['EUR', 330], ['DE', 370], ['7318.15.88', 410])
+      row(
+        100,
+        ['SKU', 40],
+        ['Qty', 120],
+        ['UOM', 160],
+        ['Weight', 200],
+        ['Unit price', 260],
+        ['Cur', 330],
+        ['COO', 370],
+        ['HS code', 410]
+      ),
+      row(
+        120,
+        ['W-9', 40],
+        ['3', 125],
+        ['EA', 160],
+        ['326.0 kg', 200],
+        ['12.50', 265],
+        ['EUR', 330],
+        ['DE', 370],
+        ['7318.15.88', 410]
+      )
     );
-    expect(parseTextLayer(layer).lines).toEqual([{ supplier_part: 'W-9', description: '', qty: 3, unit: 'EA', lot: null, confidence: 1 }]);
+    expect(parseTextLayer(layer).lines).toEqual([
+      { supplier_part: 'W-9', description: '', qty: 3, unit: 'EA', lot: null, confidence: 1 }
+    ]);
   });
 
   it('ends the table at a "Total units" row, notes and a signature box, and still reads what is under them', () => {
@@ -134,7 +160,10 @@ describe('parseTextLayer, by kind', () => {
 
   it('reads a right-aligned quantity under a left-aligned header, before a near unit column', () => {
     // "1,250" ends past "Qty" and closer to "Unit" than to "Qty": it still belongs to the quantity zone.
-    const layer = page(row(100, ['Part', 40], ['Qty', 150], ['Unit', 200]), row(120, ['P-7', 40], ['1,250', 160], ['M', 200]));
+    const layer = page(
+      row(100, ['Part', 40], ['Qty', 150], ['Unit', 200]),
+      row(120, ['P-7', 40], ['1,250', 160], ['M', 200])
+    );
     expect(parseTextLayer(layer).lines).toEqual([L('P-7', 1250, { unit: 'M' })]);
   });
 
@@ -168,7 +197,11 @@ describe('parseTextLayer, by kind', () => {
       row(120, ['KH-1', 40], ['Schlauch', 140], ['1.200', 330], ['12,50', 400]),
       row(136, ['KH-2', 40], ['Kupplung', 140], ['3,00', 330], ['1.012,50', 400])
     );
-    expect(parseTextLayer(layer)).toMatchObject({ slip_number: 'LS-2026-0311', po_number: '4500123', lines: [L('KH-1', 1200), L('KH-2', 3)] });
+    expect(parseTextLayer(layer)).toMatchObject({
+      slip_number: 'LS-2026-0311',
+      po_number: '4500123',
+      lines: [L('KH-1', 1200), L('KH-2', 3)]
+    });
   });
 
   it.each([
@@ -179,7 +212,11 @@ describe('parseTextLayer, by kind', () => {
     ['Quantità', 'Descrizione', 'Codice', 'Bolla n.: PB-17'],
     ['Anzahl', 'Bezeichnung', 'Artikel-Nr.', 'Lieferschein PB-17']
   ])('reads %s | %s | %s headers and the slip number of "%s"', (qty, desc, part, slip) => {
-    const layer = page(row(60, [slip, 40]), row(100, [part, 40], [desc, 140], [qty, 400]), row(120, ['Z-5', 40], ['Schroef', 140], ['7', 410]));
+    const layer = page(
+      row(60, [slip, 40]),
+      row(100, [part, 40], [desc, 140], [qty, 400]),
+      row(120, ['Z-5', 40], ['Schroef', 140], ['7', 410])
+    );
     expect(parseTextLayer(layer)).toMatchObject({ slip_number: 'PB-17', lines: [L('Z-5', 7)] });
   });
 
@@ -190,12 +227,25 @@ describe('parseTextLayer, by kind', () => {
       row(76, ['Ihre Bestellung: 4711-22', 40]),
       row(100, ['Ware laut beiliegender Liste', 40])
     );
-    expect(parseTextLayer(layer)).toEqual({ supplier: 'Hoffmann Werkzeuge KG', slip_number: '80-1177', po_number: '4711-22', date: '2026-04-03', lines: [] });
+    expect(parseTextLayer(layer)).toEqual({
+      supplier: 'Hoffmann Werkzeuge KG',
+      slip_number: '80-1177',
+      po_number: '4711-22',
+      date: '2026-04-03',
+      lines: []
+    });
   });
 
   it('reads a quantity column first, and a header repeated on the next page', () => {
-    const p1 = page(row(100, ['Qty', 40], ['Part', 90], ['Description', 200]), row(120, ['5', 40], ['A-1', 90], ['Nut', 200]), row(770, ['Page 1 of 2', 40]))[0];
-    const p2 = page(row(100, ['Qty', 40], ['Part', 90], ['Description', 200]), row(120, ['7', 40], ['A-2', 90], ['Bolt', 200]))[0];
+    const p1 = page(
+      row(100, ['Qty', 40], ['Part', 90], ['Description', 200]),
+      row(120, ['5', 40], ['A-1', 90], ['Nut', 200]),
+      row(770, ['Page 1 of 2', 40])
+    )[0];
+    const p2 = page(
+      row(100, ['Qty', 40], ['Part', 90], ['Description', 200]),
+      row(120, ['7', 40], ['A-2', 90], ['Bolt', 200])
+    )[0];
     expect(parseTextLayer([p1, p2]).lines).toEqual([L('A-1', 5), L('A-2', 7)]);
   });
 });
@@ -209,11 +259,20 @@ describe('parseTextLayer on OCR-like words', () => {
         height: 792,
         items: [
           ...[w('Item', 40, 100), w('#', 62, 101.5), w('Description', 140, 99), w('Qty', 400, 101)],
-          ...[w('AB-7', 40, 121.8), w('Heat', 140, 120), w('shrink', 165, 122.5), w('6', 196, 119.8), w('mm', 203, 121), w('12', 402, 123)]
+          ...[
+            w('AB-7', 40, 121.8),
+            w('Heat', 140, 120),
+            w('shrink', 165, 122.5),
+            w('6', 196, 119.8),
+            w('mm', 203, 121),
+            w('12', 402, 123)
+          ]
         ]
       }
     ];
-    expect(parseTextLayer(layer).lines).toEqual([{ supplier_part: 'AB-7', description: 'Heat shrink 6 mm', qty: 12, unit: null, lot: null, confidence: 1 }]);
+    expect(parseTextLayer(layer).lines).toEqual([
+      { supplier_part: 'AB-7', description: 'Heat shrink 6 mm', qty: 12, unit: null, lot: null, confidence: 1 }
+    ]);
   });
 });
 
@@ -223,11 +282,19 @@ describe('parseTextLayer on the generated corpus', async () => {
   it('has every kind', () => expect(corpus.map((c) => c.truth.kind)).toEqual([...KINDS]));
   it('is the same for the same seed, and another for another seed', async () => {
     const again = await buildCorpus(1);
-    expect(again.map((c) => Buffer.from(c.bytes).toString('base64'))).toEqual(corpus.map((c) => Buffer.from(c.bytes).toString('base64')));
+    expect(again.map((c) => Buffer.from(c.bytes).toString('base64'))).toEqual(
+      corpus.map((c) => Buffer.from(c.bytes).toString('base64'))
+    );
     expect((await buildCorpus(2))[0].truth).not.toEqual(corpus[0].truth);
   });
   it.each(corpus.map((c) => [c.truth.name, c] as const))('reads %s', (_name, c) => {
     const score = scoreSlip(c.truth, parseTextLayer(c.layer));
-    expect(score).toEqual({ lines: c.truth.lines.length, right: c.truth.lines.length, spurious: 0, slipRight: true, poRight: true });
+    expect(score).toEqual({
+      lines: c.truth.lines.length,
+      right: c.truth.lines.length,
+      spurious: 0,
+      slipRight: true,
+      poRight: true
+    });
   });
 });

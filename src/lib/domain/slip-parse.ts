@@ -38,19 +38,36 @@ const fold = (s: string) =>
 // Header words, checked in this order: "Unit price" is other before "unit", "Qty ordered" before "qty",
 // "Item description" is description before "item" is part.
 const HEADERS: [Column, RegExp][] = [
-  ['other', /\b(unit\s*price|price|prijs|prix|precio|prezzo|preis|einzelpreis|amount|betrag|bedrag|montant|importe|importo|total|summe|totaal|totale|line\s*total|ext(ended|\.)?\s*price|value|weight|gewicht|poids|peso|net\s*wt|gross|currency|curr|cur|valuta|devise|moneda|wahrung|origin|coo|country|ursprung|herkomst|origine|origen|hs\s*code|hs|tariff|taric|zolltarif\w*|gn-code|code sh|voce doganale|vat|tax|mwst|btw|iva|tva|discount|rabatt|korting|remise|sconto)\b/],
-  ['ordered', /\b(ordered|qty\s*ord(ered)?|ord\.?\s*qty|bestellt|besteld|bestelmenge|bestellmenge|commande|pedido|pedida|ordinato|ordinata)\b/],
+  [
+    'other',
+    /\b(unit\s*price|price|prijs|prix|precio|prezzo|preis|einzelpreis|amount|betrag|bedrag|montant|importe|importo|total|summe|totaal|totale|line\s*total|ext(ended|\.)?\s*price|value|weight|gewicht|poids|peso|net\s*wt|gross|currency|curr|cur|valuta|devise|moneda|wahrung|origin|coo|country|ursprung|herkomst|origine|origen|hs\s*code|hs|tariff|taric|zolltarif\w*|gn-code|code sh|voce doganale|vat|tax|mwst|btw|iva|tva|discount|rabatt|korting|remise|sconto)\b/
+  ],
+  [
+    'ordered',
+    /\b(ordered|qty\s*ord(ered)?|ord\.?\s*qty|bestellt|besteld|bestelmenge|bestellmenge|commande|pedido|pedida|ordinato|ordinata)\b/
+  ],
   ['bo', /(\bb\/o\b|back\s*-?order\w*|\bbo\b|ruckstand|nalevering|reliquat|pendiente|inevaso|open)/],
-  ['description', /\b(description|desc|bezeichnung|beschreibung|artikelbezeichnung|omschrijving|designation|descripcion|descrizione|concepto|libelle|product\s*name|item\s*name)\b/],
-  ['qty', /\b(qty|qte|quantity|quantities|shipped|delivered|menge|anzahl|liefermenge|geliefert|aantal|hoeveelheid|geleverd|quantite|livre|livree|cantidad|cant|servido|servida|quantita|qta|spedito|spedita|stk|pcs)\b/],
+  [
+    'description',
+    /\b(description|desc|bezeichnung|beschreibung|artikelbezeichnung|omschrijving|designation|descripcion|descrizione|concepto|libelle|product\s*name|item\s*name)\b/
+  ],
+  [
+    'qty',
+    /\b(qty|qte|quantity|quantities|shipped|delivered|menge|anzahl|liefermenge|geliefert|aantal|hoeveelheid|geleverd|quantite|livre|livree|cantidad|cant|servido|servida|quantita|qta|spedito|spedita|stk|pcs)\b/
+  ],
   ['unit', /^(unit|units|uom|u\/m|u\.?m\.?|unit\s*of\s*measure|measure|einheit|me|eenheid|eh|unite|unidad|ud|unita)$/],
   ['lot', /\b(lot|lot\s*no|batch|charge|chargennr|partij|lote|lotto|serial)\b/],
   ['line', /^(ln|#|line|pos|position|nr|no|n°|nº|lin|riga|r)$/],
-  ['part', /\b(item|part|sku|code|article|artikel\w*|art|artnr|referen\w*|ref|codigo|codice|product\s*code|material|mat|catalog|cat)\b/]
+  [
+    'part',
+    /\b(item|part|sku|code|article|artikel\w*|art|artnr|referen\w*|ref|codigo|codice|product\s*code|material|mat|catalog|cat)\b/
+  ]
 ];
 
 function headerColumn(text: string): Column | null {
-  const t = fold(text).replace(/[:.]+$/, '').trim();
+  const t = fold(text)
+    .replace(/[:.]+$/, '')
+    .trim();
   if (!t || /\d{2}/.test(t)) return null; // a header cell holds words, not numbers
   for (const [column, re] of HEADERS) if (re.test(t)) return column;
   return null;
@@ -139,7 +156,10 @@ function columnIndex(x0: number, x1: number, header: HeaderColumn[], h: number):
   let bestOverlap = 0;
   header.forEach((c, i) => {
     const overlap = Math.min(x1, c.x1) - Math.max(x0, c.x0);
-    if (overlap > bestOverlap) (best = i), (bestOverlap = overlap);
+    if (overlap > bestOverlap) {
+      best = i;
+      bestOverlap = overlap;
+    }
   });
   if (best >= 0) return best;
   const centre = (x0 + x1) / 2;
@@ -154,7 +174,10 @@ type Locale = 'dot' | 'comma';
  * "1,200", "12", "12 EA", "3.0", "1.234" (decimal comma locale), "1,00 kg" → qty and the unit written beside it; null
  * when it is not a quantity. `exact` is false when a fraction was rounded.
  */
-export function readQty(text: string, locale: Locale = 'dot'): { qty: number; unit: string | null; exact: boolean } | null {
+export function readQty(
+  text: string,
+  locale: Locale = 'dot'
+): { qty: number; unit: string | null; exact: boolean } | null {
   const m = /^([\d.,\u202f ]*\d)\s*([A-Za-z]{1,8}\.?)?$/.exec(text.trim());
   if (!m) return null;
   const value = readNumber(m[1], locale);
@@ -242,7 +265,9 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 const pad = (n: number) => String(n).padStart(2, '0');
 function isoDate(y: number, m: number, d: number): string | null {
   const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? `${y}-${pad(m)}-${pad(d)}` : null;
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+    ? `${y}-${pad(m)}-${pad(d)}`
+    : null;
 }
 
 /** Dates as slips print them: 2026-03-12, 12.03.2026 (day first), 03/12/2026 (month first), 12 Mar 2026, March 12, 2026. */
@@ -272,7 +297,8 @@ const PO_NO = new RegExp(
   'iu'
 );
 const DATE = /\b(?:date|datum|fecha|data|ship\s*date|delivery\s*date|lieferdatum|leverdatum)\b\s*:?\s*(.+)$/iu;
-const SUPPLIER = /\b(?:supplier|vendor|from|shipped\s+by|lieferant|leverancier|fournisseur|proveedor|fornitore)\s*:\s*(.+)$/iu;
+const SUPPLIER =
+  /\b(?:supplier|vendor|from|shipped\s+by|lieferant|leverancier|fournisseur|proveedor|fornitore)\s*:\s*(.+)$/iu;
 const TITLE =
   /^(packing\s*(slip|list)|delivery\s*note|invoice|lieferschein|rechnung|pakbon|factuur|bon\s+de\s+livraison|facture|albar[aá]n|factura|bolla|documento\s+di\s+trasporto|fattura|page\b)/iu;
 
@@ -285,16 +311,25 @@ function readHeaderFields(textRows: Row[]): Omit<ParsedSlip, 'lines'> {
       // A cell may hold two labelled fields ("PO: 4500 Date: 2026-03-12"): read each label from its own place.
       const po = PO_NO.exec(t);
       out.po_number ??= po?.[1] ?? null;
-      out.slip_number ??= SLIP_NO.exec(po ? t.slice(0, po.index) + ' ' + t.slice(po.index + po[0].length) : t)?.[1] ?? null;
+      out.slip_number ??=
+        SLIP_NO.exec(po ? t.slice(0, po.index) + ' ' + t.slice(po.index + po[0].length) : t)?.[1] ?? null;
       const date = DATE.exec(t);
       out.date ??= date ? readDate(date[1]) : null;
-      out.supplier ??= SUPPLIER.exec(t)?.[1].split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0].trim() || null;
+      out.supplier ??=
+        SUPPLIER.exec(t)?.[1]
+          .split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0]
+          .trim() || null;
     }
   // Unlabelled, the supplier is the letterhead: the first cell that is not a labelled field, a number or the title.
   for (const row of textRows) {
     if (out.supplier) break;
     for (const cell of row.cells)
-      if (!TITLE.test(cell.text.trim()) && !/[:#]/.test(cell.text) && /[A-Za-z]{2}/.test(cell.text) && !/\d{3}/.test(cell.text)) {
+      if (
+        !TITLE.test(cell.text.trim()) &&
+        !/[:#]/.test(cell.text) &&
+        /[A-Za-z]{2}/.test(cell.text) &&
+        !/\d{3}/.test(cell.text)
+      ) {
         out.supplier = cell.text.trim();
         break;
       }
@@ -336,7 +371,8 @@ export function parseTextLayer(layer: TextLayer): ParsedSlip {
       const by = cellsByColumn(row, header);
       for (const k of ['qty', 'ordered', 'bo', 'other'] as const) if (by[k]) numbers.push(by[k]!);
       if (by.qty && /\d/.test(by.qty)) table.push([{ by, row }]);
-      else if (table.length && Object.keys(by).every((k) => k === 'description' || k === 'part' || k === 'lot')) table[table.length - 1].push({ by, row });
+      else if (table.length && Object.keys(by).every((k) => k === 'description' || k === 'part' || k === 'lot'))
+        table[table.length - 1].push({ by, row });
       else if (!table.length) outside.push(row);
     }
   }
