@@ -1,5 +1,5 @@
 // The API as a plain Hono app: no listening, no process state. main.ts serves it; tests call app.request().
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { identify, type Env } from './http/auth';
 import type { Deps } from './deps';
 import { errorBody, onError } from './http/errors';
@@ -57,9 +57,12 @@ export function createApp(deps: Deps) {
     .route('/purchase-orders', purchaseOrderRoutes(deps))
     .get('/openapi.json', (c) => c.json(openApiDocument()));
 
-  const app = new Hono<Env>().route('/api', api);
+  const notFound = (c: Context) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404);
+  // The catch-alls close /api: main.ts serves the app shell for every other path, and an unknown API path must
+  // answer the JSON 404 for every method, never the shell's HTML with 200.
+  const app = new Hono<Env>().route('/api', api).all('/api', notFound).all('/api/*', notFound);
   app.onError(onError);
-  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound(notFound);
   return app;
 }
 
