@@ -14,6 +14,11 @@ const envSchema = z.object({
   PORT: port.optional(),
   DATABRICKS_APP_PORT: port.optional(),
   HOST: z.string().min(1).optional(),
+  // Extra host names a local server answers (comma-separated), besides localhost, 127.0.0.1, [::1] and HOST.
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
   AUTH_MODE: z.enum(['local', 'databricks']).default('local'),
   LOCAL_USER_EMAIL: z.email().default('supervisor@localhost'),
   SUPERVISOR_EMAILS: emails.default([]),

@@ -1,0 +1,63 @@
+// A hostile page in the supervisor's browser: a cross-site form post of a CSV must change nothing, a rebinding host
+// name must read nothing; the app's own same-origin requests and header-less clients pass.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp } from '../app';
+import { loadConfig } from '../config';
+import { createTestDb, type TestDb } from '../testing/testdb';
+import { hostName } from './guard';
+
+let db: TestDb;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  db = await createTestDb();
+  app = createApp({ sql: db.sql, config: loadConfig({ ALLOWED_HOSTS: 'linesync.plant.local' }), dbKind: db.kind });
+  await db.sql`INSERT INTO items (item_id, description) VALUES ('P-GUARD', 'Guarded part')`;
+});
+afterAll(() => db.close());
+
+const csv = 'item_id,description,active\nP-GUARD,Deactivated by a foreign page,false\n';
+const activeOf = async () => (await db.sql<{ active: boolean }[]>`SELECT active FROM items WHERE item_id = 'P-GUARD'`)[0].active;
+
+it('refuses a cross-site write by Origin or by Sec-Fetch-Site, and changes nothing', async () => {
+  const attempts: Record<string, string>[] = [
+    { origin: 'https://evil.example', 'content-type': 'text/plain' },
+    { origin: 'null', 'content-type': 'text/csv' },
+    { 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' },
+    { 'sec-fetch-site': 'same-site', 'content-type': 'text/csv' }
+  ];
+  for (const headers of attempts) {
+    const res = await app.request('http://localhost/api/items/import', { method: 'POST', headers, body: csv });
+    expect(res.status, JSON.stringify(headers)).toBe(403);
+    expect((await res.json()).error.code).toBe('cross_site');
+    expect(res.headers.get('connection')).toBe('close');
+  }
+  for (const path of ['/api/signals/00000000-0000-7000-8000-000000000001/fulfill', '/api/purchase-orders/x/cancel'])
+    expect((await app.request(`http://localhost${path}`, { method: 'POST', headers: { origin: 'https://evil.example' } })).status).toBe(403);
+  expect(await activeOf()).toBe(true);
+});
+
+it('lets same-origin and header-less writes through', async () => {
+  const same = await app.request('http://localhost:8000/api/items', {
+    method: 'PATCH',
+    headers: { origin: 'http://localhost:8000', 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+    body: JSON.stringify({ rows: [] })
+  });
+  expect(same.status).not.toBe(403);
+  const plain = await app.request('http://localhost/api/sync/snapshot');
+  expect(plain.status).toBe(200);
+});
+
+it('answers only its own host names in local mode (DNS rebinding)', async () => {
+  for (const host of ['localhost:8000', '127.0.0.1:8000', '[::1]:8000', 'linesync.plant.local'])
+    expect((await app.request('/api/sync/snapshot', { headers: { host } })).status, host).toBe(200);
+  const res = await app.request('/api/sync/snapshot', { headers: { host: 'rebind.attacker.example:8000' } });
+  expect(res.status).toBe(421);
+  expect((await res.json()).error.code).toBe('host_not_allowed');
+});
+
+it('reads host names with and without ports', () => {
+  expect(hostName('LocalHost:8000')).toBe('localhost');
+  expect(hostName('[::1]:80')).toBe('[::1]');
+  expect(hostName('example.com')).toBe('example.com');
+});

@@ -1,0 +1,57 @@
+// What a hostile web page can make a supervisor's browser do, refused before any handler runs:
+// - a write from another site (a plain HTML form or fetch posts text/plain or a CSV without a preflight, and the
+//   browser adds the supervisor's session): refused when Sec-Fetch-Site or Origin says the request is cross-site;
+// - DNS rebinding (a foreign name that resolves to 127.0.0.1 reads the local API as same-origin): in local mode only
+//   the configured host names are answered.
+// Requests without these headers (curl, the tablet's own fetches in old browsers, tests) pass: browsers always send
+// them on the cross-site requests this is about.
+import { createMiddleware } from 'hono/factory';
+import type { Config } from '../config';
+import { errorBody } from './errors';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The host names a local server answers: loopback, its HOST, and ALLOWED_HOSTS. */
+export function allowedHosts(config: Config): Set<string> {
+  const hosts = new Set(['localhost', '127.0.0.1', '[::1]', ...config.ALLOWED_HOSTS]);
+  if (config.HOST && config.HOST !== '0.0.0.0' && config.HOST !== '::') hosts.add(config.HOST.toLowerCase());
+  return hosts;
+}
+
+/** The host name of a Host header value, without its port ("[::1]:8000" -> "[::1]"). */
+export function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
+}
+
+export function sameSiteOnly(config: Config) {
+  const hosts = allowedHosts(config);
+  return createMiddleware(async (c, next) => {
+    const refuse = (status: 403 | 421, code: string, message: string) => {
+      c.header('connection', 'close'); // the body, if any, was not read
+      return c.json(errorBody(code, message), status);
+    };
+    const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
+    if (config.AUTH_MODE === 'local' && !hosts.has(hostName(host)))
+      return refuse(421, 'host_not_allowed', `This server answers only ${[...hosts].join(', ')}; add "${hostName(host)}" to ALLOWED_HOSTS to allow it.`);
+    if (UNSAFE.has(c.req.method)) {
+      const site = c.req.header('sec-fetch-site');
+      if (site && site !== 'same-origin' && site !== 'none')
+        return refuse(403, 'cross_site', `A ${site} request may not change data.`);
+      const origin = c.req.header('origin');
+      if (origin !== undefined && !sameHost(origin, host))
+        return refuse(403, 'cross_site', `A request from ${origin} may not change data here.`);
+    }
+    await next();
+  });
+}
+
+function sameHost(origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host.toLowerCase() === host.trim().toLowerCase();
+  } catch {
+    return false; // "null" (a sandboxed frame, a file) or garbage
+  }
+}
