@@ -208,28 +208,28 @@ describe('GS1 element strings', () => {
   });
 
   it.each([
-    ['a wrong GTIN check digit', `]C101${GTIN14.slice(0, 13)}2`, /GTIN 0400638133393\d has a wrong check digit/],
-    ['a wrong SSCC check digit', `]C100${SSCC.slice(0, 17)}0`, /SSCC .* wrong check digit/],
+    ['a wrong GTIN check digit', `]C101${GTIN14.slice(0, 13)}2`, /\(01\) 0400638133393\d has a wrong check digit/],
+    ['a wrong SSCC check digit', `]C100${SSCC.slice(0, 17)}0`, /\(00\) \d{18} has a wrong check digit/],
     ['an unknown GTIN', `]C101${withCheck('0000000000001')}`, /GTIN 00000000000017 is not linked to any item/],
     ['an SSCC alone', `]C100${SSCC}`, /identifies a pallet or parcel, not an item/],
     ['no GTIN at all', `]C110LOT`, /carries no GTIN/],
-    ['both 01 and 02', `]C101${GTIN14}02${GTIN14}`, /both a GTIN \(01\) and a contained GTIN \(02\)/],
-    ['a cut-short GTIN', `]C101${GTIN14.slice(0, 10)}`, /GTIN \(01\) must have 14 characters/],
+    ['both 01 and 02', `]C101${GTIN14}02${GTIN14}`, /\(01\) and \(02\) may not be used together/],
+    ['a cut-short GTIN', `]C101${GTIN14.slice(0, 10)}`, /\(01\) must have 14 characters/],
     ['a GS inside a fixed field', `]C101${GTIN14.slice(0, 5)}${GS}${GTIN14.slice(5)}`, /must have 14 characters/],
-    ['letters in a numeric field', `]C101${GTIN14}17ABCDEF`, /expiry date \(17\) must be digits only/],
-    ['an impossible expiry', `]C101${GTIN14}17261301`, /expiry date 261301 .* not a real date/],
-    ['Feb 30', `]C101${GTIN14}17260230`, /not a real date/],
+    ['letters in a numeric field', `]C101${GTIN14}17ABCDEF`, /\(17\) USE BY or EXPIRY "ABCDEF" must be digits only/],
+    ['an impossible expiry', `]C101${GTIN14}17261301`, /\(17\) 261301 is not a valid date/],
+    ['Feb 30', `]C101${GTIN14}17260230`, /\(17\) 260230 is not a valid date/],
     ['a lot run into the next field (no separator)', `]C101${GTIN14}10LOT12345678901234567890`, /longer than 20 characters: a separator is probably missing/],
-    ['an empty lot', `]C101${GTIN14}10${GS}21S`, /lot \(10\) is empty/],
-    ['a zero count', `]C101${GTIN14}300`, /count \(30\) "0" is not a whole number/],
-    ['a count over the limit', `]C101${GTIN14}3099999999`, /count \(30\) "99999999"/],
+    ['an empty lot', `]C101${GTIN14}10${GS}21S`, /\(10\) BATCH\/LOT is empty/],
+    ['a zero count', `]C101${GTIN14}300`, /\(30\) count "0" is not a whole number/],
+    ['a count over the limit', `]C101${GTIN14}3099999999`, /\(30\) count "99999999"/],
     ['counts that disagree', `]C101${GTIN14}305${GS}376`, /counts disagree/],
-    ['an unknown AI', `]C101${GTIN14}8888XYZ`, /unknown Application Identifier at "8888XY"/],
+    ['an unknown AI', `]C101${GTIN14}8888XYZ`, /"8888XY" is not a GS1 Application Identifier/],
     ['a marker with no data', ']d2', /holds no data/],
     ['only separators', GS + GS, /holds no data/],
-    ['a control character in a lot', `]C101${GTIN14}10A\u0007B`, /lot \(10\) holds a control character/],
-    ['the same AI twice with different values', `]C101${GTIN14}10A${GS}10B`, /lot \(10\) appears twice/],
-    ['human-readable with trailing junk', `(01)${GTIN14}junk(10)`, /unknown Application Identifier|empty/]
+    ['a control character in a lot', `]C101${GTIN14}10A\u0007B`, /\(10\) BATCH\/LOT "A<0x07>B" holds characters GS1 does not allow \(CSET 82\)/],
+    ['the same AI twice with different values', `]C101${GTIN14}10A${GS}10B`, /\(10\) appears twice with different values/],
+    ['human-readable with trailing junk', `(01)${GTIN14}junk(10)`, /\(01\) GTIN must have 14 characters, not 18/]
   ])('rejects %s', (_name, raw, message) => {
     expect(err(parseBarcode(raw, opts))).toMatch(message);
   });
