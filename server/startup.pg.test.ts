@@ -2,8 +2,8 @@
 // resource gets (PG* variables, LAKEBASE_ENDPOINT or LAKEBASE_INSTANCE_NAME, DATABRICKS_APP_PORT, the app service
 // principal's DATABRICKS_HOST/CLIENT_ID/CLIENT_SECRET). A local HTTP server plays the workspace in the documented
 // shapes: OIDC discovery, the client-credentials token endpoint, and the two Lakebase credential endpoints.
-// The database is the local PostgreSQL over TLS, logged into as linesync_token_login, the role scripts/setup-tests.sh
-// restricts to a password over TLS (the other roles are trusted, and a trusted login never asks for the token).
+// The database is the tests' own PostgreSQL cluster over TLS, logged into as linesync_token_login, the role
+// scripts/setup-tests.sh restricts to a password over TLS (the other roles are trusted, and a trusted login never asks for the token).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from './db/migrate';
 import { freePort } from '../tests/reliability/server-process';
-import { adminUrl } from './testing/testdb';
+import { tlsAdminUrl as adminUrl } from './testing/testdb';
 
 const ROLE = 'linesync_token_login';
 const CLIENT_ID = 'a1b2c3d4-app-service-principal';
@@ -111,8 +111,8 @@ async function startAsApp(lakebase: Record<string, string>, existing?: string): 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home, // no ~/.databrickscfg: the SDK must find the service principal in the environment
-    PGHOST: '127.0.0.1',
-    PGPORT: '5432',
+    PGHOST: new URL(adminUrl()).hostname,
+    PGPORT: new URL(adminUrl()).port || '5432',
     PGUSER: ROLE,
     PGDATABASE: database,
     PGSSLMODE: 'require',
@@ -206,13 +206,14 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
       expect(JSON.parse(credentials[0].body)).toEqual({ endpoint: ENDPOINT });
       await expectSignedInRequests(app.port);
       await expectTlsLogins(app.database);
-      expect(app.output()).toContain(`LineSync on Lakebase ${ROLE}@127.0.0.1:5432/${app.database} (autoscaling: ${ENDPOINT})`);
+      expect(app.output()).toContain(`LineSync on Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`);
 
       // A deployer's `npm run db -- status` against the same Lakebase database, with their own workspace token
       // (which Lakebase would take for their own role; here the one test role takes whichever token comes next).
       await admin.unsafe(`ALTER ROLE ${ROLE} PASSWORD 'lakebase-token-${issued + 1}'`);
       const status = await runCli(['status'], {
         PGHOST: '127.0.0.1',
+        PGPORT: new URL(adminUrl()).port || '5432',
         PGUSER: ROLE,
         PGDATABASE: app.database,
         PGSSLMODE: 'require',
@@ -221,7 +222,7 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
         DATABRICKS_TOKEN: DEPLOYER_PAT
       });
       expect(status.code, status.out).toBe(0);
-      expect(status.out).toContain(`Database: Lakebase ${ROLE}@127.0.0.1:5432/${app.database} (autoscaling: ${ENDPOINT})`);
+      expect(status.out).toContain(`Database: Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`);
       expect(status.out).toContain(`Migrations: ${MIGRATIONS.length} applied, 0 pending`);
       expect(seen.filter((r) => r.path === '/api/2.0/postgres/credentials').at(-1)).toMatchObject({ auth: `Bearer ${DEPLOYER_PAT}` });
     } finally {
@@ -297,6 +298,7 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
           PATH: process.env.PATH,
           HOME: home,
           PGHOST: '127.0.0.1',
+          PGPORT: new URL(adminUrl()).port || '5432',
           PGUSER: ROLE,
           PGDATABASE: database,
           PGSSLMODE: 'require',

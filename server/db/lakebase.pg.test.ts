@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from './connect';
 import { createTokenCache, lakebaseTokenFetcher } from './lakebase';
-import { adminUrl } from '../testing/testdb';
+import { tlsAdminUrl as adminUrl } from '../testing/testdb';
 
 interface Seen {
   path: string;
@@ -95,7 +95,7 @@ describe('credential endpoints through the SDK', () => {
 });
 
 describe('connecting as Lakebase does', () => {
-  // scripts/setup-tests.sh makes this role log in only with a password and only over TLS, as Lakebase does.
+  // scripts/setup-tests.sh's TLS cluster makes this role log in only with a password and only over TLS, as Lakebase does.
   const role = 'linesync_token_login';
   const endpoint = 'projects/p/branches/b/endpoints/e';
   let tokenPassword = '';

@@ -15,6 +15,12 @@ export function adminUrl(): string {
   return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 }
 
+/** The tests' own TLS cluster (scripts/setup-tests.sh), where a role logs in with a password over TLS only, as on
+ *  Lakebase. A cluster of its own, so that the machine's PostgreSQL keeps the settings it had. */
+export function tlsAdminUrl(): string {
+  return process.env.TLS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55433/postgres';
+}
+
 export interface TestDb extends Database {
   /** A URL for other processes (CLI, bench); undefined for the in-memory embedded database. */
   url?: string;
