@@ -2,43 +2,11 @@
 // counter, the sync state every tab shares, and the last stock snapshot. Every transaction is "strict": a scan the
 // worker has seen confirmed is on disk, even if the tablet loses power the next moment.
 import Dexie, { type EntityTable } from 'dexie';
-import type { ScanEvent } from '../domain/events';
-import { browserStorage, Journal, restoreFromJournal, type JournalStorage } from './journal';
+import { checkEvent } from '../domain/events';
+import { browserStorage, Journal, type JournalStorage } from './journal';
 
-/** pending: not yet accepted by the server. synced: applied or duplicate. rejected: needs a person.
- *  resolved: a rejected scan a person fixed (resent as a new event) or dismissed. */
-export type OutboxState = 'pending' | 'synced' | 'rejected' | 'resolved';
-
-export interface OutboxRow {
-  event_id: string;
-  device_seq: number;
-  state: OutboxState;
-  event: ScanEvent;
-  /** Device clock, ms: when the scan was committed here. */
-  recorded_at: number;
-  /** When the server accepted it, or a person resolved it; pruning counts from here. Unset while pending. */
-  settled_at?: number;
-  /** The server's reason for a rejection. */
-  reason?: string;
-  /** For a resolved row: the event that replaced it, if it was resent (or a supervisor's corrected event). */
-  replaced_by?: string;
-  /** For a resolved row: how. resent / voided: on this tablet; corrected / dismissed: by a supervisor on the server. */
-  settled_as?: 'resent' | 'voided' | 'corrected' | 'dismissed';
-  /** For a resolved row: false until the server has been told it was settled here (it keeps its own copy). */
-  told_server?: boolean;
-  /** A supervisor's note on the resolution, and who made it. */
-  resolution_note?: string | null;
-  resolved_by?: string | null;
-}
-
-export interface DeviceRow {
-  id: 'this';
-  device_id: string;
-  device_name: string;
-  station_id: string;
-  location_id: string;
-  configured_at: string;
-}
+export type { OutboxState, OutboxRow, DeviceRow } from './tables';
+import type { DeviceRow, OutboxRow, OutboxState } from './tables';
 
 export interface CounterRow {
   name: 'device_seq';
@@ -194,4 +162,78 @@ export function countState(db: StationDb, state: OutboxState): Promise<number> {
 
 export async function oldestPending(db: StationDb): Promise<OutboxRow | undefined> {
   return db.outbox.where('[state+device_seq]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).first();
+}
+
+/** What restoring did: scans put back into the outbox, and whether the device row or counter had to be put back. */
+export interface Restored {
+  scans: number;
+  device: boolean;
+  seq: boolean;
+}
+
+/**
+ * Puts back what the journal holds and the database lacks: the device row, the sequence counter, and every scan not
+ * in the outbox (as pending, with its own event id and device_seq, so the server's idempotency makes a scan that had
+ * in fact synced a `duplicate`). Scans the outbox holds as settled are dropped from the journal. Runs when the
+ * database opens, before any other query (db.ts), so a new scan cannot take a sequence number first.
+ */
+export async function restoreFromJournal(db: StationDb, now: number = Date.now()): Promise<Restored> {
+  const none: Restored = { scans: 0, device: false, seq: false };
+  const journal = db.journal;
+  if (!journal.enabled) return none;
+  const { device, seq, entries } = journal.read();
+  const settled: string[] = [];
+  const result = await db.transaction('rw', [db.device, db.counters, db.outbox, db.sync], async (): Promise<Restored> => {
+    const [current, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
+    if (!device) {
+      // No journal yet (a tablet set up before there was one): start it with the identity and every scan still
+      // waiting for the server. Nothing to restore.
+      if (current) {
+        journal.rememberDevice(current, counter?.value ?? 0);
+        const waiting = await db.outbox
+          .where('[state+device_seq]')
+          .between(['pending', Dexie.minKey], ['rejected', Dexie.maxKey]) // states sort pending < rejected < resolved
+          .toArray();
+        journal.record(current, waiting);
+      }
+      return none;
+    }
+    // Another identity in the database (set up again by hand): these scans are not its to send.
+    if (current && current.device_id !== device.device_id) return none;
+    const ids = entries.map((e) => String(e.event?.event_id).toLowerCase());
+    const [have, seqTaken] = await Promise.all([
+      db.outbox.bulkGet(ids),
+      db.outbox.where('device_seq').anyOf(entries.map((e) => Number(e.event?.device_seq)).filter(Number.isSafeInteger)).primaryKeys()
+    ]);
+    const taken = new Set(seqTaken.map(String));
+    const restore: OutboxRow[] = [];
+    entries.forEach((entry, i) => {
+      const row = have[i];
+      if (row) {
+        if (row.state === 'synced' || row.state === 'resolved') settled.push(ids[i]);
+        return;
+      }
+      const checked = checkEvent(entry.event);
+      if (!checked.ok || taken.has(String(checked.event.device_seq))) return; // unreadable, or its number reused: left in the journal
+      const recorded = Number(entry.recorded_at);
+      restore.push({
+        event_id: checked.event.event_id,
+        device_seq: checked.event.device_seq,
+        state: 'pending',
+        event: checked.event,
+        recorded_at: Number.isFinite(recorded) ? recorded : now
+      });
+    });
+    const highest = Math.max(seq, ...entries.map((e) => Number(e.event?.device_seq) || 0));
+    const seqBack = highest > (counter?.value ?? 0);
+    await Promise.all([
+      current ? null : db.device.put({ ...device, id: 'this' }),
+      seqBack ? db.counters.put({ name: 'device_seq', value: highest }) : null,
+      restore.length ? db.outbox.bulkAdd(restore) : null,
+      restore.length ? db.sync.get('this').then((s) => db.sync.put({ ...(s ?? EMPTY_SYNC), id: 'this', restored_scans: restore.length, restored_at: now })) : null
+    ]);
+    return { scans: restore.length, device: !current, seq: seqBack };
+  });
+  journal.forget(settled);
+  return result;
 }

@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
-import { createTestDb, type TestDb } from '../../../server/db/testdb';
+import { createTestDb, type TestDb } from '../../../server/testing/testdb';
 import { countState, openStationDb, readSync, type StationDb } from './db';
 import { JOURNAL_FULL_WARNING, Journal, type JournalStorage } from './journal';
 import { dismissRejected, recordScan, resendFixed, type ScanInput } from './outbox';
@@ -43,7 +43,7 @@ let n = 0;
 
 type Fetch = typeof fetch;
 const apiFetch = (env: Record<string, string> = {}): Fetch => {
-  const a = createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ...env }), dbKind: server.kind });
+  const a = createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test', ...env }), dbKind: server.kind });
   return ((input: RequestInfo | URL, init?: RequestInit) => a.request(String(input), init)) as Fetch;
 };
 const cfg = (over: Partial<SyncConfig> = {}): SyncConfig => ({ baseUrl: 'http://linesync.test', appVersion: 'test-1', fetch: apiFetch(), ...over });

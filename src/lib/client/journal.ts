@@ -1,14 +1,13 @@
 // The recovery journal: a second copy, in localStorage, of every scan the server has not yet acknowledged, and of
 // this tablet's identity and highest sequence number. Why: with the service worker registered, Chromium deleted the
 // origin's whole IndexedDB (with Cache Storage) on a full disk while localStorage survived (tests/e2e/quota.spec.ts).
-// When the station database opens and lacks scans the journal holds, they are put back (db.ts, restoreFromJournal).
+// When the station database opens and lacks scans the journal holds, they are put back (restoreFromJournal in db.ts).
 //
 // One key per scan, so recording a scan costs one small synchronous write rather than a rewrite of the whole journal;
 // a separate key holds the device row and the highest device_seq ever handed out, so a recreated database continues
 // the numbering instead of starting at 1 (the server refuses a device_seq it already has from this device).
-import Dexie from 'dexie';
-import { checkEvent, type ScanEvent } from '../domain/events';
-import { EMPTY_SYNC, type DeviceRow, type OutboxRow, type StationDb } from './db';
+import type { ScanEvent } from '../domain/events';
+import type { DeviceRow, OutboxRow } from './tables';
 
 /**
  * At most this many scans are journalled. A scan takes ~0.8 KB of localStorage (key + value, counted as UTF-16);
@@ -147,76 +146,3 @@ export function browserStorage(): JournalStorage | null {
   }
 }
 
-/** What restoring did: scans put back into the outbox, and whether the device row or counter had to be put back. */
-export interface Restored {
-  scans: number;
-  device: boolean;
-  seq: boolean;
-}
-
-/**
- * Puts back what the journal holds and the database lacks: the device row, the sequence counter, and every scan not
- * in the outbox (as pending, with its own event id and device_seq, so the server's idempotency makes a scan that had
- * in fact synced a `duplicate`). Scans the outbox holds as settled are dropped from the journal. Runs when the
- * database opens, before any other query (db.ts), so a new scan cannot take a sequence number first.
- */
-export async function restoreFromJournal(db: StationDb, now: number = Date.now()): Promise<Restored> {
-  const none: Restored = { scans: 0, device: false, seq: false };
-  const journal = db.journal;
-  if (!journal.enabled) return none;
-  const { device, seq, entries } = journal.read();
-  const settled: string[] = [];
-  const result = await db.transaction('rw', [db.device, db.counters, db.outbox, db.sync], async (): Promise<Restored> => {
-    const [current, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
-    if (!device) {
-      // No journal yet (a tablet set up before there was one): start it with the identity and every scan still
-      // waiting for the server. Nothing to restore.
-      if (current) {
-        journal.rememberDevice(current, counter?.value ?? 0);
-        const waiting = await db.outbox
-          .where('[state+device_seq]')
-          .between(['pending', Dexie.minKey], ['rejected', Dexie.maxKey]) // states sort pending < rejected < resolved
-          .toArray();
-        journal.record(current, waiting);
-      }
-      return none;
-    }
-    // Another identity in the database (set up again by hand): these scans are not its to send.
-    if (current && current.device_id !== device.device_id) return none;
-    const ids = entries.map((e) => String(e.event?.event_id).toLowerCase());
-    const [have, seqTaken] = await Promise.all([
-      db.outbox.bulkGet(ids),
-      db.outbox.where('device_seq').anyOf(entries.map((e) => Number(e.event?.device_seq)).filter(Number.isSafeInteger)).primaryKeys()
-    ]);
-    const taken = new Set(seqTaken.map(String));
-    const restore: OutboxRow[] = [];
-    entries.forEach((entry, i) => {
-      const row = have[i];
-      if (row) {
-        if (row.state === 'synced' || row.state === 'resolved') settled.push(ids[i]);
-        return;
-      }
-      const checked = checkEvent(entry.event);
-      if (!checked.ok || taken.has(String(checked.event.device_seq))) return; // unreadable, or its number reused: left in the journal
-      const recorded = Number(entry.recorded_at);
-      restore.push({
-        event_id: checked.event.event_id,
-        device_seq: checked.event.device_seq,
-        state: 'pending',
-        event: checked.event,
-        recorded_at: Number.isFinite(recorded) ? recorded : now
-      });
-    });
-    const highest = Math.max(seq, ...entries.map((e) => Number(e.event?.device_seq) || 0));
-    const seqBack = highest > (counter?.value ?? 0);
-    await Promise.all([
-      current ? null : db.device.put({ ...device, id: 'this' }),
-      seqBack ? db.counters.put({ name: 'device_seq', value: highest }) : null,
-      restore.length ? db.outbox.bulkAdd(restore) : null,
-      restore.length ? db.sync.get('this').then((s) => db.sync.put({ ...(s ?? EMPTY_SYNC), id: 'this', restored_scans: restore.length, restored_at: now })) : null
-    ]);
-    return { scans: restore.length, device: !current, seq: seqBack };
-  });
-  journal.forget(settled);
-  return result;
-}

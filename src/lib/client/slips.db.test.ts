@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
-import { createTestDb, type TestDb } from '../../../server/db/testdb';
+import { createTestDb, type TestDb } from '../../../server/testing/testdb';
 import { slipFixtures } from '../../../tests/fixtures/slips';
 import { captureSlip, markReceived, openSlipDb, uploadPending, type SlipDb } from './slips';
 
@@ -14,7 +14,7 @@ let db: SlipDb;
 let pdf: Uint8Array;
 let n = 0;
 let posts = 0;
-const app = () => createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local' }), dbKind: server.kind });
+const app = () => createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }), dbKind: server.kind });
 const api = (): typeof fetch =>
   (async (input: RequestInfo | URL, init?: RequestInit) => {
     posts++;
