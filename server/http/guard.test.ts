@@ -49,7 +49,7 @@ it('lets same-origin and header-less writes through', async () => {
 });
 
 it('answers only its own host names in local mode (DNS rebinding)', async () => {
-  for (const host of ['localhost:8000', '127.0.0.1:8000', '[::1]:8000', 'linesync.plant.local'])
+  for (const host of ['localhost:8000', '127.0.0.1:8000', '[::1]:8000', 'linesync.plant.local', '192.168.1.20:8000', '[fe80::1]'])
     expect((await app.request('/api/sync/snapshot', { headers: { host } })).status, host).toBe(200);
   const res = await app.request('/api/sync/snapshot', { headers: { host: 'rebind.attacker.example:8000' } });
   expect(res.status).toBe(421);

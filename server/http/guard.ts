@@ -2,7 +2,7 @@
 // - a write from another site (a plain HTML form or fetch posts text/plain or a CSV without a preflight, and the
 //   browser adds the supervisor's session): refused when Sec-Fetch-Site or Origin says the request is cross-site;
 // - DNS rebinding (a foreign name that resolves to 127.0.0.1 reads the local API as same-origin): in local mode only
-//   the configured host names are answered.
+//   the configured host names, and addresses, are answered.
 // Requests without these headers (curl, the tablet's own fetches in old browsers, tests) pass: browsers always send
 // them on the cross-site requests this is about.
 import { createMiddleware } from 'hono/factory';
@@ -34,7 +34,7 @@ export function sameSiteOnly(config: Config) {
       return c.json(errorBody(code, message), status);
     };
     const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
-    if (config.AUTH_MODE === 'local' && !hosts.has(hostName(host)))
+    if (config.AUTH_MODE === 'local' && !hosts.has(hostName(host)) && !isIpLiteral(hostName(host)))
       return refuse(421, 'host_not_allowed', `This server answers only ${[...hosts].join(', ')}; add "${hostName(host)}" to ALLOWED_HOSTS to allow it.`);
     if (UNSAFE.has(c.req.method)) {
       const site = c.req.header('sec-fetch-site');
@@ -46,6 +46,12 @@ export function sameSiteOnly(config: Config) {
     }
     await next();
   });
+}
+
+/** An address, not a name: a rebinding page needs a name of its own that resolves here, so an address (a tablet on
+ *  the LAN reaching a server started with HOST=0.0.0.0) is never one. */
+export function isIpLiteral(name: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
 }
 
 function sameHost(origin: string, host: string): boolean {
