@@ -112,6 +112,18 @@ async function initialJsGzipKb(browser: Browser, url: string): Promise<{ kb: num
   return { kb: bytes / 1024, files: scripts.size };
 }
 
+/**
+ * The plant's item list, so the station checks every scan against it (the misread and unknown-part checks run on
+ * each code): the parts the scans name, among a few hundred others.
+ */
+async function importItems(url: string) {
+  const rows = ['item_id,description,unit'];
+  for (let i = 0; i < 10; i++) rows.push(`BENCH-${i},Bench part ${i},ea`);
+  for (let i = 0; i < 490; i++) rows.push(`PLANT-${i},Plant part ${i},ea`);
+  const res = await fetch(`${url}/api/items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: rows.join('\n') + '\n' });
+  if (!res.ok) throw new Error(`item import answered ${res.status}: ${await res.text()}`);
+}
+
 const bench: BenchFn = async (ctx) => {
   const scans = ctx.quick ? 100 : 500;
   const drain = ctx.quick ? 2_000 : 10_000;
@@ -121,10 +133,12 @@ const bench: BenchFn = async (ctx) => {
   let browser: Browser | null = null;
   try {
     server = await startServer({ adminUrl: ctx.adminUrl });
+    await importItems(server.url);
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const context = await browser.newContext();
     const page = await context.newPage();
     await setUp(page, server.url);
+    await page.waitForSelector('[data-testid=stock-as-of]:text("Stock as of")');
 
     ctx.log(`${scans} scans through the form at 10 a second, then ${scans} back to back, offline (only the tablet in the way)`);
     await context.setOffline(true);

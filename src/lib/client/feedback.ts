@@ -1,7 +1,9 @@
 // What a worker hears and feels after a scan, without looking at the screen: made with WebAudio, no sound files.
 //
 //   feedback.accept()   a short high beep and a 60 ms vibration: the scan is stored
-//   feedback.reject()   two low buzzes and a long vibration: the scan was not taken (bad code, unknown GTIN…)
+//   feedback.reject()   two low buzzes and a long vibration: the scan was not taken (bad code, misread GTIN…)
+//   feedback.unknown()  a falling two-note chime and two short vibrations: the code names no known part, and waits
+//                       for the worker to say whether to record it (not the ok beep, not the error buzz)
 //   unlockAudio()       call from a tap/click handler once: browsers keep audio muted until a user gesture
 //
 // Both never throw: where audio or vibration is missing or blocked, the screen is the only feedback.
@@ -11,6 +13,10 @@ const ACCEPT: Tone[] = [{ freq: 1760, ms: 90, type: 'sine' }];
 const REJECT: Tone[] = [
   { freq: 220, ms: 150, type: 'square', gap: 70 },
   { freq: 180, ms: 220, type: 'square' }
+];
+const UNKNOWN: Tone[] = [
+  { freq: 988, ms: 120, type: 'triangle', gap: 60 },
+  { freq: 659, ms: 220, type: 'triangle' }
 ];
 const VOLUME = 0.25;
 
@@ -78,5 +84,9 @@ export const feedback = {
   reject(): void {
     play(REJECT);
     vibrate([200, 80, 200]);
+  },
+  unknown(): void {
+    play(UNKNOWN);
+    vibrate([80, 60, 80]);
   }
 };

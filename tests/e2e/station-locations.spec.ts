@@ -1,0 +1,64 @@
+// Location labels: scanning LOC=<id> moves the station to that location (shown big, and every later scan carries
+// it); a setting makes the station refuse a part until a location was scanned before it. Offline, by wedge.
+import { expect, test, type Page } from '@playwright/test';
+import { readTablet, setUpStation, waitForServiceWorker } from './station';
+import { startServer, type TestServer } from './server';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startServer();
+  const csv = 'item_id,description,unit\nP-1003,Hex nut M8,ea\n';
+  const res = await fetch(`${server.url}/api/items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  expect(res.status, await res.text()).toBeLessThan(300);
+});
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+async function wedge(page: Page, code: string) {
+  await page.keyboard.type(code, { delay: 0 });
+  await page.keyboard.press('Enter');
+}
+
+test('a location label switches the location; the setting asks for one before each part', async ({ page, context }) => {
+  await setUpStation(page, server.url);
+  await waitForServiceWorker(page);
+  await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
+  await context.setOffline(true);
+  const where = page.getByTestId('station-location');
+  await expect(where).toContainText('LINE-1');
+
+  await wedge(page, 'LOC=STORES');
+  await expect(page.getByTestId('scan-message')).toHaveText('Location STORES');
+  await expect(where.locator('strong')).toHaveText('STORES');
+  await wedge(page, 'P-1003');
+  await expect(page.getByTestId('scan-message')).toHaveText('CONSUME P-1003 × 1');
+
+  // The setting, on the settings page; back at the station a part without a location first is refused.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByTestId('require-location').check();
+  await page.getByRole('link', { name: '← Back to scanning' }).click();
+  await expect(where).toContainText('scan a location label first');
+  await wedge(page, 'P-1003');
+  await expect(page.getByTestId('scan-panel')).toHaveAttribute('data-kind', 'error');
+  await expect(page.getByTestId('scan-message')).toContainText('Scan the location label first');
+  await wedge(page, 'LOC=LINE-2');
+  await wedge(page, 'P-1003');
+  await expect(page.getByTestId('scan-message')).toHaveText('CONSUME P-1003 × 1');
+  await wedge(page, 'P-1003');
+  await expect(page.getByTestId('scan-message')).toContainText('Scan the location label first');
+
+  const { rows } = await readTablet(page);
+  const locations = await page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const open = indexedDB.open('linesync');
+        open.onsuccess = () => {
+          const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+          all.onsuccess = () => resolve(all.result.sort((a, b) => a.device_seq - b.device_seq).map((r) => r.event.location_id));
+        };
+      })
+  );
+  expect(rows).toHaveLength(2);
+  expect(locations).toEqual(['STORES', 'LINE-2']);
+});
