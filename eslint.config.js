@@ -6,7 +6,9 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['build/', '.svelte-kit/', '.cache/', '.linesync/', 'node_modules/', 'test-results/', 'playwright-report/'] },
+  {
+    ignores: ['build/', '.svelte-kit/', '.cache/', '.linesync/', 'node_modules/', 'test-results/', 'playwright-report/']
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -24,7 +26,10 @@ export default ts.config(
       // `_name` marks a parameter or binding kept on purpose (a callback's position, a destructured rest).
       // The app is always served at the site root (paths.base is ''), so a plain href is already resolved.
       'svelte/no-navigation-without-resolve': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }]
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }
+      ]
     }
   }
 );

@@ -5,7 +5,13 @@ import { loadConfig } from '../server/config';
 import type { BenchFn } from './harness';
 import { freshDatabase, percentile, round } from './harness';
 
-const VIEWS = ['gold_daily_movements', 'gold_on_hand_history', 'gold_replenishment_sla', 'gold_station_throughput_hourly', 'gold_voided_scan_rate'];
+const VIEWS = [
+  'gold_daily_movements',
+  'gold_on_hand_history',
+  'gold_replenishment_sla',
+  'gold_station_throughput_hourly',
+  'gold_voided_scan_rate'
+];
 
 const bench: BenchFn = async (ctx) => {
   const events = ctx.quick ? 20_000 : 200_000;
@@ -41,7 +47,13 @@ const bench: BenchFn = async (ctx) => {
         rows = (await db.sql.unsafe(query)).length;
         ms.push(performance.now() - t);
       }
-      return { median: percentile(ms.sort((a, b) => a - b), 50), rows };
+      return {
+        median: percentile(
+          ms.sort((a, b) => a - b),
+          50
+        ),
+        rows
+      };
     };
     const results: Record<string, number> = { events };
     const rows: [string, string, string][] = [];
@@ -52,13 +64,25 @@ const bench: BenchFn = async (ctx) => {
     }
     const week = await time(`SELECT * FROM gold_daily_movements WHERE day >= current_date - 7`);
     results.daily_movements_last_week_ms = round(week.median);
-    rows.push([`gold_daily_movements, last 7 days (${week.rows})`, `${round(week.median)} ms`, 'a supervisor page: < 1000 ms']);
+    rows.push([
+      `gold_daily_movements, last 7 days (${week.rows})`,
+      `${round(week.median)} ms`,
+      'a supervisor page: < 1000 ms'
+    ]);
     const day = await time(`SELECT * FROM gold_station_throughput_hourly WHERE hour >= now() - interval '1 day'`);
     results.throughput_last_day_ms = round(day.median);
-    rows.push([`gold_station_throughput_hourly, last 24 h (${day.rows})`, `${round(day.median)} ms`, 'a supervisor page: < 1000 ms']);
+    rows.push([
+      `gold_station_throughput_hourly, last 24 h (${day.rows})`,
+      `${round(day.median)} ms`,
+      'a supervisor page: < 1000 ms'
+    ]);
     const one = await time(`SELECT * FROM gold_on_hand_history WHERE item_id = 'P-001' AND location_id = 'LINE-1'`);
     results.on_hand_history_one_item_ms = round(one.median);
-    rows.push([`gold_on_hand_history, one item (${one.rows})`, `${round(one.median)} ms`, 'a supervisor page: < 1000 ms']);
+    rows.push([
+      `gold_on_hand_history, one item (${one.rows})`,
+      `${round(one.median)} ms`,
+      'a supervisor page: < 1000 ms'
+    ]);
     // The API routes that read these views for the item page's forecast and the analytics page, end to end.
     const app = createApp({ sql: db.sql, config: loadConfig({}), dbKind: 'url' });
     const routes: [string, string][] = [
@@ -76,7 +100,10 @@ const bench: BenchFn = async (ctx) => {
         await res.arrayBuffer();
         ms.push(performance.now() - t);
       }
-      const median = percentile(ms.sort((a, b) => a - b), 50);
+      const median = percentile(
+        ms.sort((a, b) => a - b),
+        50
+      );
       results[`${name}_route_ms`] = round(median);
       rows.push([`GET ${path}`, `${round(median)} ms`, 'a supervisor page: < 1000 ms']);
     }

@@ -16,7 +16,15 @@ import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { decodeImage, rotateGrey, toGrey, type RgbaImage } from '../src/lib/client/decoder';
 import { gtinLookup, parseBarcode } from '#domain/barcode';
-import { barcodeFixtures, BARCODES, encodePng, FIXTURE_ITEMS, FRAME, VARIANTS, type Fixture } from '../tests/fixtures/barcodes';
+import {
+  barcodeFixtures,
+  BARCODES,
+  encodePng,
+  FIXTURE_ITEMS,
+  FRAME,
+  VARIANTS,
+  type Fixture
+} from '../tests/fixtures/barcodes';
 import { percentile, round, type BenchContext, type BenchSection } from './harness';
 
 const lookup = gtinLookup(FIXTURE_ITEMS);
@@ -58,7 +66,7 @@ function withTilts(wasm: (img: RgbaImage) => Promise<string | null>) {
     for (const angle of [15, -15]) {
       const g = rotateGrey(grey, angle);
       const rgba = new Uint8ClampedArray(g.width * g.height * 4);
-      for (let i = 0; i < g.data.length; i++) rgba.fill(g.data[i], i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255);
+      for (let i = 0; i < g.data.length; i++) (rgba.fill(g.data[i], i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255));
       const r = await wasm({ data: rgba, width: g.width, height: g.height });
       if (r !== null) return r;
     }
@@ -88,7 +96,10 @@ interface Run {
   missed: string[];
 }
 
-async function run(fixtures: Fixture[], decode: (img: RgbaImage) => Promise<string | null> | string | null): Promise<Run> {
+async function run(
+  fixtures: Fixture[],
+  decode: (img: RgbaImage) => Promise<string | null> | string | null
+): Promise<Run> {
   const out: Run = { read: 0, msWithCode: [], missed: [] };
   for (const f of fixtures) {
     const t = performance.now();
@@ -101,7 +112,10 @@ async function run(fixtures: Fixture[], decode: (img: RgbaImage) => Promise<stri
   return out;
 }
 
-async function timeEmpty(n: number, decode: (img: RgbaImage) => Promise<string | null> | string | null): Promise<number[]> {
+async function timeEmpty(
+  n: number,
+  decode: (img: RgbaImage) => Promise<string | null> | string | null
+): Promise<number[]> {
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const frame = emptyFrame(i + 1);
@@ -144,19 +158,36 @@ async function inChromium(ctx: BenchContext, fixtures: Fixture[]): Promise<Brows
       window.ready = true;
     </script>`
   );
-  const server = await createServer({ configFile: false, root: site, logLevel: 'silent', server: { port: 0, fs: { allow: [site, fileURLToPath(new URL('..', import.meta.url))] } } });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS }).catch((e) => {
-    ctx.log(`no Chromium (${e instanceof Error ? e.message.split('\n')[0] : e}): browser figures skipped`);
-    return null;
+  const server = await createServer({
+    configFile: false,
+    root: site,
+    logLevel: 'silent',
+    server: { port: 0, fs: { allow: [site, fileURLToPath(new URL('..', import.meta.url))] } }
   });
+  const browser = await chromium
+    .launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    .catch((e) => {
+      ctx.log(`no Chromium (${e instanceof Error ? e.message.split('\n')[0] : e}): browser figures skipped`);
+      return null;
+    });
   try {
     if (!browser) return null;
     await server.listen();
     const page = await browser.newPage();
     await page.goto(server.resolvedUrls!.local[0]);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, {
+      timeout: 60_000
+    });
     const decodeFile = (url: string) =>
-      page.evaluate((u) => (window as unknown as { decodeFile(u: string): Promise<{ text: string | null; ms: number; roundTrip: number }> }).decodeFile(u), url);
+      page.evaluate(
+        (u) =>
+          (
+            window as unknown as {
+              decodeFile(u: string): Promise<{ text: string | null; ms: number; roundTrip: number }>;
+            }
+          ).decodeFile(u),
+        url
+      );
     for (let i = 0; i < Math.min(3, fixtures.length); i++) await decodeFile(`/${i}.png`); // warm-up: JIT, module load
     const out: BrowserRun = { read: 0, workerMs: [], roundTripMs: [] };
     for (const [i, f] of fixtures.entries()) {
@@ -176,7 +207,9 @@ async function inChromium(ctx: BenchContext, fixtures: Fixture[]): Promise<Brows
 }
 
 export default async function decode(ctx: BenchContext): Promise<BenchSection> {
-  const variants = ctx.quick ? VARIANTS.filter((v) => ['clean', 'rot90', 'noisy', 'tilt12'].includes(v.name)) : VARIANTS;
+  const variants = ctx.quick
+    ? VARIANTS.filter((v) => ['clean', 'rot90', 'noisy', 'tilt12'].includes(v.name))
+    : VARIANTS;
   ctx.log(`generating ${BARCODES.length * variants.length} frames with bwip-js`);
   const fixtures = await barcodeFixtures(BARCODES, variants);
   const n = fixtures.length;
@@ -234,18 +267,36 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
     },
     rows: [
       [`@zxing/library: frames read (of ${n})`, `${a.read} (${rate(a)} %)`, 'camera passes, text parses to the label'],
-      ['@zxing/library: median ms per 640×480 frame', `${med(a.msWithCode)} ms`, `p95 ${round(percentile(a.msWithCode, 95), 1)} ms`],
+      [
+        '@zxing/library: median ms per 640×480 frame',
+        `${med(a.msWithCode)} ms`,
+        `p95 ${round(percentile(a.msWithCode, 95), 1)} ms`
+      ],
       ['@zxing/library: median ms, frame with no code', `${med(aEmpty)} ms`, 'the common frame of a live camera'],
       [
         '@zxing/library in Chromium worker: median ms',
         w ? `${med(w.workerMs)} ms` : 'n/a',
-        w ? `p95 ${round(percentile(w.workerMs, 95), 1)} ms; post→answer ${med(w.roundTripMs)} ms; read ${w.read}/${n}` : 'no Chromium'
+        w
+          ? `p95 ${round(percentile(w.workerMs, 95), 1)} ms; post→answer ${med(w.roundTripMs)} ms; read ${w.read}/${n}`
+          : 'no Chromium'
       ],
-      [`@zxing/library thorough: frames read`, `${b.read} (${rate(b)} %)`, `median ${med(b.msWithCode)} ms (scan-bench, stills)`],
+      [
+        `@zxing/library thorough: frames read`,
+        `${b.read} (${rate(b)} %)`,
+        `median ${med(b.msWithCode)} ms (scan-bench, stills)`
+      ],
       [`zxing-wasm: frames read (of ${n})`, `${c.read} (${rate(c)} %)`, 'tryHarder+tryRotate+tryInvert'],
-      ['zxing-wasm: median ms per 640×480 frame', `${med(c.msWithCode)} ms`, `p95 ${round(percentile(c.msWithCode, 95), 1)} ms`],
+      [
+        'zxing-wasm: median ms per 640×480 frame',
+        `${med(c.msWithCode)} ms`,
+        `p95 ${round(percentile(c.msWithCode, 95), 1)} ms`
+      ],
       ['zxing-wasm: median ms, frame with no code', `${med(cEmpty)} ms`, ''],
-      [`zxing-wasm + ±15° tilts: frames read`, `${d.read} (${rate(d)} %)`, `median ${med(d.msWithCode)} ms, p95 ${round(percentile(d.msWithCode, 95), 1)} ms`],
+      [
+        `zxing-wasm + ±15° tilts: frames read`,
+        `${d.read} (${rate(d)} %)`,
+        `median ${med(d.msWithCode)} ms, p95 ${round(percentile(d.msWithCode, 95), 1)} ms`
+      ],
       ['read by one and not the other', `js ${onlyJs} / wasm ${onlyWasm}`, ''],
       ['keep', keep, 'more frames read wins; then speed']
     ]

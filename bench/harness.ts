@@ -34,7 +34,10 @@ export function freshDatabase(ctx: BenchContext, max = 10): Promise<Database & {
 }
 
 /** The real API on a free loopback port, over the given database, in local auth mode. */
-export async function startApi(db: Database, env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startApi(
+  db: Database,
+  env: Record<string, string> = {}
+): Promise<{ url: string; stop(): Promise<void> }> {
   const config = loadConfig({ AUTH_MODE: 'local', ...env });
   const app = createApp({ sql: db.sql, config, dbKind: db.kind });
   return new Promise((resolve) => {

@@ -1,7 +1,15 @@
 // Ingest: events pushed through the HTTP API end to end (parse, validate, insert, projection, signals) against the
 // same events inserted straight into scan_events by postgres.js, both in 500-event batches from 4 concurrent clients.
 import { randomUUID } from 'node:crypto';
-import { backendsCpuMs, freshDatabase, processCpuMs, round, spawnServer, type BenchContext, type BenchSection } from './harness';
+import {
+  backendsCpuMs,
+  freshDatabase,
+  processCpuMs,
+  round,
+  spawnServer,
+  type BenchContext,
+  type BenchSection
+} from './harness';
 
 const CLIENTS = 4;
 const BATCH = 500;
@@ -76,24 +84,28 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
   let apiSeconds: number;
   let apiCpu: number | null = null;
   try {
-  const serverCpu0 = processCpuMs(api.pid);
-  const backends0 = await backendsCpuMs(ctx, db.url);
-  t = performance.now();
-  await Promise.all(
-    bodies.map(async (list) => {
-      for (const body of list) {
-        const res = await fetch(`${api.url}/api/sync/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
-        const answer = (await res.json()) as { results: { status: string }[] };
-        applied += answer.results.filter((r) => r.status === 'applied').length;
-      }
-    })
-  );
-  apiSeconds = (performance.now() - t) / 1000;
-  const serverCpu1 = processCpuMs(api.pid);
-  const backends1 = await backendsCpuMs(ctx, db.url);
-  if (serverCpu0 !== null && serverCpu1 !== null && backends0 !== null && backends1 !== null)
-    apiCpu = serverCpu1 - serverCpu0 + (backends1 - backends0);
+    const serverCpu0 = processCpuMs(api.pid);
+    const backends0 = await backendsCpuMs(ctx, db.url);
+    t = performance.now();
+    await Promise.all(
+      bodies.map(async (list) => {
+        for (const body of list) {
+          const res = await fetch(`${api.url}/api/sync/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body
+          });
+          if (!res.ok) throw new Error(`push failed: ${res.status} ${await res.text()}`);
+          const answer = (await res.json()) as { results: { status: string }[] };
+          applied += answer.results.filter((r) => r.status === 'applied').length;
+        }
+      })
+    );
+    apiSeconds = (performance.now() - t) / 1000;
+    const serverCpu1 = processCpuMs(api.pid);
+    const backends1 = await backendsCpuMs(ctx, db.url);
+    if (serverCpu0 !== null && serverCpu1 !== null && backends0 !== null && backends1 !== null)
+      apiCpu = serverCpu1 - serverCpu0 + (backends1 - backends0);
   } finally {
     await api.stop();
   }
@@ -101,7 +113,8 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
     SELECT count(*) AS drift FROM stock_levels s FULL JOIN inventory_current v USING (item_id, location_id)
     WHERE s.on_hand IS DISTINCT FROM v.on_hand`;
   await db.close();
-  if (applied !== total || drift !== 0) throw new Error(`ingest benchmark is wrong: ${applied}/${total} applied, ${drift} rows drift`);
+  if (applied !== total || drift !== 0)
+    throw new Error(`ingest benchmark is wrong: ${applied}/${total} applied, ${drift} rows drift`);
 
   const apiRate = total / apiSeconds;
   const bareRate = total / bareSeconds;
@@ -122,7 +135,11 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
       cpu_ratio: cpuRatio
     },
     rows: [
-      [`API push, ${total} events (${CLIENTS} clients × ${BATCH})`, `${Math.round(apiRate)} ev/s`, 'end to end: HTTP, validate, insert, stock, signals'],
+      [
+        `API push, ${total} events (${CLIENTS} clients × ${BATCH})`,
+        `${Math.round(apiRate)} ev/s`,
+        'end to end: HTTP, validate, insert, stock, signals'
+      ],
       ['bare INSERT into scan_events (same batches)', `${Math.round(bareRate)} ev/s`, 'anchor'],
       ['ratio API / bare', `${round(ratio, 3)}×`, `target ≥ 0.5× ${ratio >= 0.5 ? '✔' : '✘'}`],
       ...(cpuRatio === null

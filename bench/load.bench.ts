@@ -118,7 +118,11 @@ export default async function load(ctx: BenchContext): Promise<BenchSection> {
       [`${DEVICES} tablets × 1 push/s, ${seconds} s`, `${latencies.length} pushes`, `${n} events stored`],
       ['push latency p50 / p95', `${round(p50)} / ${round(p95)} ms`, `target p95 < 500 ms ${p95 < 500 ? '✔' : '✘'}`],
       ['push latency p99 / max', `${round(p99)} / ${round(sorted[sorted.length - 1] ?? NaN)} ms`, ''],
-      [`errors (pushes and ${SUPERVISORS} streams)`, String(allErrors.length), `target 0 ${allErrors.length === 0 ? '✔' : '✘'}`],
+      [
+        `errors (pushes and ${SUPERVISORS} streams)`,
+        String(allErrors.length),
+        `target 0 ${allErrors.length === 0 ? '✔' : '✘'}`
+      ],
       ['change events delivered to the streams', String(streams.changes), `${SUPERVISORS} supervisors`]
     ]
   };

@@ -24,9 +24,14 @@ export default async function purchasing(ctx: BenchContext): Promise<BenchSectio
     const body = file(price);
     ctx.log(`importing ${items * 2} supplier items (${round(body.length / 1e6, 1)} MB)`);
     const t = performance.now();
-    const res = await fetch(`${server.url}/api/supplier-items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
+    const res = await fetch(`${server.url}/api/supplier-items/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body
+    });
     const out = (await res.json()) as { created?: number; updated?: number };
-    if (!res.ok || (out.created ?? 0) + (out.updated ?? 0) !== items * 2) throw new Error(`import failed: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+    if (!res.ok || (out.created ?? 0) + (out.updated ?? 0) !== items * 2)
+      throw new Error(`import failed: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
     importMs.push(performance.now() - t);
   }
   await db.sql`ANALYZE`;
@@ -47,7 +52,11 @@ export default async function purchasing(ctx: BenchContext): Promise<BenchSectio
     SELECT supplier_id, supplier_part, item_id, version FROM supplier_items WHERE supplier_part LIKE 'Q%' ORDER BY item_id LIMIT 1000`;
   const rows = current.map((r) => ({ ...r, pack_size: 12, price: 3, preferred: true }));
   let t = performance.now();
-  const saved = await fetch(`${server.url}/api/supplier-items`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows }) });
+  const saved = await fetch(`${server.url}/api/supplier-items`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rows })
+  });
   if (!saved.ok) throw new Error(`save failed: ${saved.status} ${(await saved.text()).slice(0, 300)}`);
   const saveMs = performance.now() - t;
 
@@ -57,10 +66,16 @@ export default async function purchasing(ctx: BenchContext): Promise<BenchSectio
   await db.sql`INSERT INTO categories (category_id, parent_id, name, path)
                SELECT 'leaf-' || m || '-' || l, 'mid-' || m, 'Leaf ' || l, '' FROM generate_series(1, 10) m, generate_series(1, 50) l`;
   t = performance.now();
-  const moved = await fetch(`${server.url}/api/categories/root-a`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, parent_id: 'root-b' }) });
+  const moved = await fetch(`${server.url}/api/categories/root-a`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ version: 1, parent_id: 'root-b' })
+  });
   if (!moved.ok) throw new Error(`move failed: ${moved.status}`);
   const moveMs = performance.now() - t;
-  const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM categories WHERE path LIKE 'root-b/root-a/%'`;
+  const [{ n }] = await db.sql<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM categories WHERE path LIKE 'root-b/root-a/%'`;
   if (n !== 510) throw new Error(`the move re-pathed ${n} categories, not 510`);
 
   await server.stop();
@@ -79,7 +94,11 @@ export default async function purchasing(ctx: BenchContext): Promise<BenchSectio
     rows: [
       [`supplier-item CSV import, ${items * 2} new`, `${round(importMs[0] / 1000, 2)} s`, 'one transaction, audited'],
       [`supplier-item CSV import, ${items * 2} changed`, `${round(importMs[1] / 1000, 2)} s`, 'every price'],
-      [`one supplier's parts (${(items * 2) / suppliers}), p95`, `${round(percentile(listMs, 95), 1)} ms`, 'GET /api/supplier-items?supplier_id'],
+      [
+        `one supplier's parts (${(items * 2) / suppliers}), p95`,
+        `${round(percentile(listMs, 95), 1)} ms`,
+        'GET /api/supplier-items?supplier_id'
+      ],
       ['grid save, 1,000 rows taking preferred', `${round(saveMs, 0)} ms`, '1,000 demoted, 2,000 audit rows'],
       ['category move, 510 descendants', `${round(moveMs, 0)} ms`, 'paths rewritten by trigger']
     ]

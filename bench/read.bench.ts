@@ -31,7 +31,13 @@ export default async function read(ctx: BenchContext): Promise<BenchSection> {
     }
     return ms.sort((a, b) => a - b);
   };
-  const pages = ['', '?below_reorder=true', '?sort=on_hand&order=desc', '?location_id=LOC-1&offset=200', '?item_id=R-7'];
+  const pages = [
+    '',
+    '?below_reorder=true',
+    '?sort=on_hand&order=desc',
+    '?location_id=LOC-1&offset=200',
+    '?item_id=R-7'
+  ];
   await timeIt(20, () => fetch(`${api.url}/api/inventory`).then((r) => r.json())); // warm up
   ctx.log('timing GET /api/inventory');
   let k = 0;

@@ -38,7 +38,10 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
       report.outbox_rejected === 0 &&
       report.drift.length === 0 &&
       report.signal_problems.length === 0;
-    if (!exact) throw new Error(`reliability: not exactly once\n${describeReport(report)}\n${JSON.stringify(report.signal_problems.slice(0, 5))}`);
+    if (!exact)
+      throw new Error(
+        `reliability: not exactly once\n${describeReport(report)}\n${JSON.stringify(report.signal_problems.slice(0, 5))}`
+      );
     const faulted = Object.entries(report.faults)
       .filter(([k]) => k !== 'clean')
       .reduce((n, [, v]) => n + v, 0);
@@ -59,11 +62,29 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
         seconds: round(report.seconds)
       },
       rows: [
-        [`${devices} tablets × ${perDevice} scans through faults`, `${report.server_events} stored`, `exactly ${total}, once each ✔`],
+        [
+          `${devices} tablets × ${perDevice} scans through faults`,
+          `${report.server_events} stored`,
+          `exactly ${total}, once each ✔`
+        ],
         ['outboxes left (pending + rejected)', String(report.outbox_pending + report.outbox_rejected), 'target 0 ✔'],
-        ['stock drift rows / signal problems', `${report.drift.length} / ${report.signal_problems.length}`, 'target 0 / 0 ✔'],
-        ['requests faulted by the proxy', String(faulted), Object.entries(report.faults).map(([k, v]) => `${k} ${v}`).join(', ')],
-        ['syncs (failed) / server restarts', `${report.sync_attempts} (${report.sync_failures}) / ${report.restarts}`, ''],
+        [
+          'stock drift rows / signal problems',
+          `${report.drift.length} / ${report.signal_problems.length}`,
+          'target 0 / 0 ✔'
+        ],
+        [
+          'requests faulted by the proxy',
+          String(faulted),
+          Object.entries(report.faults)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')
+        ],
+        [
+          'syncs (failed) / server restarts',
+          `${report.sync_attempts} (${report.sync_failures}) / ${report.restarts}`,
+          ''
+        ],
         ['wall time', `${round(report.seconds)} s`, '']
       ]
     };

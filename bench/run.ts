@@ -25,7 +25,9 @@ async function main() {
     sections.push(await fn(ctx));
   }
   const width = [44, 18];
-  console.log(`\nLineSync benchmark${quick ? ' (BENCH_QUICK)' : ''} — ${new Date().toISOString()}, Node ${process.version}`);
+  console.log(
+    `\nLineSync benchmark${quick ? ' (BENCH_QUICK)' : ''} — ${new Date().toISOString()}, Node ${process.version}`
+  );
   for (const s of sections) {
     console.log(`\n[${s.key}]`);
     for (const [m, v, t] of s.rows) console.log(`  ${m.padEnd(width[0])} ${v.padStart(width[1])}   ${t}`);
@@ -33,7 +35,10 @@ async function main() {
   // A partial run (`npm run bench -- ingest`) replaces its own sections and keeps the others' last figures.
   const file = dir + (quick ? 'results.quick.json' : 'results.json');
   const previous = readPrevious(file);
-  const out = { ...previous, ...Object.fromEntries(sections.map((s) => [s.key, { ...s.results, measured_at: new Date().toISOString() }])) };
+  const out = {
+    ...previous,
+    ...Object.fromEntries(sections.map((s) => [s.key, { ...s.results, measured_at: new Date().toISOString() }]))
+  };
   // Written aside and renamed, so a reader never sees half a file.
   writeFileSync(file + '.tmp', JSON.stringify({ ...out, node: process.version, quick }, null, 2) + '\n');
   renameSync(file + '.tmp', file);

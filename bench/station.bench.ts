@@ -28,7 +28,9 @@ async function setUp(page: Page, url: string) {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller)
-      await new Promise<void>((r) => navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true }));
+      await new Promise<void>((r) =>
+        navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true })
+      );
   });
 }
 
@@ -38,31 +40,34 @@ async function setUp(page: Page, url: string) {
  * (No named functions inside evaluate: tsx's keepNames would reference a helper the page does not have.)
  */
 function scanTimes(page: Page, n: number, gapMs: number): Promise<number[]> {
-  return page.evaluate(async ({ n, gapMs }) => {
-    const input = document.querySelector<HTMLInputElement>('[data-testid=manual-code]')!;
-    const startSeq = Number(document.querySelector('[data-testid=recent-scans] li')?.getAttribute('data-seq') ?? 0);
-    const times: number[] = [];
-    for (let i = 1; i <= n; i++) {
-      const seq = startSeq + i;
-      const shown = new Promise<void>((resolve) => {
-        const mo = new MutationObserver(() => {
-          if (document.querySelector(`[data-testid=recent-scans] li[data-seq="${seq}"]`)) {
-            mo.disconnect();
-            resolve();
-          }
+  return page.evaluate(
+    async ({ n, gapMs }) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid=manual-code]')!;
+      const startSeq = Number(document.querySelector('[data-testid=recent-scans] li')?.getAttribute('data-seq') ?? 0);
+      const times: number[] = [];
+      for (let i = 1; i <= n; i++) {
+        const seq = startSeq + i;
+        const shown = new Promise<void>((resolve) => {
+          const mo = new MutationObserver(() => {
+            if (document.querySelector(`[data-testid=recent-scans] li[data-seq="${seq}"]`)) {
+              mo.disconnect();
+              resolve();
+            }
+          });
+          mo.observe(document.body, { childList: true, subtree: true });
         });
-        mo.observe(document.body, { childList: true, subtree: true });
-      });
-      const t0 = performance.now();
-      input.value = `ITEM=BENCH-${i % 10};QTY=${1 + (i % 5)}`;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      input.form!.requestSubmit();
-      await shown;
-      times.push(performance.now() - t0);
-      if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
-    }
-    return times;
-  }, { n, gapMs });
+        const t0 = performance.now();
+        input.value = `ITEM=BENCH-${i % 10};QTY=${1 + (i % 5)}`;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.form!.requestSubmit();
+        await shown;
+        times.push(performance.now() - t0);
+        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
+      }
+      return times;
+    },
+    { n, gapMs }
+  );
 }
 
 /** Reloads the station (offline, from the service worker) and answers how long the open's journal restore took. */
@@ -83,7 +88,9 @@ async function journalAtBound(browser: Browser, url: string, scans: number) {
     await setUp(page, url);
     await context.setOffline(true);
     await scanTimes(page, scans, 0);
-    const bytes = await page.evaluate(() => Object.keys(localStorage).reduce((n, k) => n + k.length + (localStorage.getItem(k)?.length ?? 0), 0) * 2);
+    const bytes = await page.evaluate(
+      () => Object.keys(localStorage).reduce((n, k) => n + k.length + (localStorage.getItem(k)?.length ?? 0), 0) * 2
+    );
     const normal = await reopenRestoreMs(page);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.clearDataForOrigin', { origin: url, storageTypes: 'indexeddb' });
@@ -120,7 +127,11 @@ async function importItems(url: string) {
   const rows = ['item_id,description,unit'];
   for (let i = 0; i < 10; i++) rows.push(`BENCH-${i},Bench part ${i},ea`);
   for (let i = 0; i < 490; i++) rows.push(`PLANT-${i},Plant part ${i},ea`);
-  const res = await fetch(`${url}/api/items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: rows.join('\n') + '\n' });
+  const res = await fetch(`${url}/api/items/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: rows.join('\n') + '\n'
+  });
   if (!res.ok) throw new Error(`item import answered ${res.status}: ${await res.text()}`);
 }
 
@@ -134,13 +145,18 @@ const bench: BenchFn = async (ctx) => {
   try {
     server = await startServer({ adminUrl: ctx.adminUrl });
     await importItems(server.url);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS
+    });
     const context = await browser.newContext();
     const page = await context.newPage();
     await setUp(page, server.url);
     await page.waitForSelector('[data-testid=stock-as-of]:text("Stock as of")');
 
-    ctx.log(`${scans} scans through the form at 10 a second, then ${scans} back to back, offline (only the tablet in the way)`);
+    ctx.log(
+      `${scans} scans through the form at 10 a second, then ${scans} back to back, offline (only the tablet in the way)`
+    );
     await context.setOffline(true);
     await scanTimes(page, 20, 0); // warm-up: JIT, first IndexedDB pages
     const times = (await scanTimes(page, scans, 100)).sort((a, b) => a - b);
@@ -188,11 +204,23 @@ const bench: BenchFn = async (ctx) => {
       rows: [
         [`scan → on screen, p50 (${scans} at 10/s)`, `${round(p50, 2)} ms`, 'IndexedDB strict commit included'],
         [`scan → on screen, p95 (${scans} at 10/s)`, `${round(p95, 2)} ms`, 'target ≤ 16 ms'],
-        [`scan → on screen, p95 (${scans} back to back)`, `${round(percentile(burst, 95), 2)} ms`, 'no pause between scans'],
+        [
+          `scan → on screen, p95 (${scans} back to back)`,
+          `${round(percentile(burst, 95), 2)} ms`,
+          'no pause between scans'
+        ],
         [`drain ${before} pending after reconnect`, `${round(drainS, 2)} s`, 'target ≤ 5 s for 10,000'],
         [`station initial JS, gzipped (${js.files} files)`, `${round(js.kb, 1)} KB`, 'target ≤ 150 KB'],
-        [`journal of ${journalScans} scans (${round(journal.kb, 0)} KB): read at open`, `${round(journal.normal, 1)} ms`, 'every start of the station'],
-        [`journal of ${journalScans} scans: database deleted, all put back`, `${round(journal.wiped, 1)} ms`, 'once, after the browser lost IndexedDB']
+        [
+          `journal of ${journalScans} scans (${round(journal.kb, 0)} KB): read at open`,
+          `${round(journal.normal, 1)} ms`,
+          'every start of the station'
+        ],
+        [
+          `journal of ${journalScans} scans: database deleted, all put back`,
+          `${round(journal.wiped, 1)} ms`,
+          'once, after the browser lost IndexedDB'
+        ]
       ]
     };
   } finally {

@@ -33,7 +33,18 @@ export default async function supervisor(ctx: BenchContext): Promise<BenchSectio
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         device_id: 'bench-live',
-        events: [{ event_id: randomUUID(), device_seq: i, event_type: 'INTAKE', item_id: item, qty: 1, location_id: 'LOC-0', source: 'wedge', captured_at: new Date().toISOString() }]
+        events: [
+          {
+            event_id: randomUUID(),
+            device_seq: i,
+            event_type: 'INTAKE',
+            item_id: item,
+            qty: 1,
+            location_id: 'LOC-0',
+            source: 'wedge',
+            captured_at: new Date().toISOString()
+          }
+        ]
       })
     });
     if (!res.ok) throw new Error(`push failed: ${res.status}`);
@@ -102,21 +113,41 @@ export default async function supervisor(ctx: BenchContext): Promise<BenchSectio
     byPage.get(p)!.push(ms);
   }
   allMs.sort((a, b) => a - b);
-  const worst = [...byPage].map(([p, ms]) => [p, percentile(ms.sort((a, b) => a - b), 95)] as const).sort((a, b) => b[1] - a[1])[0];
+  const worst = [...byPage]
+    .map(
+      ([p, ms]) =>
+        [
+          p,
+          percentile(
+            ms.sort((a, b) => a - b),
+            95
+          )
+        ] as const
+    )
+    .sort((a, b) => b[1] - a[1])[0];
 
   // CSV import: 50,000 new items, then every one of them updated.
   const csvRows = ctx.quick ? 10_000 : 50_000;
   const file = (suffix: string) =>
     'item_id;description;unit;reorder_point;reorder_qty;gtin;active\n' +
-    Array.from({ length: csvRows }, (_, i) => `IMP-${i};"Imported part ${i}${suffix}";ea;${i % 50};${(i % 50) * 4};;true`).join('\n') + '\n';
+    Array.from(
+      { length: csvRows },
+      (_, i) => `IMP-${i};"Imported part ${i}${suffix}";ea;${i % 50};${(i % 50) * 4};;true`
+    ).join('\n') +
+    '\n';
   const importMs: number[] = [];
   for (const suffix of ['', ' rev B']) {
     const body = file(suffix);
     ctx.log(`importing ${csvRows} rows (${round(body.length / 1e6, 1)} MB)`);
     const t = performance.now();
-    const res = await fetch(`${reader.url}/api/items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
+    const res = await fetch(`${reader.url}/api/items/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body
+    });
     const out = (await res.json()) as { created?: number; updated?: number };
-    if (!res.ok || (out.created ?? 0) + (out.updated ?? 0) !== csvRows) throw new Error(`import failed: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
+    if (!res.ok || (out.created ?? 0) + (out.updated ?? 0) !== csvRows)
+      throw new Error(`import failed: ${res.status} ${JSON.stringify(out).slice(0, 300)}`);
     importMs.push(performance.now() - t);
   }
 
@@ -146,8 +177,12 @@ export default async function supervisor(ctx: BenchContext): Promise<BenchSectio
       csv_import_update_s: round(importMs[1] / 1000, 2)
     },
     rows: [
-      ['live: push on A → event on B\'s stream, p50', `${round(percentile(liveMs, 50), 1)} ms`, ''],
-      ['live: push on A → event on B\'s stream, p95', `${round(liveP95, 1)} ms`, `target ≤ 500 ms${liveP95 <= 500 ? ' ✓' : ' ✗'}`],
+      ["live: push on A → event on B's stream, p50", `${round(percentile(liveMs, 50), 1)} ms`, ''],
+      [
+        "live: push on A → event on B's stream, p95",
+        `${round(liveP95, 1)} ms`,
+        `target ≤ 500 ms${liveP95 <= 500 ? ' ✓' : ' ✗'}`
+      ],
       ['live: 500-part push → all 500 rows on B, p50', `${round(percentile(bigMs, 50), 1)} ms`, ''],
       ['live: 500-part push → all 500 rows on B, p95', `${round(percentile(bigMs, 95), 1)} ms`, 'no reset'],
       [`inventory API, ${items} items, p50`, `${round(percentile(allMs, 50), 1)} ms`, ''],

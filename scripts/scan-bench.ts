@@ -51,7 +51,9 @@ function main() {
       image = load(path);
     } catch (e) {
       // An unreadable file is reported on its line and counted as not decoded; the run goes on.
-      console.log(JSON.stringify({ file, text: null, format: null, ms: null, error: e instanceof Error ? e.message : String(e) }));
+      console.log(
+        JSON.stringify({ file, text: null, format: null, ms: null, error: e instanceof Error ? e.message : String(e) })
+      );
       times.push(NaN);
       continue;
     }
@@ -64,7 +66,11 @@ function main() {
   }
   const measured = times.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
   const mid = measured.length >> 1;
-  const median = !measured.length ? null : measured.length % 2 ? measured[mid] : Math.round(((measured[mid - 1] + measured[mid]) / 2) * 10) / 10;
+  const median = !measured.length
+    ? null
+    : measured.length % 2
+      ? measured[mid]
+      : Math.round(((measured[mid - 1] + measured[mid]) / 2) * 10) / 10;
   console.log(
     JSON.stringify({
       summary: true,

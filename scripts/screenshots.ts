@@ -19,13 +19,22 @@ const dir = mkdtempSync(join(tmpdir(), 'linesync-shots-'));
 cpSync(join(ROOT, 'build'), join(dir, 'build'), { recursive: true });
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), HOST: '127.0.0.1', AUTH_MODE: 'local' };
+const env: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  AUTH_MODE: 'local'
+};
 delete env.DATABASE_URL; // the embedded database, in a directory of its own, loaded with the sample plant
 delete env.PGHOST;
 env.LINESYNC_DATA_DIR = join(dir, 'db');
 env.LINESYNC_SAMPLE_DATA = 'true';
 // cwd is the temporary directory, so the server serves its ./build copy.
-const server = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/main.ts')], {
+  cwd: dir,
+  env,
+  stdio: ['ignore', 'pipe', 'pipe']
+});
 let log = '';
 server.stdout.on('data', (d) => (log += d));
 server.stderr.on('data', (d) => (log += d));
@@ -34,7 +43,13 @@ async function ready() {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`The server exited (${server.exitCode}):\n${log}`);
-    if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`The server did not answer within 90 s:\n${log}`);
@@ -42,8 +57,14 @@ async function ready() {
 
 /** Waits until the page holds no placeholder and says nothing is loading, then writes docs/<name>.png. */
 async function shot(page: Page, name: string) {
-  await page.locator('[data-testid="skeleton-row"], .chart-slot').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
-  await page.waitForFunction(() => !/Loading…|Checking…/.test(document.body.innerText), null, { timeout: 15_000 }).catch(() => {});
+  await page
+    .locator('[data-testid="skeleton-row"], .chart-slot')
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => {});
+  await page
+    .waitForFunction(() => !/Loading…|Checking…/.test(document.body.innerText), null, { timeout: 15_000 })
+    .catch(() => {});
   await page.waitForTimeout(300); // the last paint after the final answer
   await page.screenshot({ path: join(DOCS, `${name}.png`) });
   console.log(`docs/${name}.png`);
@@ -73,9 +94,14 @@ try {
   form.set('device_id', 'screenshots-dock');
   form.append('files', new Blob([new Uint8Array(slip.bytes)], { type: 'application/pdf' }), `${slip.name}.pdf`);
   const posted = await fetch(`${base}/api/packing-slips`, { method: 'POST', body: form });
-  if (posted.status !== 201) throw new Error(`POST /api/packing-slips answered ${posted.status}: ${await posted.text()}`);
+  if (posted.status !== 201)
+    throw new Error(`POST /api/packing-slips answered ${posted.status}: ${await posted.text()}`);
   await page.goto(`${base}/receive/${slipId}`);
-  await page.getByTestId('slip-line').first().waitFor({ timeout: 60_000 }).catch(() => {});
+  await page
+    .getByTestId('slip-line')
+    .first()
+    .waitFor({ timeout: 60_000 })
+    .catch(() => {});
   await shot(page, 'receiving');
 
   // The station on a tablet: set up first (it opens its setup), then a few scans typed as a wedge scanner would.

@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 
 export function startArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
   const [node, ...args] = pkg.scripts.start.trim().split(/\s+/);
   if (node !== 'node') throw new Error(`expected "npm start" to run node, not: ${pkg.scripts.start}`);
   return args;

@@ -52,7 +52,10 @@ describe('POST /api/sync/events', () => {
     expect(Math.abs(Date.parse(body.server_time) - Date.now())).toBeLessThan(60_000);
     // The retry of a lost response answers duplicate and changes nothing.
     const before = await checksum();
-    expect((await (await push(events)).json()).results.map((r: { status: string }) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect((await (await push(events)).json()).results.map((r: { status: string }) => r.status)).toEqual([
+      'duplicate',
+      'duplicate'
+    ]);
     expect({ ...(await checksum()), d: before.d }).toEqual(before);
   });
 
@@ -64,9 +67,19 @@ describe('POST /api/sync/events', () => {
     ['a bad device id', json({ device_id: "x'; DROP TABLE items;--", events: [] }), 400, /device_id/],
     ['an extra field', json({ device_id: 'tab-1', events: [], admin: true }), 400, /admin/],
     ['501 events', json({ device_id: 'tab-1', events: Array.from({ length: 501 }, () => ({})) }), 400, /at most 500/],
-    ['another content type', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }, 415, /application\/json/],
+    [
+      'another content type',
+      { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' },
+      415,
+      /application\/json/
+    ],
     ['no content type', { method: 'POST', body: '{}' }, 415, /application\/json/],
-    ['a body over 1 MiB', json({ device_id: 'tab-1', events: [{ barcode_raw: 'x'.repeat(1_100_000) }] }), 413, /at most 1048576 bytes/]
+    [
+      'a body over 1 MiB',
+      json({ device_id: 'tab-1', events: [{ barcode_raw: 'x'.repeat(1_100_000) }] }),
+      413,
+      /at most 1048576 bytes/
+    ]
   ];
   it.each(bad)('refuses %s with a clear 4xx and stores nothing', async (_name, init, status, message) => {
     await push([makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 3 })]);
@@ -124,10 +137,17 @@ describe('auth', () => {
     expect(supervisorRoutes.length).toBeGreaterThan(0);
     for (const r of supervisorRoutes) {
       const path = r.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-      const res = await dbApp.request(path, { method: r.method.toUpperCase(), headers: { ...as('op@plant.example'), 'content-type': 'application/json' }, body: r.method === 'get' ? undefined : '{}' });
+      const res = await dbApp.request(path, {
+        method: r.method.toUpperCase(),
+        headers: { ...as('op@plant.example'), 'content-type': 'application/json' },
+        body: r.method === 'get' ? undefined : '{}'
+      });
       expect(res.status, `${r.method} ${r.path}`).toBe(403);
     }
-    const pushed = await dbApp.request('/api/sync/events', json({ device_id: 'tab-1', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE' })] }, as('op@plant.example')));
+    const pushed = await dbApp.request(
+      '/api/sync/events',
+      json({ device_id: 'tab-1', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE' })] }, as('op@plant.example'))
+    );
     expect(pushed.status).toBe(200);
     expect((await db.sql`SELECT user_email FROM scan_events`)[0].user_email).toBe('op@plant.example');
     expect((await dbApp.request('/api/inventory', { headers: as('op@plant.example') })).status).toBe(200);
@@ -160,7 +180,9 @@ describe('signals over HTTP', () => {
   });
 
   it('answers 404 for an unknown signal and 400 for a malformed id', async () => {
-    expect((await app.request('/api/signals/00000000-0000-4000-8000-000000000000/fulfill', { method: 'POST' })).status).toBe(404);
+    expect(
+      (await app.request('/api/signals/00000000-0000-4000-8000-000000000000/fulfill', { method: 'POST' })).status
+    ).toBe(404);
     expect((await app.request('/api/signals/nope/fulfill', { method: 'POST' })).status).toBe(400);
   });
 });
@@ -183,7 +205,13 @@ describe('reads', () => {
       ['P-2', 'negative'],
       ['P-3', 'ok']
     ]);
-    expect(all.rows[0]).toMatchObject({ location_id: 'LINE-1', on_hand: 5, intake_total: 30, consume_total: 25, reorder_point: 10 });
+    expect(all.rows[0]).toMatchObject({
+      location_id: 'LINE-1',
+      on_hand: 5,
+      intake_total: 30,
+      consume_total: 25,
+      reorder_point: 10
+    });
     const low = await (await app.request('/api/inventory?below_reorder=true')).json();
     expect(low.rows.map((r: { item_id: string }) => r.item_id)).toEqual(['P-1', 'P-2']);
     const byHand = await (await app.request('/api/inventory?sort=on_hand&order=desc&limit=1&offset=1')).json();
@@ -197,7 +225,15 @@ describe('reads', () => {
   });
 
   it('refuses unknown query parameters and bad values with 400', async () => {
-    for (const q of ['sort=password', 'limit=0', 'limit=100000', 'below_reorder=maybe', 'order=sideways', 'foo=1', 'offset=-1'])
+    for (const q of [
+      'sort=password',
+      'limit=0',
+      'limit=100000',
+      'below_reorder=maybe',
+      'order=sideways',
+      'foo=1',
+      'offset=-1'
+    ])
       expect((await app.request(`/api/inventory?${q}`)).status, q).toBe(400);
     expect((await app.request('/api/events?before=garbage')).status).toBe(400);
   });
@@ -250,7 +286,9 @@ describe('errors and the route table', () => {
     const served = app.routes
       .filter((r) => r.method !== 'ALL')
       .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
-    const described = Object.entries(doc.paths as Record<string, Record<string, { 'x-linesync-role': string }>>).flatMap(([p, ms]) =>
+    const described = Object.entries(
+      doc.paths as Record<string, Record<string, { 'x-linesync-role': string }>>
+    ).flatMap(([p, ms]) =>
       Object.entries(ms).map(([m, op]) => {
         expect(['public', 'operator', 'supervisor']).toContain(op['x-linesync-role']);
         return `${m} ${p}`;

@@ -61,7 +61,12 @@ export function createApp(deps: Deps) {
   const notFound = (c: Context) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404);
   // The catch-alls close /api: main.ts serves the app shell for every other path, and an unknown API path must
   // answer the JSON 404 for every method, never the shell's HTML with 200.
-  const app = new Hono<Env>().use('/api/*', sameSiteOnly(deps.config)).use('/api', sameSiteOnly(deps.config)).route('/api', api).all('/api', notFound).all('/api/*', notFound);
+  const app = new Hono<Env>()
+    .use('/api/*', sameSiteOnly(deps.config))
+    .use('/api', sameSiteOnly(deps.config))
+    .route('/api', api)
+    .all('/api', notFound)
+    .all('/api/*', notFound);
   app.onError(onError);
   app.notFound(notFound);
   return app;

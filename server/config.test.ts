@@ -6,7 +6,10 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ AUTH_MODE: 'local', port: 8000, host: '127.0.0.1' });
     expect(dbTarget(c)).toEqual({ kind: 'embedded', dataDir: './.linesync/db' });
-    expect(dbTarget(loadConfig({ LINESYNC_DATA_DIR: '/var/lib/linesync' }))).toEqual({ kind: 'embedded', dataDir: '/var/lib/linesync' });
+    expect(dbTarget(loadConfig({ LINESYNC_DATA_DIR: '/var/lib/linesync' }))).toEqual({
+      kind: 'embedded',
+      dataDir: '/var/lib/linesync'
+    });
   });
 
   it('takes the port from PORT, else DATABRICKS_APP_PORT', () => {
@@ -20,11 +23,19 @@ describe('configuration', () => {
   });
 
   it('chooses DATABASE_URL over PG* variables', () => {
-    expect(dbTarget(loadConfig({ DATABASE_URL: 'postgres://u@h/d', PGHOST: 'x' }))).toEqual({ kind: 'url', url: 'postgres://u@h/d' });
+    expect(dbTarget(loadConfig({ DATABASE_URL: 'postgres://u@h/d', PGHOST: 'x' }))).toEqual({
+      kind: 'url',
+      url: 'postgres://u@h/d'
+    });
   });
 
   it('chooses Lakebase when the PG* variables come with an endpoint or an instance', () => {
-    const pg = { PGHOST: 'instance.database.cloud.databricks.com', PGUSER: 'sp-1', PGDATABASE: 'databricks_postgres', PGSSLMODE: 'require' };
+    const pg = {
+      PGHOST: 'instance.database.cloud.databricks.com',
+      PGUSER: 'sp-1',
+      PGDATABASE: 'databricks_postgres',
+      PGSSLMODE: 'require'
+    };
     expect(dbTarget(loadConfig({ ...pg, LAKEBASE_ENDPOINT: 'projects/a/branches/b/endpoints/c' }))).toMatchObject({
       kind: 'lakebase',
       port: 5432,
@@ -35,7 +46,11 @@ describe('configuration', () => {
       port: 6543,
       credential: { kind: 'provisioned', instance: 'db1' }
     });
-    expect(dbTarget(loadConfig({ ...pg, PGPASSWORD: 'pw' }))).toMatchObject({ kind: 'pgenv', ssl: true, password: 'pw' });
+    expect(dbTarget(loadConfig({ ...pg, PGPASSWORD: 'pw' }))).toMatchObject({
+      kind: 'pgenv',
+      ssl: true,
+      password: 'pw'
+    });
   });
 
   it('treats empty values as unset', () => {
@@ -56,24 +71,42 @@ describe('configuration', () => {
   });
 
   it('reads the forecast settings with defaults, and refuses bad ones', () => {
-    expect(loadConfig({})).toMatchObject({ DEFAULT_LEAD_TIME_DAYS: 7, FORECAST_SERVICE_LEVEL: 0.95, FORECAST_TIMEOUT_MS: 10_000 });
+    expect(loadConfig({})).toMatchObject({
+      DEFAULT_LEAD_TIME_DAYS: 7,
+      FORECAST_SERVICE_LEVEL: 0.95,
+      FORECAST_TIMEOUT_MS: 10_000
+    });
     expect(loadConfig({}).FORECAST_ENDPOINT).toBeUndefined();
-    expect(loadConfig({ DEFAULT_LEAD_TIME_DAYS: '14', FORECAST_SERVICE_LEVEL: '0.99', FORECAST_ENDPOINT: 'linesync-forecast' })).toMatchObject({
+    expect(
+      loadConfig({
+        DEFAULT_LEAD_TIME_DAYS: '14',
+        FORECAST_SERVICE_LEVEL: '0.99',
+        FORECAST_ENDPOINT: 'linesync-forecast'
+      })
+    ).toMatchObject({
       DEFAULT_LEAD_TIME_DAYS: 14,
       FORECAST_SERVICE_LEVEL: 0.99,
       FORECAST_ENDPOINT: 'linesync-forecast'
     });
     expect(() => loadConfig({ DEFAULT_LEAD_TIME_DAYS: '-1' })).toThrow(/DEFAULT_LEAD_TIME_DAYS: must be 0 or more/);
-    expect(() => loadConfig({ DEFAULT_LEAD_TIME_DAYS: '2.5' })).toThrow(/DEFAULT_LEAD_TIME_DAYS: must be a whole number/);
-    expect(() => loadConfig({ FORECAST_SERVICE_LEVEL: '95' })).toThrow(/FORECAST_SERVICE_LEVEL: must be at most 0.9999/);
-    expect(() => loadConfig({ FORECAST_ENDPOINT: 'a/../b' })).toThrow(/FORECAST_ENDPOINT: must be a serving endpoint name/);
+    expect(() => loadConfig({ DEFAULT_LEAD_TIME_DAYS: '2.5' })).toThrow(
+      /DEFAULT_LEAD_TIME_DAYS: must be a whole number/
+    );
+    expect(() => loadConfig({ FORECAST_SERVICE_LEVEL: '95' })).toThrow(
+      /FORECAST_SERVICE_LEVEL: must be at most 0.9999/
+    );
+    expect(() => loadConfig({ FORECAST_ENDPOINT: 'a/../b' })).toThrow(
+      /FORECAST_ENDPOINT: must be a serving endpoint name/
+    );
   });
 
   it('takes DASHBOARD_EMBED_URL only as an https URL', () => {
     const url = 'https://adb-1234.5.azuredatabricks.net/embed/dashboardsv3/01ef?o=1234';
     expect(loadConfig({ DASHBOARD_EMBED_URL: url }).DASHBOARD_EMBED_URL).toBe(url);
     expect(loadConfig({}).DASHBOARD_EMBED_URL).toBeUndefined();
-    expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'http://adb-1234.5.azuredatabricks.net/embed/x' })).toThrow(/DASHBOARD_EMBED_URL: must be an https URL/);
+    expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'http://adb-1234.5.azuredatabricks.net/embed/x' })).toThrow(
+      /DASHBOARD_EMBED_URL: must be an https URL/
+    );
     expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'javascript:alert(1)' })).toThrow(/DASHBOARD_EMBED_URL/);
     expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'not a url' })).toThrow(/DASHBOARD_EMBED_URL/);
   });

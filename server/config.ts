@@ -6,9 +6,12 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
-const emails = z
-  .string()
-  .transform((s) => s.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));
+const emails = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)
+);
 
 const envSchema = z.object({
   PORT: port.optional(),
@@ -18,11 +21,19 @@ const envSchema = z.object({
   ALLOWED_HOSTS: z
     .string()
     .default('')
-    .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean)
+    ),
   AUTH_MODE: z.enum(['local', 'databricks']).default('local'),
   LOCAL_USER_EMAIL: z.email().default('supervisor@localhost'),
   SUPERVISOR_EMAILS: emails.default([]),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   PGHOST: z.string().min(1).optional(),
   PGPORT: port.optional(),
   PGUSER: z.string().min(1).optional(),
@@ -31,7 +42,10 @@ const envSchema = z.object({
   PGSSLMODE: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
   LAKEBASE_ENDPOINT: z
     .string()
-    .regex(/^projects\/[^/]+\/branches\/[^/]+\/endpoints\/[^/]+$/, 'must be projects/{project}/branches/{branch}/endpoints/{endpoint}')
+    .regex(
+      /^projects\/[^/]+\/branches\/[^/]+\/endpoints\/[^/]+$/,
+      'must be projects/{project}/branches/{branch}/endpoints/{endpoint}'
+    )
     .optional(),
   LAKEBASE_INSTANCE_NAME: z.string().min(1).optional(),
   LINESYNC_DATA_DIR: z.string().min(1).default('./.linesync/db'),
@@ -42,11 +56,14 @@ const envSchema = z.object({
   // an optional Model Serving endpoint whose answer is used when it gives one in time.
   DEFAULT_LEAD_TIME_DAYS: leadTimeDays.default(7),
   FORECAST_SERVICE_LEVEL: serviceLevel.default(DEFAULT_SERVICE_LEVEL),
-  FORECAST_ENDPOINT: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a serving endpoint name').optional(),
+  FORECAST_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a serving endpoint name')
+    .optional(),
   FORECAST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   // An AI/BI dashboard's embed URL: the analytics page frames it and the CSP allows its origin (and only then).
   DASHBOARD_EMBED_URL: z
-    .url({ protocol: /^https$/, message: 'must be an https URL (the dashboard\'s embed link)' })
+    .url({ protocol: /^https$/, message: "must be an https URL (the dashboard's embed link)" })
     .optional()
 });
 
@@ -82,10 +99,16 @@ export function dbTarget(c: Config): DbTarget {
   if (c.PGHOST) {
     if (!c.PGUSER || !c.PGDATABASE) throw new ConfigError('PGHOST is set, so PGUSER and PGDATABASE must be set too');
     const base = { host: c.PGHOST, port: c.PGPORT ?? 5432, user: c.PGUSER, database: c.PGDATABASE };
-    if (c.LAKEBASE_ENDPOINT) return { kind: 'lakebase', ...base, credential: { kind: 'autoscaling', endpoint: c.LAKEBASE_ENDPOINT } };
+    if (c.LAKEBASE_ENDPOINT)
+      return { kind: 'lakebase', ...base, credential: { kind: 'autoscaling', endpoint: c.LAKEBASE_ENDPOINT } };
     if (c.LAKEBASE_INSTANCE_NAME)
       return { kind: 'lakebase', ...base, credential: { kind: 'provisioned', instance: c.LAKEBASE_INSTANCE_NAME } };
-    return { kind: 'pgenv', ...base, password: c.PGPASSWORD, ssl: c.PGSSLMODE === 'require' || c.PGSSLMODE?.startsWith('verify') === true };
+    return {
+      kind: 'pgenv',
+      ...base,
+      password: c.PGPASSWORD,
+      ssl: c.PGSSLMODE === 'require' || c.PGSSLMODE?.startsWith('verify') === true
+    };
   }
   return { kind: 'embedded', dataDir: c.LINESYNC_DATA_DIR };
 }

@@ -39,7 +39,9 @@ async function main() {
     const shown = info.address === '0.0.0.0' || info.address === '::' ? 'localhost' : info.address;
     console.log(`LineSync on ${db.describe}`);
     if (config.AUTH_MODE === 'local')
-      console.log(`AUTH_MODE=local: everyone who can reach this server is the supervisor ${config.LOCAL_USER_EMAIL}; listening on ${info.address} only.`);
+      console.log(
+        `AUTH_MODE=local: everyone who can reach this server is the supervisor ${config.LOCAL_USER_EMAIL}; listening on ${info.address} only.`
+      );
     console.log(`Open http://${shown}:${info.port}/`);
   });
 

@@ -53,7 +53,13 @@ beforeAll(async () => {
   workspace = createServer(async (req, res) => {
     const body = await readBody(req);
     const path = req.url ?? '';
-    seen.push({ method: req.method ?? '', path, auth: req.headers.authorization, type: req.headers['content-type'], body });
+    seen.push({
+      method: req.method ?? '',
+      path,
+      auth: req.headers.authorization,
+      type: req.headers['content-type'],
+      body
+    });
     res.setHeader('content-type', 'application/json');
     const reply = (value: unknown) => res.end(JSON.stringify(value));
     const expires = new Date(Date.now() + 3600_000).toISOString();
@@ -70,13 +76,17 @@ beforeAll(async () => {
       res.statusCode = 401; // RFC 6749 5.2: a client whose credentials do not match
       return reply({ error: 'invalid_client', error_description: 'Client authentication failed' });
     }
-    const bearer = req.headers.authorization === `Bearer ${ACCESS_TOKEN}` || req.headers.authorization === `Bearer ${DEPLOYER_PAT}`;
+    const bearer =
+      req.headers.authorization === `Bearer ${ACCESS_TOKEN}` || req.headers.authorization === `Bearer ${DEPLOYER_PAT}`;
     if (req.method === 'POST' && path === '/api/2.0/postgres/credentials' && bearer)
       return reply({ token: `lakebase-token-${++issued}`, expire_time: expires });
     if (req.method === 'POST' && path === '/api/2.0/database/credentials' && bearer)
       return reply({ token: `lakebase-token-${++issued}`, expiration_time: expires });
     res.statusCode = bearer || path.startsWith('/oidc') ? 404 : 401;
-    reply({ error_code: res.statusCode === 404 ? 'ENDPOINT_NOT_FOUND' : 'UNAUTHENTICATED', message: `${req.method} ${path}` });
+    reply({
+      error_code: res.statusCode === 404 ? 'ENDPOINT_NOT_FOUND' : 'UNAUTHENTICATED',
+      message: `${req.method} ${path}`
+    });
   });
   await new Promise<void>((r) => workspace.listen(0, '127.0.0.1', r));
   workspaceUrl = `http://127.0.0.1:${(workspace.address() as AddressInfo).port}`;
@@ -126,7 +136,11 @@ async function startAsApp(lakebase: Record<string, string>, existing?: string): 
     ...lakebase
   };
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const started = { child, port, output: () => out, database };
@@ -167,7 +181,9 @@ async function expectSignedInRequests(port: number) {
   const anonymous = await fetch(`http://127.0.0.1:${port}/api/me`);
   expect(anonymous.status).toBe(401);
   expect((await anonymous.json()).error).toMatchObject({ code: 'unauthenticated' });
-  const signedIn = await fetch(`http://127.0.0.1:${port}/api/me`, { headers: { 'X-Forwarded-Email': 'Operator@Plant.example' } });
+  const signedIn = await fetch(`http://127.0.0.1:${port}/api/me`, {
+    headers: { 'X-Forwarded-Email': 'Operator@Plant.example' }
+  });
   expect(signedIn.status).toBe(200);
   expect(await signedIn.json()).toEqual({ email: 'operator@plant.example', role: 'operator' });
 }
@@ -184,7 +200,10 @@ function expectServicePrincipalLogin() {
   const token = seen.filter((r) => r.path === '/oidc/v1/token');
   expect(token).toHaveLength(1);
   expect(token[0]).toMatchObject({ method: 'POST', type: 'application/x-www-form-urlencoded' });
-  expect(Object.fromEntries(new URLSearchParams(token[0].body))).toEqual({ grant_type: 'client_credentials', scope: 'all-apis' });
+  expect(Object.fromEntries(new URLSearchParams(token[0].body))).toEqual({
+    grant_type: 'client_credentials',
+    scope: 'all-apis'
+  });
 }
 
 // Each test starts a Node process or two: allow for a loaded machine.
@@ -206,7 +225,9 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
       expect(JSON.parse(credentials[0].body)).toEqual({ endpoint: ENDPOINT });
       await expectSignedInRequests(app.port);
       await expectTlsLogins(app.database);
-      expect(app.output()).toContain(`LineSync on Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`);
+      expect(app.output()).toContain(
+        `LineSync on Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`
+      );
 
       // A deployer's `npm run db -- status` against the same Lakebase database, with their own workspace token
       // (which Lakebase would take for their own role; here the one test role takes whichever token comes next).
@@ -222,9 +243,13 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
         DATABRICKS_TOKEN: DEPLOYER_PAT
       });
       expect(status.code, status.out).toBe(0);
-      expect(status.out).toContain(`Database: Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`);
+      expect(status.out).toContain(
+        `Database: Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`
+      );
       expect(status.out).toContain(`Migrations: ${MIGRATIONS.length} applied, 0 pending`);
-      expect(seen.filter((r) => r.path === '/api/2.0/postgres/credentials').at(-1)).toMatchObject({ auth: `Bearer ${DEPLOYER_PAT}` });
+      expect(seen.filter((r) => r.path === '/api/2.0/postgres/credentials').at(-1)).toMatchObject({
+        auth: `Bearer ${DEPLOYER_PAT}`
+      });
     } finally {
       await stop(app);
     }
@@ -269,15 +294,30 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
         body: JSON.stringify({
           device_id: 'tab-1',
           events: [
-            { event_id: '018f0000-0000-7000-8000-000000000001', device_seq: 1, event_type: 'INTAKE', item_id: 'P-1', qty: 5, location_id: 'LINE-1', source: 'wedge', captured_at: new Date().toISOString() }
+            {
+              event_id: '018f0000-0000-7000-8000-000000000001',
+              device_seq: 1,
+              event_type: 'INTAKE',
+              item_id: 'P-1',
+              qty: 5,
+              location_id: 'LINE-1',
+              source: 'wedge',
+              captured_at: new Date().toISOString()
+            }
           ]
         })
       });
       expect(push.status).toBe(200);
-      expect((await push.json()).results).toEqual([{ event_id: '018f0000-0000-7000-8000-000000000001', status: 'applied' }]);
+      expect((await push.json()).results).toEqual([
+        { event_id: '018f0000-0000-7000-8000-000000000001', status: 'applied' }
+      ]);
       const ownDb = postgres(url.toString(), { max: 1, onnotice: () => {} });
-      const tables = await ownDb<{ tableowner: string }[]>`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`;
-      const [{ on_hand }] = await ownDb<{ on_hand: number }[]>`SELECT on_hand::int FROM stock_levels WHERE item_id = 'P-1'`;
+      const tables = await ownDb<
+        { tableowner: string }[]
+      >`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`;
+      const [{ on_hand }] = await ownDb<
+        { on_hand: number }[]
+      >`SELECT on_hand::int FROM stock_levels WHERE item_id = 'P-1'`;
       await ownDb.end();
       expect(tables.map((t) => t.tableowner)).toEqual(['postgres']);
       expect(on_hand).toBe(5);
@@ -316,7 +356,9 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
       child.stderr!.on('data', (d) => (out += d));
       const code = await new Promise<number | null>((r) => child.once('exit', r));
       expect(code).toBe(1);
-      expect(out).toContain('Lakebase credential request failed: Failed to retrieve token: invalid_client Client authentication failed');
+      expect(out).toContain(
+        'Lakebase credential request failed: Failed to retrieve token: invalid_client Client authentication failed'
+      );
       expect(out).toMatch(/password authentication failed for user "linesync_token_login"/);
       expect(out).not.toMatch(/Unhandled|triggerUncaughtException|Node\.js v\d/);
       expect(seen.filter((r) => r.path === '/oidc/v1/token')).toHaveLength(1);

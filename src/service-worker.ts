@@ -14,7 +14,9 @@ const ASSETS = [...new Set([...build, ...files, SHELL])];
 
 sw.addEventListener('install', (event) => {
   // cache: 'reload' skips the HTTP cache, so the new version never precaches an old file.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS.map((url) => new Request(url, { cache: 'reload' })))));
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(ASSETS.map((url) => new Request(url, { cache: 'reload' }))))
+  );
 });
 
 sw.addEventListener('activate', (event) => {

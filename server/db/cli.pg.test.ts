@@ -76,7 +76,8 @@ describe('npm run db', () => {
     const [{ s }] = await db.sql`SELECT count(*) AS s FROM suppliers`;
     expect(s).toBeGreaterThan(0); // the sample plant has suppliers, so their emptying below means something
     expect((await cli('clear', '--yes')).code).toBe(0);
-    const [left] = await db.sql`SELECT (SELECT count(*) FROM scan_events) AS events, (SELECT count(*) FROM suppliers) AS suppliers,
+    const [left] =
+      await db.sql`SELECT (SELECT count(*) FROM scan_events) AS events, (SELECT count(*) FROM suppliers) AS suppliers,
       (SELECT count(*) FROM categories) AS categories, (SELECT count(*) FROM purchase_orders) AS orders`;
     expect(left).toEqual({ events: 0, suppliers: 0, categories: 0, orders: 0 });
   });

@@ -16,8 +16,20 @@ const USAGE = `Usage: npm run db -- <command>
 
 // Tables in the order their rows can be deleted; a TRUNCATE of all at once handles the references anyway.
 export const TABLES = [
-  'scan_events', 'stock_levels', 'replenishment_signals', 'rejected_events', 'devices', 'audit_log', 'user_roles',
-  'packing_slips', 'purchase_orders', 'supplier_items', 'suppliers', 'items', 'categories', 'locations'
+  'scan_events',
+  'stock_levels',
+  'replenishment_signals',
+  'rejected_events',
+  'devices',
+  'audit_log',
+  'user_roles',
+  'packing_slips',
+  'purchase_orders',
+  'supplier_items',
+  'suppliers',
+  'items',
+  'categories',
+  'locations'
 ];
 
 export async function status(sql: Sql, describe: string): Promise<string> {
@@ -26,10 +38,14 @@ export async function status(sql: Sql, describe: string): Promise<string> {
   lines.push(`Server: ${version.split(' on ')[0]}`);
   const applied = await appliedMigrations(sql);
   const files = readMigrations();
-  lines.push(`Migrations: ${applied.length} applied, ${files.filter((f) => !applied.some((a) => a.name === f.name)).length} pending`);
+  lines.push(
+    `Migrations: ${applied.length} applied, ${files.filter((f) => !applied.some((a) => a.name === f.name)).length} pending`
+  );
   for (const f of files) {
     const a = applied.find((m) => m.name === f.name);
-    lines.push(`  ${a ? (a.checksum === f.checksum ? 'applied ' : 'CHANGED ') : 'pending '} ${f.name}${a ? '  ' + a.applied_at.toISOString() : ''}`);
+    lines.push(
+      `  ${a ? (a.checksum === f.checksum ? 'applied ' : 'CHANGED ') : 'pending '} ${f.name}${a ? '  ' + a.applied_at.toISOString() : ''}`
+    );
   }
   if (applied.length) {
     lines.push('Rows:');
@@ -112,7 +128,9 @@ export async function run(argv: string[], env = process.env): Promise<number> {
         }
         console.error(`DRIFT in ${v.drift.length} rows:`);
         for (const d of v.drift)
-          console.error(`  ${d.item_id} @ ${d.location_id}: projected ${d.projected_on_hand}, recomputed ${d.recomputed_on_hand} (${d.problem})`);
+          console.error(
+            `  ${d.item_id} @ ${d.location_id}: projected ${d.projected_on_hand}, recomputed ${d.recomputed_on_hand} (${d.problem})`
+          );
         return 1;
       }
       case 'grant-app-access':

@@ -33,12 +33,22 @@ const common = {
 // Tokens last an hour and are only checked at login: recycle connections well before, with postgres.js' own jitter.
 const TOKEN_CONNECTION_LIFETIME_S = 45 * 60;
 
-export async function connect(target: DbTarget, opts: { max?: number; fetchToken?: FetchToken } = {}): Promise<Database> {
+export async function connect(
+  target: DbTarget,
+  opts: { max?: number; fetchToken?: FetchToken } = {}
+): Promise<Database> {
   const max = opts.max ?? 10;
   switch (target.kind) {
     case 'embedded': {
       const server = await startEmbedded(target.dataDir);
-      const sql = postgres({ ...common, host: server.host, port: server.port, user: 'postgres', database: 'postgres', max: 1 });
+      const sql = postgres({
+        ...common,
+        host: server.host,
+        port: server.port,
+        user: 'postgres',
+        database: 'postgres',
+        max: 1
+      });
       return {
         sql,
         kind: 'embedded',
@@ -52,12 +62,22 @@ export async function connect(target: DbTarget, opts: { max?: number; fetchToken
     case 'url': {
       const sql = postgres(target.url, { ...common, max });
       const u = new URL(target.url);
-      return { sql, kind: 'url', describe: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: () => sql.end({ timeout: 5 }) };
+      return {
+        sql,
+        kind: 'url',
+        describe: `${u.hostname}:${u.port || 5432}${u.pathname}`,
+        close: () => sql.end({ timeout: 5 })
+      };
     }
     case 'pgenv': {
       const { host, port, user, database, password, ssl } = target;
       const sql = postgres({ ...common, host, port, user, database, password, ssl: ssl ? 'require' : false, max });
-      return { sql, kind: 'pgenv', describe: `${user}@${host}:${port}/${database}`, close: () => sql.end({ timeout: 5 }) };
+      return {
+        sql,
+        kind: 'pgenv',
+        describe: `${user}@${host}:${port}/${database}`,
+        close: () => sql.end({ timeout: 5 })
+      };
     }
     case 'lakebase': {
       const { host, port, user, database } = target;
@@ -65,7 +85,8 @@ export async function connect(target: DbTarget, opts: { max?: number; fetchToken
       // postgres.js awaits the password in an unguarded async handler: a failed token request there would end the
       // whole process as an unhandled rejection. Say why and send no password; that login is refused like any
       // other, and the next connection asks the workspace again.
-      const password = () => token().catch((e: Error) => (console.error(`Lakebase credential request failed: ${e.message}`), ''));
+      const password = () =>
+        token().catch((e: Error) => (console.error(`Lakebase credential request failed: ${e.message}`), ''));
       const sql = postgres({
         ...common,
         host,

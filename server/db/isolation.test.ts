@@ -23,7 +23,9 @@ it('never runs one request inside another request’s transaction', async () => 
     .catch((e: Error) => e.message);
   while (!inside) await sleep(5);
   // Ten independent statements from "other requests" while the transaction is open.
-  await Promise.all(Array.from({ length: 10 }, (_, i) => db.sql`INSERT INTO isolation_probe VALUES (${'committed ' + i})`));
+  await Promise.all(
+    Array.from({ length: 10 }, (_, i) => db.sql`INSERT INTO isolation_probe VALUES (${'committed ' + i})`)
+  );
   expect(await rolledBack).toBe('roll back');
   const rows = await db.sql<{ tag: string }[]>`SELECT tag FROM isolation_probe ORDER BY tag`;
   expect(rows.map((r) => r.tag)).toEqual(Array.from({ length: 10 }, (_, i) => 'committed ' + i).sort());
@@ -42,7 +44,9 @@ it('keeps two concurrent transactions apart', async () => {
       })
       .catch(() => undefined);
   await Promise.all([run('a', true), run('b', false), run('c', true), run('d', false)]);
-  const rows = await db.sql<{ tag: string; n: number }[]>`SELECT tag, count(*) AS n FROM isolation_probe GROUP BY tag ORDER BY tag`;
+  const rows = await db.sql<
+    { tag: string; n: number }[]
+  >`SELECT tag, count(*) AS n FROM isolation_probe GROUP BY tag ORDER BY tag`;
   expect(rows).toEqual([
     { tag: 'b', n: 5 },
     { tag: 'd', n: 5 }

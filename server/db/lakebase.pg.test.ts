@@ -36,7 +36,9 @@ beforeAll(async () => {
     if (req.method === 'POST' && req.url === '/api/2.0/database/credentials')
       return res.end(JSON.stringify({ token: `provisioned-token-${++issued}`, expiration_time: expires }));
     res.statusCode = 404;
-    res.end(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${req.method} ${req.url}'` }));
+    res.end(
+      JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${req.method} ${req.url}'` })
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -49,7 +51,10 @@ describe('token cache', () => {
   it('reuses a token until shortly before it expires, then fetches a new one', async () => {
     let now = 0;
     let calls = 0;
-    const password = createTokenCache(async () => ({ token: `t${++calls}`, expiresAt: now + 3600_000 }), { refreshAheadMs: 300_000, now: () => now });
+    const password = createTokenCache(async () => ({ token: `t${++calls}`, expiresAt: now + 3600_000 }), {
+      refreshAheadMs: 300_000,
+      now: () => now
+    });
     expect(await password()).toBe('t1');
     now = 3000_000;
     expect(await password()).toBe('t1');
@@ -83,13 +88,20 @@ describe('credential endpoints through the SDK', () => {
     expect(t.token).toMatch(/^autoscaling-token-/);
     expect(t.expiresAt).toBeGreaterThan(Date.now() + 3000_000);
     const req = seen.at(-1)!;
-    expect(req).toMatchObject({ path: '/api/2.0/postgres/credentials', auth: 'Bearer dapi-test-token', body: { endpoint } });
+    expect(req).toMatchObject({
+      path: '/api/2.0/postgres/credentials',
+      auth: 'Bearer dapi-test-token',
+      body: { endpoint }
+    });
   });
 
   it('asks Provisioned for a credential scoped to the instance', async () => {
     const t = await lakebaseTokenFetcher({ kind: 'provisioned', instance: 'linesync-db' }, client())();
     expect(t.token).toMatch(/^provisioned-token-/);
-    expect(seen.at(-1)).toMatchObject({ path: '/api/2.0/database/credentials', body: { instance_names: ['linesync-db'] } });
+    expect(seen.at(-1)).toMatchObject({
+      path: '/api/2.0/database/credentials',
+      body: { instance_names: ['linesync-db'] }
+    });
     expect(seen.at(-1)!.body.request_id).toEqual(expect.any(String));
   });
 });
@@ -103,7 +115,14 @@ describe('connecting as Lakebase does', () => {
   async function asLakebase(fetchCount: { n: number }) {
     const url = new URL(adminUrl());
     return connect(
-      { kind: 'lakebase', host: url.hostname, port: Number(url.port || 5432), user: role, database: url.pathname.slice(1) || 'postgres', credential: { kind: 'autoscaling', endpoint } },
+      {
+        kind: 'lakebase',
+        host: url.hostname,
+        port: Number(url.port || 5432),
+        user: role,
+        database: url.pathname.slice(1) || 'postgres',
+        credential: { kind: 'autoscaling', endpoint }
+      },
       {
         max: 3,
         fetchToken: async () => {
@@ -128,7 +147,10 @@ describe('connecting as Lakebase does', () => {
       const db = await asLakebase(fetched);
       try {
         const rows = await Promise.all(
-          Array.from({ length: 3 }, () => db.sql`SELECT ssl, current_user AS who, pg_sleep(0.05) FROM pg_stat_ssl WHERE pid = pg_backend_pid()`)
+          Array.from(
+            { length: 3 },
+            () => db.sql`SELECT ssl, current_user AS who, pg_sleep(0.05) FROM pg_stat_ssl WHERE pid = pg_backend_pid()`
+          )
         );
         expect(rows.map((r) => [r[0].ssl, r[0].who])).toEqual(Array(3).fill([true, role]));
         expect(fetched.n).toBe(1);

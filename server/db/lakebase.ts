@@ -34,7 +34,10 @@ function expiry(value: unknown): number {
 }
 
 /** Asks the workspace for a database credential, the way the credential kind needs. */
-export function lakebaseTokenFetcher(credential: LakebaseCredential, client: WorkspaceClient = new WorkspaceClient({})): FetchToken {
+export function lakebaseTokenFetcher(
+  credential: LakebaseCredential,
+  client: WorkspaceClient = new WorkspaceClient({})
+): FetchToken {
   if (credential.kind === 'provisioned') {
     return async () => {
       const res = await client.database.generateDatabaseCredential({

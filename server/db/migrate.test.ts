@@ -40,11 +40,16 @@ describe('migrate', () => {
   it('refuses when an applied migration file is missing', async () => {
     const dir = migrationsDir({ '0001_a.sql': 'CREATE TABLE a (x int);' });
     await migrate(db.sql, readMigrations(dir));
-    await expect(migrate(db.sql, readMigrations(migrationsDir({})))).rejects.toThrow(/0001_a.sql was applied .* missing/);
+    await expect(migrate(db.sql, readMigrations(migrationsDir({})))).rejects.toThrow(
+      /0001_a.sql was applied .* missing/
+    );
   });
 
   it('rolls back a migration that fails, leaving it pending', async () => {
-    const dir = migrationsDir({ '0001_a.sql': 'CREATE TABLE a (x int);', '0002_bad.sql': 'CREATE TABLE c (x int); SELECT nonsense FROM nowhere;' });
+    const dir = migrationsDir({
+      '0001_a.sql': 'CREATE TABLE a (x int);',
+      '0002_bad.sql': 'CREATE TABLE c (x int); SELECT nonsense FROM nowhere;'
+    });
     await expect(migrate(db.sql, readMigrations(dir))).rejects.toThrow();
     expect(await appliedMigrations(db.sql)).toEqual([]);
     const [{ c }] = await db.sql`SELECT to_regclass('c') IS NOT NULL AS c`;

@@ -46,7 +46,9 @@ export async function migrate(sql: Sql, migrations = readMigrations()): Promise<
           checksum text NOT NULL,
           applied_at timestamptz NOT NULL DEFAULT now()
         )`;
-    const applied = new Map((await tx<AppliedMigration[]>`SELECT name, checksum FROM schema_migrations`).map((m) => [m.name, m.checksum]));
+    const applied = new Map(
+      (await tx<AppliedMigration[]>`SELECT name, checksum FROM schema_migrations`).map((m) => [m.name, m.checksum])
+    );
     checkApplied(applied, migrations);
     const pending = migrations.filter((m) => !applied.has(m.name));
     for (const m of pending) {
@@ -70,7 +72,9 @@ function checkApplied(applied: Map<string, string>, migrations: Migration[]) {
   for (const [name, checksum] of applied) {
     const now = files.get(name);
     if (now === undefined)
-      throw new MigrationError(`Migration ${name} was applied to this database but its file is missing from sql/migrations.`);
+      throw new MigrationError(
+        `Migration ${name} was applied to this database but its file is missing from sql/migrations.`
+      );
     if (now !== checksum)
       throw new MigrationError(
         `Migration ${name} was changed after it was applied (checksum ${checksum.slice(0, 12)} in the database, ${now.slice(0, 12)} on disk). Put the change in a new migration file instead.`

@@ -15,7 +15,9 @@ afterEach(async () => {
 
 const TRGM_INDEXES = ['items_search_trgm', 'locations_search_trgm'];
 const trgmIndexes = async (t: TestDb) =>
-  (await t.sql<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE '%\_trgm' ORDER BY 1`).map((r) => r.name);
+  (
+    await t.sql<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE '%\_trgm' ORDER BY 1`
+  ).map((r) => r.name);
 
 async function seed(t: TestDb) {
   await t.sql`INSERT INTO locations (location_id, name) VALUES ('LINE-1', 'Line 1'), ('DOCK-7', 'Dock 7')`;
@@ -38,7 +40,9 @@ describe('trigram search indexes', () => {
     await seed(db);
     const plan = await db.sql.begin(async (tx) => {
       await tx`SET LOCAL enable_seqscan = off`;
-      return tx.unsafe(`EXPLAIN SELECT item_id FROM items WHERE (item_id || ' ' || description || ' ' || coalesce(gtin, '')) ILIKE '%number 123%'`);
+      return tx.unsafe(
+        `EXPLAIN SELECT item_id FROM items WHERE (item_id || ' ' || description || ' ' || coalesce(gtin, '')) ILIKE '%number 123%'`
+      );
     });
     expect(plan.map((r) => Object.values(r)[0]).join('\n')).toMatch(/items_search_trgm/);
     // Case-insensitive, anywhere in item id, description or location id, the same as before the indexes.

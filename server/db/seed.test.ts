@@ -23,8 +23,13 @@ describe('sample plant', () => {
 describe('sample purchasing data', () => {
   it('passes the rules the API applies: suppliers, supplier items with one preferred per part, a category tree', () => {
     const p = samplePurchasing();
-    expect(suppliersSaveSchema.safeParse({ rows: p.suppliers.map((s) => ({ ...s, active: true, version: null })) }).error).toBeUndefined();
-    const rows = p.supplierItems.map(({ supplier: _s, confirmed: _c, updated_by: _u, ...r }) => ({ ...r, version: null }));
+    expect(
+      suppliersSaveSchema.safeParse({ rows: p.suppliers.map((s) => ({ ...s, active: true, version: null })) }).error
+    ).toBeUndefined();
+    const rows = p.supplierItems.map(({ supplier: _s, confirmed: _c, updated_by: _u, ...r }) => ({
+      ...r,
+      version: null
+    }));
     expect(supplierItemsSaveSchema.safeParse({ rows }).error).toBeUndefined();
     expect(new Set(rows.filter((r) => r.preferred).map((r) => r.item_id)).size).toBe(sampleItems().length);
     for (const c of p.categories) expect(ancestry(p.categories, c.category_id), c.category_id).not.toBeNull();
@@ -35,7 +40,8 @@ describe('sample purchasing data', () => {
     const db = await createTestDb();
     try {
       await seed(db.sql, { days: 1 });
-      const preferred = await db.sql`SELECT item_id, supplier_id, lead_time_days FROM item_preferred_supplier ORDER BY item_id`;
+      const preferred =
+        await db.sql`SELECT item_id, supplier_id, lead_time_days FROM item_preferred_supplier ORDER BY item_id`;
       expect(preferred).toHaveLength(sampleItems().length);
       expect(preferred[0]).toEqual({ item_id: 'P-1001', supplier_id: 'FASTCO', lead_time_days: 3 });
       const [{ n }] = await db.sql`SELECT count(*)::int AS n FROM items WHERE category_id IS NULL`;

@@ -13,14 +13,36 @@ const LOCATIONS = [
 ] as const;
 
 const PARTS = [
-  ['Hex bolt M8x30', 'ea'], ['Hex nut M8', 'ea'], ['Flat washer M8', 'ea'], ['Cable tie 200mm', 'ea'],
-  ['O-ring 20x2', 'ea'], ['Hydraulic hose 1/2"', 'm'], ['Bearing 6204-2RS', 'ea'], ['Grease cartridge', 'ea'],
-  ['Shrink tube 6mm', 'm'], ['Terminal ring M6', 'ea'], ['Fuse 10A', 'ea'], ['Relay 24V', 'ea'],
-  ['Proximity sensor M12', 'ea'], ['Drive belt XPZ 1000', 'ea'], ['Gasket DN50', 'ea'], ['Spring pin 4x20', 'ea'],
-  ['Circlip 25mm', 'ea'], ['Threadlocker 50ml', 'ea'], ['Label roll 100x50', 'roll'], ['Nitrile gloves L', 'box'],
-  ['Shaft key 8x7x40', 'ea'], ['Coupling insert', 'ea'], ['Solenoid valve 24V', 'ea'], ['Air filter element', 'ea'],
-  ['Pneumatic fitting 8mm', 'ea'], ['PU tube 8mm', 'm'], ['Cable gland M20', 'ea'], ['Heat sink paste', 'ea'],
-  ['Motor brush set', 'set'], ['Safety glasses', 'ea']
+  ['Hex bolt M8x30', 'ea'],
+  ['Hex nut M8', 'ea'],
+  ['Flat washer M8', 'ea'],
+  ['Cable tie 200mm', 'ea'],
+  ['O-ring 20x2', 'ea'],
+  ['Hydraulic hose 1/2"', 'm'],
+  ['Bearing 6204-2RS', 'ea'],
+  ['Grease cartridge', 'ea'],
+  ['Shrink tube 6mm', 'm'],
+  ['Terminal ring M6', 'ea'],
+  ['Fuse 10A', 'ea'],
+  ['Relay 24V', 'ea'],
+  ['Proximity sensor M12', 'ea'],
+  ['Drive belt XPZ 1000', 'ea'],
+  ['Gasket DN50', 'ea'],
+  ['Spring pin 4x20', 'ea'],
+  ['Circlip 25mm', 'ea'],
+  ['Threadlocker 50ml', 'ea'],
+  ['Label roll 100x50', 'roll'],
+  ['Nitrile gloves L', 'box'],
+  ['Shaft key 8x7x40', 'ea'],
+  ['Coupling insert', 'ea'],
+  ['Solenoid valve 24V', 'ea'],
+  ['Air filter element', 'ea'],
+  ['Pneumatic fitting 8mm', 'ea'],
+  ['PU tube 8mm', 'm'],
+  ['Cable gland M20', 'ea'],
+  ['Heat sink paste', 'ea'],
+  ['Motor brush set', 'set'],
+  ['Safety glasses', 'ea']
 ] as const;
 
 // Purchasing master data: who the parts come from, in what packs, and a small category tree.
@@ -44,19 +66,58 @@ const CATEGORIES = [
 
 /** The category of each part of PARTS, by position, and the supplier its category is bought from. */
 const PART_CATEGORY = [
-  'fasteners', 'fasteners', 'fasteners', 'electrical', 'seals', 'fluid', 'drives', 'consumables', 'electrical', 'electrical',
-  'electrical', 'electrical', 'electrical', 'drives', 'seals', 'fasteners', 'fasteners', 'consumables', 'consumables', 'safety',
-  'drives', 'drives', 'fluid', 'fluid', 'fluid', 'fluid', 'electrical', 'consumables', 'drives', 'safety'
+  'fasteners',
+  'fasteners',
+  'fasteners',
+  'electrical',
+  'seals',
+  'fluid',
+  'drives',
+  'consumables',
+  'electrical',
+  'electrical',
+  'electrical',
+  'electrical',
+  'electrical',
+  'drives',
+  'seals',
+  'fasteners',
+  'fasteners',
+  'consumables',
+  'consumables',
+  'safety',
+  'drives',
+  'drives',
+  'fluid',
+  'fluid',
+  'fluid',
+  'fluid',
+  'electrical',
+  'consumables',
+  'drives',
+  'safety'
 ] as const;
 const CATEGORY_SUPPLIER: Record<string, string> = {
-  fasteners: 'FASTCO', drives: 'FASTCO', electrical: 'ELECTRA', fluid: 'HYDRAPAC', seals: 'HYDRAPAC', consumables: 'SAFEWORK', safety: 'SAFEWORK'
+  fasteners: 'FASTCO',
+  drives: 'FASTCO',
+  electrical: 'ELECTRA',
+  fluid: 'HYDRAPAC',
+  seals: 'HYDRAPAC',
+  consumables: 'SAFEWORK',
+  safety: 'SAFEWORK'
 };
 
 /** Suppliers, categories, each part's category and its supplier parts: one preferred per part, some with a second source. */
 export function samplePurchasing() {
   const items = sampleItems();
   const suppliers = SUPPLIERS.map(([supplier_id, name, contact, lead_time_days, address, latitude, longitude]) => ({
-    supplier_id, name, contact, lead_time_days, address, latitude, longitude
+    supplier_id,
+    name,
+    contact,
+    lead_time_days,
+    address,
+    latitude,
+    longitude
   }));
   const categories = CATEGORIES.map(([category_id, parent_id, name]) => ({ category_id, parent_id, name }));
   const itemCategories = items.map((it, i) => ({ item_id: it.item_id, category_id: PART_CATEGORY[i] }));
@@ -77,14 +138,16 @@ export function samplePurchasing() {
       updated_by: 'seed'
     });
     // Every fifth part has a dearer second source.
-    return i % 5 === 0 ? [row(main, true, 1), row(main === 'SAFEWORK' ? 'FASTCO' : 'SAFEWORK', false, 1.15)] : [row(main, true, 1)];
+    return i % 5 === 0
+      ? [row(main, true, 1), row(main === 'SAFEWORK' ? 'FASTCO' : 'SAFEWORK', false, 1.15)]
+      : [row(main, true, 1)];
   });
   return { suppliers, categories, itemCategories, supplierItems };
 }
 
 /** A deterministic pseudo-random stream, so the sample plant looks the same on every laptop. */
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 export function sampleItems() {
@@ -124,7 +187,8 @@ export async function seed(sql: Sql, { days = 7, now = Date.now() } = {}): Promi
   const events: Record<string, unknown>[] = [];
   // Stock every part on both lines at the start of the week, then consume through each day's shifts.
   for (const it of items)
-    for (const [loc] of LOCATIONS.slice(0, 2)) events.push(event('INTAKE', it.item_id, loc, it.reorder_qty + 20, start + events.length * 1000));
+    for (const [loc] of LOCATIONS.slice(0, 2))
+      events.push(event('INTAKE', it.item_id, loc, it.reorder_qty + 20, start + events.length * 1000));
   for (let d = 0; d < days; d++)
     for (let k = 0; k < 40; k++) {
       const it = items[Math.floor(rand() * items.length)];
@@ -157,11 +221,24 @@ async function samplePurchaseOrders(sql: Sql) {
     SELECT s.active_signal_id::text AS signal_id FROM stock_levels s JOIN item_preferred_supplier p USING (item_id)
     WHERE s.active_signal_id IS NOT NULL ORDER BY s.item_id, s.location_id LIMIT 4`;
   if (!open.length) return;
-  const [first] = await sql.begin((tx) => purchaseOrdersFromSignals(tx, open.map((o) => o.signal_id), null, 'seed'));
+  const [first] = await sql.begin((tx) =>
+    purchaseOrdersFromSignals(
+      tx,
+      open.map((o) => o.signal_id),
+      null,
+      'seed'
+    )
+  );
   await sql.begin((tx) => actOnPurchaseOrder(tx, first, 'send', 1, 'seed'));
 }
 
-function event(type: 'INTAKE' | 'CONSUME', item_id: string, location_id: string, qty: number, at: number): Record<string, unknown> {
+function event(
+  type: 'INTAKE' | 'CONSUME',
+  item_id: string,
+  location_id: string,
+  qty: number,
+  at: number
+): Record<string, unknown> {
   return {
     event_id: randomUUID(),
     event_type: type,

@@ -21,7 +21,12 @@ export function identify(config: Config, sql: Sql) {
       return next();
     }
     const email = (c.req.header('x-forwarded-email') ?? '').trim().toLowerCase();
-    if (!email) throw new ApiError(401, 'unauthenticated', 'Sign in through Databricks: the request carries no X-Forwarded-Email.');
+    if (!email)
+      throw new ApiError(
+        401,
+        'unauthenticated',
+        'Sign in through Databricks: the request carries no X-Forwarded-Email.'
+      );
     if (!EMAIL.test(email)) throw new ApiError(401, 'unauthenticated', 'X-Forwarded-Email is not an email address.');
     c.set('user', { email, role: await roleOf(sql, config, email) });
     await next();

@@ -14,14 +14,19 @@ export const csvSizeLimit = (maxBytes: number) =>
   bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', `An import may be at most ${maxBytes / 1024 / 1024} MiB: split the file.`);
+      throw new ApiError(
+        413,
+        'payload_too_large',
+        `An import may be at most ${maxBytes / 1024 / 1024} MiB: split the file.`
+      );
     }
   });
 
 /** The request body as UTF-8 CSV text, or the 4xx that says why not. */
 export async function csvText(c: Context<Env>): Promise<string> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^(text\/csv|text\/plain|application\/csv)\b/i.test(type)) throw new ApiError(415, 'unsupported_media_type', 'Send the file as text/csv.');
+  if (!/^(text\/csv|text\/plain|application\/csv)\b/i.test(type))
+    throw new ApiError(415, 'unsupported_media_type', 'Send the file as text/csv.');
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

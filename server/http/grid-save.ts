@@ -18,7 +18,12 @@ export function checkVersions<R extends { version: number | null }, S extends { 
   if (missing.length) throw notFound(missing);
   const stale = rows.filter((r) => current.has(key(r)) && current.get(key(r))!.version !== r.version);
   if (stale.length)
-    throw new ApiError(409, 'conflict', `${stale.length} row(s) were ${happened} by someone else since you opened them: review their values and save again.`, {
-      conflicts: stale.map((r) => current.get(key(r)))
-    });
+    throw new ApiError(
+      409,
+      'conflict',
+      `${stale.length} row(s) were ${happened} by someone else since you opened them: review their values and save again.`,
+      {
+        conflicts: stale.map((r) => current.get(key(r)))
+      }
+    );
 }

@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const csv = 'item_id,description,active\nP-GUARD,Deactivated by a foreign page,false\n';
-const activeOf = async () => (await db.sql<{ active: boolean }[]>`SELECT active FROM items WHERE item_id = 'P-GUARD'`)[0].active;
+const activeOf = async () =>
+  (await db.sql<{ active: boolean }[]>`SELECT active FROM items WHERE item_id = 'P-GUARD'`)[0].active;
 
 it('refuses a cross-site write by Origin or by Sec-Fetch-Site, and changes nothing', async () => {
   const attempts: Record<string, string>[] = [
@@ -33,7 +34,10 @@ it('refuses a cross-site write by Origin or by Sec-Fetch-Site, and changes nothi
     expect(res.headers.get('connection')).toBe('close');
   }
   for (const path of ['/api/signals/00000000-0000-7000-8000-000000000001/fulfill', '/api/purchase-orders/x/cancel'])
-    expect((await app.request(`http://localhost${path}`, { method: 'POST', headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect(
+      (await app.request(`http://localhost${path}`, { method: 'POST', headers: { origin: 'https://evil.example' } }))
+        .status
+    ).toBe(403);
   expect(await activeOf()).toBe(true);
 });
 
@@ -49,7 +53,14 @@ it('lets same-origin and header-less writes through', async () => {
 });
 
 it('answers only its own host names in local mode (DNS rebinding)', async () => {
-  for (const host of ['localhost:8000', '127.0.0.1:8000', '[::1]:8000', 'linesync.plant.local', '192.168.1.20:8000', '[fe80::1]'])
+  for (const host of [
+    'localhost:8000',
+    '127.0.0.1:8000',
+    '[::1]:8000',
+    'linesync.plant.local',
+    '192.168.1.20:8000',
+    '[fe80::1]'
+  ])
     expect((await app.request('/api/sync/snapshot', { headers: { host } })).status, host).toBe(200);
   const res = await app.request('/api/sync/snapshot', { headers: { host: 'rebind.attacker.example:8000' } });
   expect(res.status).toBe(421);

@@ -35,7 +35,11 @@ export function sameSiteOnly(config: Config) {
     };
     const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
     if (config.AUTH_MODE === 'local' && !hosts.has(hostName(host)) && !isIpLiteral(hostName(host)))
-      return refuse(421, 'host_not_allowed', `This server answers only ${[...hosts].join(', ')}; add "${hostName(host)}" to ALLOWED_HOSTS to allow it.`);
+      return refuse(
+        421,
+        'host_not_allowed',
+        `This server answers only ${[...hosts].join(', ')}; add "${hostName(host)}" to ALLOWED_HOSTS to allow it.`
+      );
     if (UNSAFE.has(c.req.method)) {
       const site = c.req.header('sec-fetch-site');
       if (site && site !== 'same-origin' && site !== 'none')

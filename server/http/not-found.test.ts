@@ -18,7 +18,7 @@ afterAll(() => db.close());
 
 it('answers unknown /api paths with the JSON 404 for every method, and still serves the shell elsewhere', async () => {
   for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
-    for (const path of ['/api/unknown', '/api/items/P-1/nope', '/api', '/api/'] ) {
+    for (const path of ['/api/unknown', '/api/items/P-1/nope', '/api', '/api/']) {
       const res = await app.request(path, { method });
       expect(res.status, `${method} ${path}`).toBe(404);
       expect((await res.json()).error.code, `${method} ${path}`).toBe('not_found');

@@ -9,7 +9,8 @@ const sha = (s: string) => `'sha256-${createHash('sha256').update(s).digest('bas
 
 describe('security headers', () => {
   it('hashes each inline script of the page and no script with a src', () => {
-    const html = '<head><script src="/_app/x.js"></script><script>\n  boot();\n</script></head><body><script type="module">go()</script></body>';
+    const html =
+      '<head><script src="/_app/x.js"></script><script>\n  boot();\n</script></head><body><script type="module">go()</script></body>';
     expect(inlineScriptHashes(html)).toEqual([sha('\n  boot();\n'), sha('go()')]);
   });
 
@@ -19,23 +20,38 @@ describe('security headers', () => {
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("frame-src 'none'");
-    expect(contentSecurityPolicy({ scriptHashes: [], dashboardEmbedUrl: 'https://adb-1.azuredatabricks.net/embed/dashboardsv3/abc' })).toContain(
-      'frame-src https://adb-1.azuredatabricks.net;'
+    expect(
+      contentSecurityPolicy({
+        scriptHashes: [],
+        dashboardEmbedUrl: 'https://adb-1.azuredatabricks.net/embed/dashboardsv3/abc'
+      })
+    ).toContain('frame-src https://adb-1.azuredatabricks.net;');
+    expect(() => contentSecurityPolicy({ scriptHashes: [], dashboardEmbedUrl: 'http://plain.example/x' })).toThrow(
+      /https/
     );
-    expect(() => contentSecurityPolicy({ scriptHashes: [], dashboardEmbedUrl: 'http://plain.example/x' })).toThrow(/https/);
   });
 
   it('frames the configured dashboard origin on every response, and nothing when none is configured', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'linesync-sec-'));
     writeFileSync(join(dir, 'index.html'), '<script>boot()</script>');
-    const framed = withSecurityHeaders(() => new Response('x'), { buildDir: dir, dashboardEmbedUrl: 'https://adb-9.8.azuredatabricks.net/embed/dashboardsv3/01ef?o=9' });
+    const framed = withSecurityHeaders(() => new Response('x'), {
+      buildDir: dir,
+      dashboardEmbedUrl: 'https://adb-9.8.azuredatabricks.net/embed/dashboardsv3/01ef?o=9'
+    });
     const csp = (await framed(new Request('http://x/analytics'))).headers.get('content-security-policy')!;
     expect(csp).toContain('frame-src https://adb-9.8.azuredatabricks.net;');
     expect(csp).not.toContain('/embed/'); // the origin only, not the dashboard's path and query
     expect(csp).toContain("frame-ancestors 'none'"); // and the app itself still may not be framed
     const plain = withSecurityHeaders(() => new Response('x'), { buildDir: dir });
-    expect((await plain(new Request('http://x/analytics'))).headers.get('content-security-policy')).toContain("frame-src 'none'");
-    expect(() => withSecurityHeaders(() => new Response('x'), { buildDir: dir, dashboardEmbedUrl: 'http://adb-9.8.azuredatabricks.net/x' })).toThrow(/https/);
+    expect((await plain(new Request('http://x/analytics'))).headers.get('content-security-policy')).toContain(
+      "frame-src 'none'"
+    );
+    expect(() =>
+      withSecurityHeaders(() => new Response('x'), {
+        buildDir: dir,
+        dashboardEmbedUrl: 'http://adb-9.8.azuredatabricks.net/x'
+      })
+    ).toThrow(/https/);
   });
 
   it('sets the headers on every response and follows a new build of index.html', async () => {
@@ -60,6 +76,15 @@ describe('security headers', () => {
 /** A Response with immutable headers, as fetch() returns them. */
 function fetchLike(): Response {
   const r = new Response('x');
-  Object.defineProperty(r, 'headers', { value: new Proxy(new Headers(), { get: (t, p) => (p === 'set' ? () => { throw new TypeError('immutable'); } : Reflect.get(t, p)) }) });
+  Object.defineProperty(r, 'headers', {
+    value: new Proxy(new Headers(), {
+      get: (t, p) =>
+        p === 'set'
+          ? () => {
+              throw new TypeError('immutable');
+            }
+          : Reflect.get(t, p)
+    })
+  });
   return r;
 }

@@ -34,7 +34,12 @@ function png(): Uint8Array {
 /** The steps over HTTP; `app` is asked for at each call, so a test file can make it in beforeAll. */
 export function purchasingApi(app: () => App) {
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app().request(path, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await app().request(
+      path,
+      body === undefined
+        ? { method }
+        : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+    );
     return { status: res.status, body: await res.json() };
   };
   const detail = async (id: string): Promise<PoDetail> => (await call('GET', `/api/purchase-orders/${id}`)).body;

@@ -79,7 +79,10 @@ describe('the layout', () => {
 
   it('lets only the app import a route file', () => {
     const bad = [...graph].flatMap(([f, deps]) =>
-      deps.filter(isRoute).filter(() => rel(f) !== 'server/app.ts').map((d) => `${rel(f)} -> ${rel(d)}`)
+      deps
+        .filter(isRoute)
+        .filter(() => rel(f) !== 'server/app.ts')
+        .map((d) => `${rel(f)} -> ${rel(d)}`)
     );
     expect(bad).toEqual([]);
   });

@@ -24,12 +24,17 @@ function appRuntimeProblems(doc: unknown, resourceKeys: string[], valueFromKey =
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (k !== 'command' && k !== 'env') out.push(`unknown setting ${k}`);
   if (d.command !== undefined) {
-    if (!Array.isArray(d.command) || d.command.length === 0 || !d.command.every((c) => typeof c === 'string' && c.length > 0))
+    if (
+      !Array.isArray(d.command) ||
+      d.command.length === 0 ||
+      !d.command.every((c) => typeof c === 'string' && c.length > 0)
+    )
       out.push('command must be a non-empty sequence of strings');
     else
       for (const part of d.command as string[]) {
         if (/[|&;<>`]|\$\((?!\))/.test(part)) out.push(`command part "${part}" needs a shell, and Apps runs none`);
-        for (const m of part.matchAll(/\$\{?(\w+)\}?/g)) if (m[1] !== 'DATABRICKS_APP_PORT') out.push(`command expands ${m[1]}, which Apps does not`);
+        for (const m of part.matchAll(/\$\{?(\w+)\}?/g))
+          if (m[1] !== 'DATABRICKS_APP_PORT') out.push(`command expands ${m[1]}, which Apps does not`);
       }
   }
   if (d.env !== undefined && !Array.isArray(d.env)) out.push('env must be a list');
@@ -47,8 +52,10 @@ function appRuntimeProblems(doc: unknown, resourceKeys: string[], valueFromKey =
     const hasValue = 'value' in e;
     const hasFrom = valueFromKey in e;
     if (hasValue === hasFrom) out.push(`env ${name} needs exactly one of value and ${valueFromKey}`);
-    if (hasValue && typeof e.value !== 'string') out.push(`env ${name}: value must be a string (quote numbers and booleans)`);
-    if (hasFrom && !resourceKeys.includes(String(e[valueFromKey]))) out.push(`env ${name}: ${valueFromKey} ${String(e[valueFromKey])} names no app resource`);
+    if (hasValue && typeof e.value !== 'string')
+      out.push(`env ${name}: value must be a string (quote numbers and booleans)`);
+    if (hasFrom && !resourceKeys.includes(String(e[valueFromKey])))
+      out.push(`env ${name}: ${valueFromKey} ${String(e[valueFromKey])} names no app resource`);
   }
   return out;
 }
@@ -56,9 +63,10 @@ function appRuntimeProblems(doc: unknown, resourceKeys: string[], valueFromKey =
 const appYamlText = readFileSync(join(ROOT, 'app.yaml'), 'utf8');
 const appYaml = parse(appYamlText) as AppRuntime;
 const resourceKeys = (target: string, include: string[] = []) =>
-  ((resolveTarget(target, { include }).resources as Record<string, Record<string, Record<string, Node>>>).apps.linesync.resources as Record<string, Node>[]).map(
-    (r) => String(r.name)
-  );
+  (
+    (resolveTarget(target, { include }).resources as Record<string, Record<string, Record<string, Node>>>).apps.linesync
+      .resources as Record<string, Node>[]
+  ).map((r) => String(r.name));
 
 describe('app.yaml', () => {
   it('starts the server with npm start, on DATABRICKS_APP_PORT, trusting the Apps proxy', () => {
@@ -78,7 +86,12 @@ describe('app.yaml', () => {
   it('refuses what Apps would refuse (the check can fail)', () => {
     const bad = {
       command: ['sh', '-c', 'npm install && npm start'],
-      env: [{ name: 'AUTH_MODE', value: 'databricks', valueFrom: 'postgres' }, { name: 'PGPORT', value: 5432 }, { name: 'X', valueFrom: 'warehouse' }, { value: 'x' }],
+      env: [
+        { name: 'AUTH_MODE', value: 'databricks', valueFrom: 'postgres' },
+        { name: 'PGPORT', value: 5432 },
+        { name: 'X', valueFrom: 'warehouse' },
+        { value: 'x' }
+      ],
       port: 8000
     };
     expect(appRuntimeProblems(bad, ['postgres'])).toEqual([
@@ -93,15 +106,25 @@ describe('app.yaml', () => {
 
   it('with databricks.models.yml included, its model lines name the serving endpoints the bundle binds', () => {
     // The two commented entries, uncommented as docs/deploy.md says.
-    const enabled = appYamlText.replace(/^ {2}# (- name: (SLIP_MODEL|FORECAST)_ENDPOINT)$/gm, '  $1').replace(/^ {2}# ( {2}valueFrom: (slip|forecast)-model)$/gm, '  $1');
+    const enabled = appYamlText
+      .replace(/^ {2}# (- name: (SLIP_MODEL|FORECAST)_ENDPOINT)$/gm, '  $1')
+      .replace(/^ {2}# ( {2}valueFrom: (slip|forecast)-model)$/gm, '  $1');
     const doc = parse(enabled) as AppRuntime;
-    expect(doc.env.map((e) => e.name)).toEqual(['AUTH_MODE', 'LAKEBASE_ENDPOINT', 'SLIP_VOLUME_PATH', 'SLIP_MODEL_ENDPOINT', 'FORECAST_ENDPOINT']);
-    for (const target of ['dev', 'prod']) expect(appRuntimeProblems(doc, resourceKeys(target, ['databricks.models.yml']))).toEqual([]);
+    expect(doc.env.map((e) => e.name)).toEqual([
+      'AUTH_MODE',
+      'LAKEBASE_ENDPOINT',
+      'SLIP_VOLUME_PATH',
+      'SLIP_MODEL_ENDPOINT',
+      'FORECAST_ENDPOINT'
+    ]);
+    for (const target of ['dev', 'prod'])
+      expect(appRuntimeProblems(doc, resourceKeys(target, ['databricks.models.yml']))).toEqual([]);
   });
 });
 
 describe('the prod-provisioned app config, which replaces app.yaml', () => {
-  const config = (resolveTarget('prod-provisioned').resources as Record<string, Record<string, Record<string, Node>>>).apps.linesync.config as unknown as AppRuntime;
+  const config = (resolveTarget('prod-provisioned').resources as Record<string, Record<string, Record<string, Node>>>)
+    .apps.linesync.config as unknown as AppRuntime;
 
   it('is accepted as Apps reads it (the bundle writes valueFrom as value_from)', () => {
     expect(appRuntimeProblems(config, resourceKeys('prod-provisioned'), 'value_from')).toEqual([]);

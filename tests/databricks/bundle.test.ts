@@ -75,7 +75,11 @@ describe('databricks.yml', () => {
       const binding = db[0] as Record<string, Node>;
       if (target === 'prod-provisioned') {
         // No Provisioned instance can be created after 12 March 2026: the target names an existing one.
-        expect(binding.database).toEqual({ instance_name: 'linesync-db', database_name: 'databricks_postgres', permission: 'CAN_CONNECT_AND_CREATE' });
+        expect(binding.database).toEqual({
+          instance_name: 'linesync-db',
+          database_name: 'databricks_postgres',
+          permission: 'CAN_CONNECT_AND_CREATE'
+        });
         expect(binding.postgres).toBeUndefined();
         expect(get(config, 'resources.postgres_projects')).toBeUndefined();
         expect(get(config, 'resources.database_instances')).toBeUndefined();
@@ -101,7 +105,11 @@ describe('databricks.yml', () => {
       const p = get(config, 'resources.pipelines.analytics');
       expect(get(p, 'serverless')).toBe(true);
       expect(get(p, 'libraries')).toEqual([{ glob: { include: './sql/pipeline/**' } }]);
-      expect(Object.keys(get(p, 'configuration') as Record<string, Node>).sort()).toEqual(['source_catalog', 'source_schema', 'spark.sql.session.timeZone']);
+      expect(Object.keys(get(p, 'configuration') as Record<string, Node>).sort()).toEqual([
+        'source_catalog',
+        'source_schema',
+        'spark.sql.session.timeZone'
+      ]);
       expect(get(p, 'configuration.source_catalog')).toEqual(expect.any(String));
     });
   });
@@ -113,7 +121,10 @@ describe('databricks.yml', () => {
     // The pipeline's per-user schema exists because the bundle creates it, and the slip volume lives in it.
     expect(get(dev, 'resources.pipelines.analytics.schema')).toBe('${resources.schemas.analytics.name}');
     expect(get(dev, 'resources.schemas.analytics')).toMatchObject({ catalog_name: 'main', name: 'linesync_jane_doe' });
-    expect(get(dev, 'resources.volumes.slips')).toMatchObject({ schema_name: '${resources.schemas.analytics.name}', name: 'packing_slips' });
+    expect(get(dev, 'resources.volumes.slips')).toMatchObject({
+      schema_name: '${resources.schemas.analytics.name}',
+      name: 'packing_slips'
+    });
     const prod = resolveTarget('prod');
     expect(get(prod, 'resources.apps.linesync.name')).toBe('linesync');
     expect(get(prod, 'resources.postgres_projects.lakebase.project_id')).toBe('linesync');
@@ -122,7 +133,8 @@ describe('databricks.yml', () => {
   });
 
   it('names no workspace and holds no credential', () => {
-    const text = readFileSync(join(ROOT, 'databricks.yml'), 'utf8') + readFileSync(join(ROOT, 'databricks.models.yml'), 'utf8');
+    const text =
+      readFileSync(join(ROOT, 'databricks.yml'), 'utf8') + readFileSync(join(ROOT, 'databricks.models.yml'), 'utf8');
     expect(text).not.toMatch(/https?:\/\//);
     expect(text).not.toMatch(/\.(cloud\.databricks\.com|azuredatabricks\.net|gcp\.databricks\.com)/);
     expect(text).not.toMatch(/\bdapi[0-9a-f]{8,}|\b(token|password|client_secret|host)\s*:/i);
@@ -149,10 +161,13 @@ describe('the load phase, as the CLI runs it before validating', () => {
 
   it('grants the app the slip volume it writes to, under the key app.yaml reads', () => {
     for (const t of targets()) {
-      const r = (get(resolveTarget(t), 'resources.apps.linesync.resources') as Record<string, Node>[]).find((x) => x.name === 'slip-volume');
+      const r = (get(resolveTarget(t), 'resources.apps.linesync.resources') as Record<string, Node>[]).find(
+        (x) => x.name === 'slip-volume'
+      );
       expect(r?.uc_securable).toEqual({
         securable_type: 'VOLUME',
-        securable_full_name: '${resources.volumes.slips.catalog_name}.${resources.volumes.slips.schema_name}.${resources.volumes.slips.name}',
+        securable_full_name:
+          '${resources.volumes.slips.catalog_name}.${resources.volumes.slips.schema_name}.${resources.volumes.slips.name}',
         permission: 'WRITE_VOLUME'
       });
     }
@@ -184,17 +199,26 @@ describe('every file the bundle points to', () => {
 
   it('exists: the pipeline root and at least one SQL file for bronze, silver and every gold table', () => {
     const root = join(ROOT, get(raw, 'resources.pipelines.analytics.root_path') as string);
-    const include = (get(raw, 'resources.pipelines.analytics.libraries') as Node[]).map((l) => get(l, 'glob.include') as string);
+    const include = (get(raw, 'resources.pipelines.analytics.libraries') as Node[]).map(
+      (l) => get(l, 'glob.include') as string
+    );
     expect(include).toEqual(['./sql/pipeline/**']);
     const files = readdirSync(root).filter((f) => f.endsWith('.sql'));
     expect(files).toEqual(expect.arrayContaining(['bronze.sql', 'silver.sql']));
     const text = files.map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
-    for (const table of ['gold_daily_movements', 'gold_on_hand_history', 'gold_replenishment_sla', 'gold_station_throughput_hourly', 'gold_voided_scan_rate'])
+    for (const table of [
+      'gold_daily_movements',
+      'gold_on_hand_history',
+      'gold_replenishment_sla',
+      'gold_station_throughput_hourly',
+      'gold_voided_scan_rate'
+    ])
       expect(text).toContain(`MATERIALIZED VIEW ${table}\n`);
     for (const key of ['source_catalog', 'source_schema']) expect(text).toContain('${' + key + '}');
   });
 
   it('exists: every included file, the optional one too', () => {
-    for (const file of [...((raw.include as string[] | null) ?? []), 'databricks.models.yml']) expect(existsSync(join(ROOT, file)), file).toBe(true);
+    for (const file of [...((raw.include as string[] | null) ?? []), 'databricks.models.yml'])
+      expect(existsSync(join(ROOT, file)), file).toBe(true);
   });
 });

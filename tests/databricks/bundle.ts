@@ -57,10 +57,14 @@ export const SAMPLE_VARS: Record<string, string> = {
 const REFERENCE = /\$\{([a-z_]+(?:\.[\w-]+)+)\}/g;
 
 /** The bundle for one target, as the CLI resolves it before deploying (resource references aside). */
-export function resolveTarget(target: string, opts: { include?: string[]; vars?: Record<string, string>; workspace?: Workspace } = {}) {
+export function resolveTarget(
+  target: string,
+  opts: { include?: string[]; vars?: Record<string, string>; workspace?: Workspace } = {}
+) {
   const root = readYaml('databricks.yml');
   let config: Map = root;
-  for (const file of [...((root.include as string[] | null) ?? []), ...(opts.include ?? [])]) config = merge(config, readYaml(file)) as Map;
+  for (const file of [...((root.include as string[] | null) ?? []), ...(opts.include ?? [])])
+    config = merge(config, readYaml(file)) as Map;
   const targets = (config.targets ?? {}) as Map;
   const chosen = targets[target];
   if (!isMap(chosen)) throw new Error(`no target "${target}" in databricks.yml`);
@@ -72,11 +76,16 @@ export function resolveTarget(target: string, opts: { include?: string[]; vars?:
   mergeAppResources(merged);
 
   const values: Record<string, Node> = {};
-  for (const [name, def] of Object.entries((merged.variables ?? {}) as Map)) values[name] = isMap(def) ? (def.default ?? null) : def;
-  for (const [name, value] of Object.entries((targetVars ?? {}) as Map)) values[name] = isMap(value) ? (value.default ?? null) : value;
+  for (const [name, def] of Object.entries((merged.variables ?? {}) as Map))
+    values[name] = isMap(def) ? (def.default ?? null) : def;
+  for (const [name, value] of Object.entries((targetVars ?? {}) as Map))
+    values[name] = isMap(value) ? (value.default ?? null) : value;
   Object.assign(values, opts.vars ?? SAMPLE_VARS);
 
-  const context = { bundle: { target, name: (merged.bundle as Map).name }, workspace: opts.workspace ?? SAMPLE_WORKSPACE };
+  const context = {
+    bundle: { target, name: (merged.bundle as Map).name },
+    workspace: opts.workspace ?? SAMPLE_WORKSPACE
+  };
   const lookup = (path: string, seen: string[]): Node | undefined => {
     const [head, ...tail] = path.split('.');
     if (head === 'var') {
@@ -132,7 +141,10 @@ function loadedFiles(include: string[] = []): string[] {
  * level of two files (target overrides are exempt), a ${var.*} without a value, and a ${resources.<type>.<key>.*} that
  * names no resource of the resolved target.
  */
-export function loadProblems(target: string, opts: { include?: string[]; vars?: Record<string, string> } = {}): string[] {
+export function loadProblems(
+  target: string,
+  opts: { include?: string[]; vars?: Record<string, string> } = {}
+): string[] {
   const out: string[] = [];
   const definedIn = new globalThis.Map<string, string>();
   for (const file of loadedFiles(opts.include)) {
@@ -142,7 +154,8 @@ export function loadProblems(target: string, opts: { include?: string[]; vars?: 
       for (const key of Object.keys(isMap(byKey) ? byKey : {})) {
         const id = `resources.${type}.${key}`;
         const first = definedIn.get(id);
-        if (first) out.push(`${id} is defined in ${first} and ${file} (multiple resources have been defined with the same key)`);
+        if (first)
+          out.push(`${id} is defined in ${first} and ${file} (multiple resources have been defined with the same key)`);
         else definedIn.set(id, file);
       }
   }

@@ -39,5 +39,7 @@ it('keeps the latest after-image per event by LSN and drops before-images and de
 });
 
 it('has the same final filter in silver.sql as here', () => {
-  expect(readFileSync(ROOT + 'sql/pipeline/silver.sql', 'utf8')).toContain("WHERE e.change_no = 1 AND e._pg_change_type <> 'delete';");
+  expect(readFileSync(ROOT + 'sql/pipeline/silver.sql', 'utf8')).toContain(
+    "WHERE e.change_no = 1 AND e._pg_change_type <> 'delete';"
+  );
 });

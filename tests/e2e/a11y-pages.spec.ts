@@ -13,7 +13,9 @@ function pageRoutes(dir = ROUTES_DIR): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return pageRoutes(path);
-    return name === '+page.svelte' ? ['/' + relative(ROUTES_DIR, dir).split('\\').join('/')].map((r) => (r === '/' ? r : r.replace(/\/$/, ''))) : [];
+    return name === '+page.svelte'
+      ? ['/' + relative(ROUTES_DIR, dir).split('\\').join('/')].map((r) => (r === '/' ? r : r.replace(/\/$/, '')))
+      : [];
   });
 }
 
@@ -58,7 +60,20 @@ test.beforeAll(async () => {
   const res = await fetch(`${server.url}/api/items`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ rows: [{ item_id: 'A11Y-1', description: 'Bolt M8', unit: 'ea', reorder_point: 50, reorder_qty: 100, gtin: null, active: true, version: 1 }] })
+    body: JSON.stringify({
+      rows: [
+        {
+          item_id: 'A11Y-1',
+          description: 'Bolt M8',
+          unit: 'ea',
+          reorder_point: 50,
+          reorder_qty: 100,
+          gtin: null,
+          active: true,
+          version: 1
+        }
+      ]
+    })
   });
   expect(res.status).toBe(200);
   await pushScans(server.url, [{ item_id: 'A11Y-1', event_type: 'CONSUME', qty: 1 }]); // below the reorder point: a signal

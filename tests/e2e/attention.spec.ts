@@ -30,7 +30,12 @@ test('refused scans wait in "needs attention" until fixed and resent or voided',
   const first = page.getByTestId('attention-list').locator('li').filter({ hasText: 'TYPO-1' });
   await first.getByLabel('Item').fill('KNOWN-1');
   await first.getByRole('button', { name: 'Fix and resend' }).click();
-  await page.getByTestId('attention-list').locator('li').filter({ hasText: 'TYPO-2' }).getByRole('button', { name: 'Void' }).click();
+  await page
+    .getByTestId('attention-list')
+    .locator('li')
+    .filter({ hasText: 'TYPO-2' })
+    .getByRole('button', { name: 'Void' })
+    .click();
   await expect(page.getByTestId('attention-list')).toHaveCount(0);
   await expect(page.getByTestId('pending-count')).toHaveText('0');
 
@@ -40,5 +45,10 @@ test('refused scans wait in "needs attention" until fixed and resent or voided',
     ['KNOWN-1', 4],
     ['KNOWN-1', 3]
   ]);
-  expect(tablet.rows.filter((r) => r.state === 'resolved').map((r) => r.event.item_id).sort()).toEqual(['TYPO-1', 'TYPO-2']);
+  expect(
+    tablet.rows
+      .filter((r) => r.state === 'resolved')
+      .map((r) => r.event.item_id)
+      .sort()
+  ).toEqual(['TYPO-1', 'TYPO-2']);
 });

@@ -25,7 +25,9 @@ test('a server killed mid-sync loses nothing and doubles nothing', async ({ page
 
   // Kill the server the moment the third batch leaves the tablet: two are applied, the third is in flight.
   let pushes = 0;
-  const thirdPush = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/sync/events') && ++pushes === 3);
+  const thirdPush = page.waitForRequest(
+    (r) => r.method() === 'POST' && r.url().endsWith('/api/sync/events') && ++pushes === 3
+  );
   await context.setOffline(false); // `online` starts the sync
   await thirdPush;
   await server.kill();

@@ -18,7 +18,12 @@ test.use({
   permissions: ['camera'],
   launchOptions: {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+    args: [
+      ...CHROMIUM_ARGS,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`
+    ]
   }
 });
 
@@ -40,7 +45,10 @@ async function scanByWedge(page: Page, code: string) {
   await page.keyboard.press('Enter');
 }
 
-test('50 scans offline by wedge, camera and hand survive a reload and reach the server exactly once', async ({ page, context }) => {
+test('50 scans offline by wedge, camera and hand survive a reload and reach the server exactly once', async ({
+  page,
+  context
+}) => {
   await setUpStation(page, server.url);
   await waitForServiceWorker(page);
   await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
@@ -89,10 +97,16 @@ test('50 scans offline by wedge, camera and hand survive a reload and reach the 
   await expect(page.getByTestId('connection')).toContainText('Offline');
   const offline = await readTablet(page);
   expect(offline.rows.filter((r) => r.state === 'pending')).toHaveLength(50);
-  expect(offline.rows.map((r) => r.device_seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  expect(offline.rows.map((r) => r.device_seq).sort((a, b) => a - b)).toEqual(
+    Array.from({ length: 50 }, (_, i) => i + 1)
+  );
   const bySource = (s: string) => offline.rows.filter((r) => r.event.source === s).length;
   expect([bySource('wedge'), bySource('manual'), bySource('camera')]).toEqual([21, 24, 5]);
-  expect(offline.rows.filter((r) => r.event.source === 'camera').every((r) => r.event.item_id === 'P-1001' && r.event.qty === 5)).toBe(true);
+  expect(
+    offline.rows
+      .filter((r) => r.event.source === 'camera')
+      .every((r) => r.event.item_id === 'P-1001' && r.event.qty === 5)
+  ).toBe(true);
 
   await context.setOffline(false);
   await expect(pending(page)).toHaveText('0', { timeout: 30_000 });

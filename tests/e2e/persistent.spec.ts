@@ -19,7 +19,11 @@ test.afterAll(async () => {
 });
 
 const launch = () =>
-  chromium.launchPersistentContext(profile, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, serviceWorkers: 'allow' });
+  chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    serviceWorkers: 'allow'
+  });
 
 test('scans made offline survive closing and reopening the browser, then sync once', async () => {
   let context = await launch();
@@ -47,7 +51,9 @@ test('scans made offline survive closing and reopening the browser, then sync on
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-pending').click()]);
   const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
   expect(exported).toMatchObject({ format: 'linesync-pending/1', device_id: before.device_id, rejected: [] });
-  expect(exported.events.map((e: { event_id: string }) => e.event_id).sort()).toEqual(before.rows.map((r) => r.event_id).sort());
+  expect(exported.events.map((e: { event_id: string }) => e.event_id).sort()).toEqual(
+    before.rows.map((r) => r.event_id).sort()
+  );
   await page.goto(`${server.url}/station`);
   await expect(page.getByTestId('pending-count')).toHaveText('5');
 

@@ -9,7 +9,11 @@ import { startServer, type TestServer } from './server';
 let server: TestServer;
 
 async function send(method: string, path: string, body: unknown) {
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  });
   const json = await res.json();
   expect(res.status, JSON.stringify(json)).toBeLessThan(300);
   return json;
@@ -17,7 +21,11 @@ async function send(method: string, path: string, body: unknown) {
 
 const onHand = async (item: string, location: string) => {
   const snapshot = await (await fetch(`${server.url}/api/sync/snapshot`)).json();
-  return Number((snapshot.stock as { item_id: string; location_id: string; on_hand: number }[]).find((s) => s.item_id === item && s.location_id === location)?.on_hand ?? 0);
+  return Number(
+    (snapshot.stock as { item_id: string; location_id: string; on_hand: number }[]).find(
+      (s) => s.item_id === item && s.location_id === location
+    )?.on_hand ?? 0
+  );
 };
 
 test.beforeAll(async () => {
@@ -25,13 +33,46 @@ test.beforeAll(async () => {
   // The plant: a bolt replenished at 20 (order 100), bought from Acme in boxes of 24 at 0.50.
   await pushScans(server.url, [{ item_id: 'P-100', qty: 50 }], 'e2e-po-setup');
   await send('PATCH', '/api/items', {
-    rows: [{ item_id: 'P-100', description: 'Hex bolt M8', unit: 'ea', reorder_point: 20, reorder_qty: 100, gtin: null, active: true, version: 1 }]
+    rows: [
+      {
+        item_id: 'P-100',
+        description: 'Hex bolt M8',
+        unit: 'ea',
+        reorder_point: 20,
+        reorder_qty: 100,
+        gtin: null,
+        active: true,
+        version: 1
+      }
+    ]
   });
   await send('PATCH', '/api/suppliers', {
-    rows: [{ supplier_id: 'ACME', name: 'Acme Fasteners', contact: 'orders@acme.example', lead_time_days: 3, address: '', latitude: null, longitude: null, active: true, version: null }]
+    rows: [
+      {
+        supplier_id: 'ACME',
+        name: 'Acme Fasteners',
+        contact: 'orders@acme.example',
+        lead_time_days: 3,
+        address: '',
+        latitude: null,
+        longitude: null,
+        active: true,
+        version: null
+      }
+    ]
   });
   await send('PATCH', '/api/supplier-items', {
-    rows: [{ supplier_id: 'ACME', supplier_part: 'AF-100', item_id: 'P-100', pack_size: 24, price: 0.5, preferred: true, version: null }]
+    rows: [
+      {
+        supplier_id: 'ACME',
+        supplier_part: 'AF-100',
+        item_id: 'P-100',
+        pack_size: 24,
+        price: 0.5,
+        preferred: true,
+        version: null
+      }
+    ]
   });
   // A consume to 15, at or below 20: the signal opens.
   await pushScans(server.url, [{ item_id: 'P-100', qty: 35, event_type: 'CONSUME' }], 'e2e-po-line');
@@ -40,7 +81,9 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('signal → Create PO → send → slip naming the PO received → stock up, PO received, signal fulfilled', async ({ page }) => {
+test('signal → Create PO → send → slip naming the PO received → stock up, PO received, signal fulfilled', async ({
+  page
+}) => {
   // The board: tick the signal, one "Create PO" per supplier.
   await page.goto(`${server.url}/signals`);
   const card = page.getByTestId('column-OPEN').getByTestId('signal-card').filter({ hasText: 'P-100' });
@@ -92,7 +135,9 @@ test('signal → Create PO → send → slip naming the PO received → stock up
 
   // The board shows the signal answered by the PO.
   await page.goto(`${server.url}/signals`);
-  await expect(page.getByTestId('signal-card').filter({ hasText: 'P-100' }).getByTestId('signal-po')).toHaveText(`On ${poNumber} (Sent)`);
+  await expect(page.getByTestId('signal-card').filter({ hasText: 'P-100' }).getByTestId('signal-po')).toHaveText(
+    `On ${poNumber} (Sent)`
+  );
 
   // A packing slip photographed at the dock, its PO number typed on the review screen.
   const photo = new PNG({ width: 8, height: 8 });
@@ -140,12 +185,16 @@ test('signal → Create PO → send → slip naming the PO received → stock up
   // The supplier's page: expected after its 3-day lead time, received today, so on time; nothing left open.
   await page.goto(`${server.url}/suppliers/ACME`);
   const purchasing = page.getByTestId('supplier-purchasing');
-  await expect(purchasing.getByTestId('on-time-rate')).toContainText('100% (1 of 1 received orders by their expected date)');
+  await expect(purchasing.getByTestId('on-time-rate')).toContainText(
+    '100% (1 of 1 received orders by their expected date)'
+  );
   await expect(purchasing).toContainText('No open orders.');
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('a purchase order drafted by hand: validated lines, created, then cancelled with nothing left to do', async ({ page }) => {
+test('a purchase order drafted by hand: validated lines, created, then cancelled with nothing left to do', async ({
+  page
+}) => {
   await page.goto(`${server.url}/purchase-orders/new`);
   await expect(page.locator('h1')).toHaveText('New purchase order');
   await page.getByLabel('Supplier').selectOption('ACME');

@@ -35,7 +35,9 @@ function asRoot(command: string, args: string[]) {
   try {
     return execFileSync('sudo', ['-n', command, ...args]);
   } catch (e) {
-    throw new Error(`quota.spec.ts mounts a small tmpfs for the browser profile: run as root or with passwordless sudo (${(e as Error).message})`);
+    throw new Error(
+      `quota.spec.ts mounts a small tmpfs for the browser profile: run as root or with passwordless sudo (${(e as Error).message})`
+    );
   }
 }
 
@@ -142,8 +144,10 @@ test('a full disk: the worker is told, stored scans stay, and scanning works aga
 });
 
 /** Whether the origin's IndexedDB database still exists (opening it to look would create an empty one). */
-const databaseExists = (page: Page) => page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'linesync'));
-const journalled = (page: Page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('linesync.journal.')).length);
+const databaseExists = (page: Page) =>
+  page.evaluate(async () => (await indexedDB.databases()).some((d) => d.name === 'linesync'));
+const journalled = (page: Page) =>
+  page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('linesync.journal.')).length);
 
 test('the shipped setup, service worker registered: when Chromium wipes the storage on a full disk, every confirmed scan comes back and reaches the server once', async ({}, testInfo) => {
   test.slow(); // as above, and a browser restart
@@ -175,10 +179,17 @@ test('the shipped setup, service worker registered: when Chromium wipes the stor
   await expect(pg.getByTestId('scan-message')).toHaveText('Ready: scan a code.');
   const after = await readTablet(pg);
   expect(after.device_id).toBe(before.device_id);
-  expect(after.rows.map((r) => [r.event.item_id, r.device_seq, r.state])).toEqual(expected.map((item, i) => [item, i + 1, 'pending']));
+  expect(after.rows.map((r) => [r.event.item_id, r.device_seq, r.state])).toEqual(
+    expected.map((item, i) => [item, i + 1, 'pending'])
+  );
   expect(after.rows.slice(0, 3).map((r) => r.event_id)).toEqual(before.rows.map((r) => r.event_id));
-  if (gone) await expect(pg.getByTestId('restored-notice')).toContainText(`${expected.length} scans were restored after the tablet’s storage was cleared`);
-  const notice = (await pg.getByTestId('restored-notice').count()) ? await pg.getByTestId('restored-notice').textContent() : 'none';
+  if (gone)
+    await expect(pg.getByTestId('restored-notice')).toContainText(
+      `${expected.length} scans were restored after the tablet’s storage was cleared`
+    );
+  const notice = (await pg.getByTestId('restored-notice').count())
+    ? await pg.getByTestId('restored-notice').textContent()
+    : 'none';
   testInfo.annotations.push({
     type: 'storage',
     description: `${expected.length} confirmed; before the restart IndexedDB ${gone ? 'gone' : `held ${held} rows`}; restored notice: ${notice}; journal warnings: ${warnings.length}`

@@ -14,7 +14,10 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('a refused scan is resolved by a supervisor and cleared on the tablet, nothing lost', async ({ page, context }) => {
+test('a refused scan is resolved by a supervisor and cleared on the tablet, nothing lost', async ({
+  page,
+  context
+}) => {
   await setUpStation(page, server.url);
   await recordManually(page, 'ITEM=KNOWN-1;QTY=4'); // makes KNOWN-1 an item on the server
   await expect(page.getByTestId('recent-scans').locator('li').first()).toContainText('synced');

@@ -48,7 +48,11 @@ interface Harness {
 let vite: ViteDevServer;
 let dir: string;
 const spec = (name: string) => BARCODES.find((b) => b.name === name)!;
-const paper = (width: number, height: number): Rgba => ({ data: new Uint8ClampedArray(width * height * 4).fill(235), width, height });
+const paper = (width: number, height: number): Rgba => ({
+  data: new Uint8ClampedArray(width * height * 4).fill(235),
+  width,
+  height
+});
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'linesync-scanner-'));
@@ -82,7 +86,12 @@ test.afterAll(async () => {
 async function withCamera(video: string, run: (page: Page, consoleErrors: string[]) => Promise<void>) {
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+    args: [
+      ...CHROMIUM_ARGS,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`
+    ]
   });
   try {
     const page = await browser.newPage();
@@ -90,7 +99,9 @@ async function withCamera(video: string, run: (page: Page, consoleErrors: string
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(new URL('/scanner.html', vite.resolvedUrls!.local[0]).href);
-    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true, null, {
+      timeout: 60_000
+    });
     await run(page, consoleErrors);
   } finally {
     await browser.close();
@@ -105,7 +116,11 @@ test('the camera reads the fake camera through the ZXing worker, each code once 
   // 5 s of each label, then 1 s of paper; Chromium loops the file.
   const video = writeY4m(
     join(dir, 'labels.y4m'),
-    [cameraFrame(await renderBarcode(seed), clean, 1), cameraFrame(await renderBarcode(gs1), clean, 2), paper(640, 480)],
+    [
+      cameraFrame(await renderBarcode(seed), clean, 1),
+      cameraFrame(await renderBarcode(gs1), clean, 2),
+      paper(640, 480)
+    ],
     { fps: 5, framesPerImage: 25 }
   );
   await withCamera(video, async (page, consoleErrors) => {
@@ -113,13 +128,26 @@ test('the camera reads the fake camera through the ZXing worker, each code once 
     expect(await page.evaluate(() => (window as unknown as Harness).camera.running)).toBe(true);
     expect(await page.evaluate(() => 'BarcodeDetector' in window)).toBe(false);
 
-    await page.waitForFunction(() => (window as unknown as Harness).scans.some((s) => s.format === 'data_matrix'), null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => (window as unknown as Harness).scans.some((s) => s.format === 'data_matrix'),
+      null,
+      { timeout: 60_000 }
+    );
     // Straight away, while the DataMatrix is still in view: again() counts it once more.
     await page.evaluate(() => (window as unknown as Harness).camera.again());
-    await page.waitForFunction(() => (window as unknown as Harness).scans.filter((s) => s.format === 'data_matrix').length >= 2, null, { timeout: 4_000 });
-    await page.waitForFunction(() => (window as unknown as Harness).scans.some((s) => s.format === 'code_128'), null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (window as unknown as Harness).scans.filter((s) => s.format === 'data_matrix').length >= 2,
+      null,
+      { timeout: 4_000 }
+    );
+    await page.waitForFunction(() => (window as unknown as Harness).scans.some((s) => s.format === 'code_128'), null, {
+      timeout: 30_000
+    });
     await page.waitForTimeout(2_000);
-    const { scans, errors } = await page.evaluate(() => ({ scans: (window as unknown as Harness).scans, errors: (window as unknown as Harness).errors }));
+    const { scans, errors } = await page.evaluate(() => ({
+      scans: (window as unknown as Harness).scans,
+      errors: (window as unknown as Harness).errors
+    }));
 
     expect(errors).toEqual([]);
     expect(scans.every((s) => s.via === 'zxing')).toBe(true);
@@ -156,14 +184,21 @@ test('the camera reads the fake camera through the ZXing worker, each code once 
     await page.waitForFunction(() => (window as unknown as Harness).camera.running, null, { timeout: 10_000 });
 
     // The chosen camera is remembered and used on the next start.
-    const deviceId = await page.evaluate(async () => (await (window as unknown as Harness).camera.listCameras())[0].deviceId);
+    const deviceId = await page.evaluate(
+      async () => (await (window as unknown as Harness).camera.listCameras())[0].deviceId
+    );
     await page.evaluate((id) => (window as unknown as Harness).camera.chooseCamera(id), deviceId);
     expect(await page.evaluate(() => localStorage.getItem('linesync.camera'))).toBe(deviceId);
     await page.evaluate(async () => {
       (window as unknown as Harness).camera.stop();
       await (window as unknown as Harness).camera.start();
     });
-    const used = await page.evaluate(() => ((document.getElementById('video') as HTMLVideoElement).srcObject as MediaStream).getVideoTracks()[0].getSettings().deviceId);
+    const used = await page.evaluate(
+      () =>
+        ((document.getElementById('video') as HTMLVideoElement).srcObject as MediaStream)
+          .getVideoTracks()[0]
+          .getSettings().deviceId
+    );
     expect(used).toBe(deviceId);
 
     // @zxing/library's failed attempts never reach the console.
@@ -174,7 +209,10 @@ test('the camera reads the fake camera through the ZXing worker, each code once 
 test('a dense GS1-128 too fine for a 640×480 frame is read from the centre crop of a 1280×720 camera', async () => {
   test.setTimeout(90_000);
   const label = spec('gs1-128-lot-expiry');
-  const frame = cameraFrame(await renderBarcode(label), { ...VARIANTS[0], fill: 0.42 }, 3, { width: 1280, height: 720 });
+  const frame = cameraFrame(await renderBarcode(label), { ...VARIANTS[0], fill: 0.42 }, 3, {
+    width: 1280,
+    height: 720
+  });
   const video = writeY4m(join(dir, 'dense.y4m'), [frame], { fps: 5, framesPerImage: 5 });
   await withCamera(video, async (page) => {
     await page.evaluate(() => (window as unknown as Harness).camera.start());
@@ -191,7 +229,9 @@ test('keyboard wedge: a fast burst ending in Enter is a scan wherever focus is; 
     await field.focus();
     await page.keyboard.type('ITEM=P-1001;QTY=5', { delay: 5 });
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => (window as unknown as Harness).wedgeScans)).toEqual(['ITEM=P-1001;QTY=5']);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as Harness).wedgeScans))
+      .toEqual(['ITEM=P-1001;QTY=5']);
     await expect(field).toHaveValue('');
 
     await page.keyboard.type('note', { delay: 160 });
@@ -201,7 +241,9 @@ test('keyboard wedge: a fast burst ending in Enter is a scan wherever focus is; 
     await field.blur();
     await page.keyboard.type('P-1002', { delay: 2 });
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate(() => (window as unknown as Harness).wedgeScans)).toEqual(['ITEM=P-1001;QTY=5', 'P-1002']);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as Harness).wedgeScans))
+      .toEqual(['ITEM=P-1001;QTY=5', 'P-1002']);
 
     // A quantity field keeps its value when an EAN-13 is scanned while it has focus.
     const qty = page.getByLabel('qty');

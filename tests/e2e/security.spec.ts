@@ -9,7 +9,20 @@ const HOSTILE_ID = '<img src=x onerror="window.__xss=1">';
 const HOSTILE_DESCRIPTION = '<b id="xss-b">bold</b><script>window.__xss=2</script>';
 
 // Every page of the app (src/routes/**/+page.svelte), the item page for the hostile item among them.
-const PAGES = ['/', '/station/setup', '/station', '/station/settings', '/inventory', '/signals', '/items', `/items/${encodeURIComponent(HOSTILE_ID)}`, '/devices', '/locations', '/receive', '/data'];
+const PAGES = [
+  '/',
+  '/station/setup',
+  '/station',
+  '/station/settings',
+  '/inventory',
+  '/signals',
+  '/items',
+  `/items/${encodeURIComponent(HOSTILE_ID)}`,
+  '/devices',
+  '/locations',
+  '/receive',
+  '/data'
+];
 const SHOWS_ITEMS = new Set(['/inventory', '/signals', '/items', `/items/${encodeURIComponent(HOSTILE_ID)}`]);
 
 let server: TestServer;
@@ -18,11 +31,26 @@ test.beforeAll(async () => {
   // A placeholder item from a scan, given a hostile description and a reorder point, then consumed below it so a
   // signal opens and the item appears on every supervisor page.
   await pushScans(server.url, [{ item_id: HOSTILE_ID, qty: 10 }]);
-  const item = (await (await fetch(`${server.url}/api/items/${encodeURIComponent(HOSTILE_ID)}`)).json()) as { version: number };
+  const item = (await (await fetch(`${server.url}/api/items/${encodeURIComponent(HOSTILE_ID)}`)).json()) as {
+    version: number;
+  };
   const saved = await fetch(`${server.url}/api/items`, {
     method: 'PATCH',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ rows: [{ item_id: HOSTILE_ID, description: HOSTILE_DESCRIPTION, unit: 'ea', reorder_point: 5, reorder_qty: 20, gtin: null, active: true, version: item.version }] })
+    body: JSON.stringify({
+      rows: [
+        {
+          item_id: HOSTILE_ID,
+          description: HOSTILE_DESCRIPTION,
+          unit: 'ea',
+          reorder_point: 5,
+          reorder_qty: 20,
+          gtin: null,
+          active: true,
+          version: item.version
+        }
+      ]
+    })
   });
   expect(saved.status).toBe(200);
   await pushScans(server.url, [{ item_id: HOSTILE_ID, event_type: 'CONSUME', qty: 6 }]);
@@ -35,12 +63,15 @@ test.afterAll(async () => {
 async function watchCsp(page: Page): Promise<string[]> {
   const seen: string[] = [];
   page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|apply|connect|frame|create)/i.test(m.text())) seen.push(`${page.url()}: ${m.text()}`);
+    if (/Content Security Policy|Refused to (load|execute|apply|connect|frame|create)/i.test(m.text()))
+      seen.push(`${page.url()}: ${m.text()}`);
   });
   await page.exposeFunction('__cspViolation', (s: string) => seen.push(s));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { __cspViolation(s: string): void }).__cspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`)
+      (window as unknown as { __cspViolation(s: string): void }).__cspViolation(
+        `${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`
+      )
     );
   });
   return seen;
@@ -85,7 +116,8 @@ test('after scanning and syncing, Cache Storage holds no /api response', async (
   }
   const cached = await page.evaluate(async () => {
     const urls: string[] = [];
-    for (const name of await caches.keys()) for (const req of await (await caches.open(name)).keys()) urls.push(req.url);
+    for (const name of await caches.keys())
+      for (const req of await (await caches.open(name)).keys()) urls.push(req.url);
     return urls;
   });
   expect(cached.length).toBeGreaterThan(0); // the app shell is there: the check looked at a real cache

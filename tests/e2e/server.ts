@@ -48,12 +48,18 @@ function reachable(url: string): Promise<boolean> {
 
 export async function startServer(opts: { adminUrl?: string } = {}): Promise<TestServer> {
   const adminUrl = opts.adminUrl ?? ADMIN_URL;
-  if (!existsSync(join(ROOT, 'build', 'index.html'))) throw new Error('No build/: run `npm run build` first (npm run test:e2e does).');
+  if (!existsSync(join(ROOT, 'build', 'index.html')))
+    throw new Error('No build/: run `npm run build` first (npm run test:e2e does).');
   const dir = mkdtempSync(join(tmpdir(), 'linesync-e2e-'));
   const buildDir = join(dir, 'build');
   cpSync(join(ROOT, 'build'), buildDir, { recursive: true });
   const port = await freePort();
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), PORT: String(port), HOST: '127.0.0.1', AUTH_MODE: 'local' };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    AUTH_MODE: 'local'
+  };
   delete env.DATABASE_URL;
   delete env.PGHOST;
   let dropDb: (() => Promise<void>) | null = null;
@@ -79,7 +85,11 @@ export async function startServer(opts: { adminUrl?: string } = {}): Promise<Tes
   async function start(extra: Record<string, string> = {}) {
     Object.assign(env, extra);
     // cwd is the temporary directory, so the server serves its ./build copy; tsx is resolved from this repository.
-    child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/main.ts')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'server/main.ts')], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     const deadline = Date.now() + 60_000;

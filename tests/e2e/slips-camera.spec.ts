@@ -31,6 +31,8 @@ test('the shutter takes the camera frame as a slip and uploads it', async ({ pag
   await expect(slip.getByTestId('slip-status')).toHaveText('Ready to review');
   const file = await fetch(`${server.url}/api/packing-slips/${await slip.getAttribute('data-slip-id')}/files/1`);
   expect(file.headers.get('content-type')).toBe('image/jpeg');
-  const detail = await (await fetch(`${server.url}/api/packing-slips/${await slip.getAttribute('data-slip-id')}`)).json();
+  const detail = await (
+    await fetch(`${server.url}/api/packing-slips/${await slip.getAttribute('data-slip-id')}`)
+  ).json();
   expect(detail).toMatchObject({ status: 'parsed', parser: 'manual', line_count: 0 });
 });

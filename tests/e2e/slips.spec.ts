@@ -23,8 +23,16 @@ test.beforeAll(async () => {
     source: 'manual',
     captured_at: new Date().toISOString()
   }));
-  const res = await fetch(`${server.url}/api/sync/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'e2e-setup', events }) });
-  expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied']);
+  const res = await fetch(`${server.url}/api/sync/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device_id: 'e2e-setup', events })
+  });
+  expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual([
+    'applied',
+    'applied',
+    'applied'
+  ]);
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -32,7 +40,11 @@ test.afterAll(async () => {
 
 async function onHand(location: string): Promise<Map<string, number>> {
   const snapshot = await (await fetch(`${server.url}/api/sync/snapshot`)).json();
-  return new Map((snapshot.stock as { item_id: string; location_id: string; on_hand: number }[]).filter((s) => s.location_id === location).map((s) => [s.item_id, Number(s.on_hand)]));
+  return new Map(
+    (snapshot.stock as { item_id: string; location_id: string; on_hand: number }[])
+      .filter((s) => s.location_id === location)
+      .map((s) => [s.item_id, Number(s.on_hand)])
+  );
 }
 
 // axe-core through the DevTools protocol (the app's CSP allows no inline script), as tests/e2e/a11y.spec.ts does.
@@ -40,9 +52,17 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 async function seriousViolations(page: Page) {
   await page.evaluate(AXE);
   const result = await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document)
+    (
+      window as unknown as {
+        axe: {
+          run(ctx: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document)
   );
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** What the tablet holds for its slips, read straight from IndexedDB. */
@@ -55,7 +75,13 @@ function storedSlips(page: Page) {
         open.onsuccess = () => {
           const all = open.result.transaction('slips').objectStore('slips').getAll();
           all.onsuccess = () => {
-            resolve(all.result.map((r) => ({ status: r.status, originals: r.originals.length, bytes: r.originals.reduce((s: number, f: { blob: Blob }) => s + f.blob.size, 0) })));
+            resolve(
+              all.result.map((r) => ({
+                status: r.status,
+                originals: r.originals.length,
+                bytes: r.originals.reduce((s: number, f: { blob: Blob }) => s + f.blob.size, 0)
+              }))
+            );
             open.result.close();
           };
         };
@@ -63,7 +89,10 @@ function storedSlips(page: Page) {
   );
 }
 
-test('a PDF slip captured offline uploads when online, is reviewed and received once into stock', async ({ page, context }) => {
+test('a PDF slip captured offline uploads when online, is reviewed and received once into stock', async ({
+  page,
+  context
+}) => {
   const classic = (await slipFixtures()).find((f) => f.name === 'classic')!;
   await page.goto(`${server.url}/receive`);
   await waitForServiceWorker(page);
@@ -71,7 +100,9 @@ test('a PDF slip captured offline uploads when online, is reviewed and received 
 
   await context.setOffline(true);
   await expect(page.getByTestId('receive-connection')).toHaveText('Offline');
-  await page.getByTestId('slip-file').setInputFiles({ name: 'acme-ps-1001.pdf', mimeType: 'application/pdf', buffer: Buffer.from(classic.bytes) });
+  await page
+    .getByTestId('slip-file')
+    .setInputFiles({ name: 'acme-ps-1001.pdf', mimeType: 'application/pdf', buffer: Buffer.from(classic.bytes) });
   await expect(page.getByTestId('receive-message')).toContainText('Slip kept on this tablet');
   const slip = page.getByTestId('local-slip');
   await expect(slip.getByTestId('slip-status')).toHaveText('Waiting to upload');
@@ -97,7 +128,8 @@ test('a PDF slip captured offline uploads when online, is reviewed and received 
   await expect(page.getByTestId('slip-totals')).toHaveText('3 lines · 3 to check');
   await expect(lines.nth(0).getByTestId('line-qty')).toHaveValue('200');
 
-  for (const [i, item] of ['P-1001', 'P-1003', 'P-1002'].entries()) await lines.nth(i).getByTestId('line-item').fill(item);
+  for (const [i, item] of ['P-1001', 'P-1003', 'P-1002'].entries())
+    await lines.nth(i).getByTestId('line-item').fill(item);
   await expect(page.getByTestId('slip-totals')).toHaveText('3 lines · 0 to check');
   await lines.nth(2).getByTestId('line-qty').fill('10'); // counted at the dock: two short
   await page.getByTestId('receive-location').fill('LINE-1');
@@ -109,7 +141,9 @@ test('a PDF slip captured offline uploads when online, is reviewed and received 
   const delta = (item: string) => (after.get(item) ?? 0) - (before.get(item) ?? 0);
   expect([delta('P-1001'), delta('P-1003'), delta('P-1002')]).toEqual([200, 400, 10]);
   const events = await server.events(`slip:${slipId}`);
-  expect(events.sort((a, b) => a.device_seq - b.device_seq).map((e) => [e.event_type, e.item_id, e.qty, e.source])).toEqual([
+  expect(
+    events.sort((a, b) => a.device_seq - b.device_seq).map((e) => [e.event_type, e.item_id, e.qty, e.source])
+  ).toEqual([
     ['INTAKE', 'P-1001', 200, 'packing_slip'],
     ['INTAKE', 'P-1003', 400, 'packing_slip'],
     ['INTAKE', 'P-1002', 10, 'packing_slip']
@@ -126,14 +160,20 @@ test('a PDF slip captured offline uploads when online, is reviewed and received 
   expect(await storedSlips(page)).toEqual([{ status: 'received', originals: 0, bytes: 0 }]);
   await page.goto(`${server.url}/receive`);
   await expect(page.getByTestId('local-slip').getByTestId('slip-status')).toHaveText('Received');
-  await expect(page.getByTestId('server-slips').getByTestId('server-slip-status')).toHaveText('received by supervisor@localhost');
+  await expect(page.getByTestId('server-slips').getByTestId('server-slip-status')).toHaveText(
+    'received by supervisor@localhost'
+  );
 });
 
-test('a photo is downscaled to 2,000 px JPEG before upload; with no model its lines are entered by hand', async ({ page }) => {
+test('a photo is downscaled to 2,000 px JPEG before upload; with no model its lines are entered by hand', async ({
+  page
+}) => {
   const photo = new PNG({ width: 3000, height: 2250 });
   for (let i = 0; i < photo.data.length; i += 4) photo.data.set([(i >> 4) & 255, 200, 180, 255], i);
   await page.goto(`${server.url}/receive`);
-  await page.getByTestId('slip-photo').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
+  await page
+    .getByTestId('slip-photo')
+    .setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: PNG.sync.write(photo) });
   const slip = page.locator('[data-testid="local-slip"]', { hasText: 'IMG_0001' });
   await expect(slip.getByTestId('slip-status')).toHaveText('Ready to review');
   const slipId = await slip.getAttribute('data-slip-id');

@@ -8,7 +8,11 @@ let server: TestServer;
 test.beforeAll(async () => {
   server = await startServer();
   const csv = 'item_id,description,unit\nP-1003,Hex nut M8,ea\n';
-  const res = await fetch(`${server.url}/api/items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  const res = await fetch(`${server.url}/api/items/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv
+  });
   expect(res.status, await res.text()).toBeLessThan(300);
 });
 test.afterAll(async () => {
@@ -55,7 +59,8 @@ test('a location label switches the location; the setting asks for one before ea
         const open = indexedDB.open('linesync');
         open.onsuccess = () => {
           const all = open.result.transaction('outbox').objectStore('outbox').getAll();
-          all.onsuccess = () => resolve(all.result.sort((a, b) => a.device_seq - b.device_seq).map((r) => r.event.location_id));
+          all.onsuccess = () =>
+            resolve(all.result.sort((a, b) => a.device_seq - b.device_seq).map((r) => r.event.location_id));
         };
       })
   );

@@ -10,7 +10,11 @@ test.beforeAll(async () => {
   server = await startServer();
   // The plant's item master: two named parts, one with a GTIN (EAN-13 4006381333931, check digit 1).
   const csv = 'item_id,description,unit,gtin\nP-1003,Hex nut M8,ea,4006381333931\nP-2000,PU tube 8mm,m,\n';
-  const res = await fetch(`${server.url}/api/items/import`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  const res = await fetch(`${server.url}/api/items/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv
+  });
   expect(res.status, await res.text()).toBeLessThan(300);
 });
 test.afterAll(async () => {
@@ -39,7 +43,9 @@ async function wedge(page: Page, code: string) {
 async function soundOf(page: Page, act: () => Promise<void>): Promise<string> {
   const before = await page.evaluate(() => (window as unknown as { tones: string[] }).tones.length);
   await act();
-  await expect.poll(() => page.evaluate((n) => (window as unknown as { tones: string[] }).tones.length > n, before)).toBe(true);
+  await expect
+    .poll(() => page.evaluate((n) => (window as unknown as { tones: string[] }).tones.length > n, before))
+    .toBe(true);
   return page.evaluate((n) => (window as unknown as { tones: string[] }).tones.slice(n).join(' '), before);
 }
 
@@ -53,7 +59,10 @@ async function ready(page: Page) {
   await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
 }
 
-test('offline: a misread GTIN is refused, an unknown part waits for a yes, each with its own sound', async ({ page, context }) => {
+test('offline: a misread GTIN is refused, an unknown part waits for a yes, each with its own sound', async ({
+  page,
+  context
+}) => {
   await ready(page);
   await context.setOffline(true);
   await expect(page.getByTestId('connection')).toContainText('Offline');
@@ -97,7 +106,9 @@ test('offline: a misread GTIN is refused, an unknown part waits for a yes, each 
   expect(items.items.find((i: { item_id: string }) => i.item_id === 'TYPO-1OO1')).toMatchObject({ placeholder: true });
 });
 
-test('the quantity for the next scan is used once; each scan shows its running count, a flash and the part', async ({ page }) => {
+test('the quantity for the next scan is used once; each scan shows its running count, a flash and the part', async ({
+  page
+}) => {
   await ready(page);
   await page.getByTestId('mode-intake').click();
   await page.getByTestId('next-qty').fill('5');
@@ -162,7 +173,9 @@ test('offline is unmistakable, and the last error goes with the next good sync',
   await expect(page.getByTestId('last-error')).toHaveText('none');
 });
 
-test('station and receiving link to each other, the console reaches both, and touch targets are at least 44 px', async ({ page }) => {
+test('station and receiving link to each other, the console reaches both, and touch targets are at least 44 px', async ({
+  page
+}) => {
   await ready(page);
   await page.getByRole('link', { name: 'Receiving' }).click();
   await expect(page).toHaveURL(/\/receive$/);
@@ -177,12 +190,22 @@ test('station and receiving link to each other, the console reaches both, and to
     await page.goto(`${server.url}${path}`);
     await page.waitForLoadState('networkidle');
     const small = await page.evaluate(() =>
-      [...document.querySelectorAll('main button, main a, main input:not([type=hidden]), main select, header button, header a')]
+      [
+        ...document.querySelectorAll(
+          'main button, main a, main input:not([type=hidden]), main select, header button, header a'
+        )
+      ]
         .filter((e) => (e as HTMLElement).offsetParent !== null)
         // A file input hidden inside its label: the label is what the finger hits.
-        .map((e) => ({ e, r: (getComputedStyle(e).opacity === '0' ? (e.closest('label') ?? e) : e).getBoundingClientRect() }))
+        .map((e) => ({
+          e,
+          r: (getComputedStyle(e).opacity === '0' ? (e.closest('label') ?? e) : e).getBoundingClientRect()
+        }))
         .filter(({ r }) => r.height < 44 || (r.width < 44 && r.width > 0))
-        .map(({ e, r }) => `${e.tagName} "${(e.textContent || (e as HTMLInputElement).name || e.id).trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`)
+        .map(
+          ({ e, r }) =>
+            `${e.tagName} "${(e.textContent || (e as HTMLInputElement).name || e.id).trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`
+        )
     );
     expect(small, path).toEqual([]);
   }

@@ -15,7 +15,9 @@ test.afterAll(async () => {
 test('review fields are 44 px or more, and an unset location is flagged before Receive', async ({ page }) => {
   const classic = (await slipFixtures()).find((f) => f.name === 'classic')!;
   await page.goto(`${server.url}/receive`);
-  await page.getByTestId('slip-file').setInputFiles({ name: 'acme-ps-1001.pdf', mimeType: 'application/pdf', buffer: Buffer.from(classic.bytes) });
+  await page
+    .getByTestId('slip-file')
+    .setInputFiles({ name: 'acme-ps-1001.pdf', mimeType: 'application/pdf', buffer: Buffer.from(classic.bytes) });
   const slip = page.getByTestId('local-slip');
   await expect(slip.getByTestId('slip-status')).toHaveText('Ready to review', { timeout: 60_000 });
   await slip.getByTestId('slip-review').click();
@@ -26,7 +28,10 @@ test('review fields are 44 px or more, and an unset location is flagged before R
       .filter((e) => (e as HTMLElement).offsetParent !== null)
       .map((e) => ({ e, r: e.getBoundingClientRect() }))
       .filter(({ r }) => r.height < 44)
-      .map(({ e, r }) => `${e.tagName} ${e.getAttribute('aria-label') ?? e.closest('label')?.textContent?.trim().slice(0, 20) ?? e.textContent?.trim()} ${Math.round(r.height)} px`)
+      .map(
+        ({ e, r }) =>
+          `${e.tagName} ${e.getAttribute('aria-label') ?? e.closest('label')?.textContent?.trim().slice(0, 20) ?? e.textContent?.trim()} ${Math.round(r.height)} px`
+      )
   );
   expect(small).toEqual([]);
 

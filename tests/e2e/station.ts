@@ -18,7 +18,9 @@ export async function waitForServiceWorker(page: Page) {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (navigator.serviceWorker.controller) return;
-    await new Promise<void>((r) => navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true }));
+    await new Promise<void>((r) =>
+      navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true })
+    );
   });
 }
 
@@ -35,4 +37,3 @@ export async function recordManually(page: Page, code: string) {
   await expect(panel).not.toHaveAttribute('data-flash', String(before));
   if ((await panel.getAttribute('data-kind')) === 'unknown') await page.getByTestId('unknown-confirm').click();
 }
-

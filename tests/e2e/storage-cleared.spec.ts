@@ -14,7 +14,10 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('IndexedDB deleted under the open station: the next scan finds every unsynced scan restored, numbered after them, and the server gets each once', async ({ page, context }) => {
+test('IndexedDB deleted under the open station: the next scan finds every unsynced scan restored, numbered after them, and the server gets each once', async ({
+  page,
+  context
+}) => {
   await setUpStation(page, server.url);
   await waitForServiceWorker(page);
   const { device_id } = await readTablet(page);
@@ -33,7 +36,9 @@ test('IndexedDB deleted under the open station: the next scan finds every unsync
   // The page is still the same: its next scan reopens the database, which the journal refills first.
   await recordManually(page, 'ITEM=WIPE-6;QTY=6');
   await expect(page.getByTestId('scan-message')).toContainText('WIPE-6 × 6');
-  await expect(page.getByTestId('restored-notice')).toContainText('5 scans were restored after the tablet’s storage was cleared');
+  await expect(page.getByTestId('restored-notice')).toContainText(
+    '5 scans were restored after the tablet’s storage was cleared'
+  );
   await expect(page.getByTestId('pending-count')).toHaveText('6');
   const after = await readTablet(page);
   expect(after.device_id).toBe(before.device_id);
@@ -52,5 +57,7 @@ test('IndexedDB deleted under the open station: the next scan finds every unsync
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('pending-count')).toHaveText('0', { timeout: 30_000 });
   const stored = await server.events(before.device_id);
-  expect(stored.map((e) => [e.item_id, e.device_seq])).toEqual(Array.from({ length: 7 }, (_, i) => [`WIPE-${i}`, i + 1]));
+  expect(stored.map((e) => [e.item_id, e.device_seq])).toEqual(
+    Array.from({ length: 7 }, (_, i) => [`WIPE-${i}`, i + 1])
+  );
 });

@@ -16,12 +16,17 @@ test.afterAll(async () => {
 });
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(`${server.url}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const res = await fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.headers ?? {}) }
+  });
   expect(res.status, `${init.method ?? 'GET'} ${path}: ${res.status}`).toBeLessThan(300);
   return (await res.json()) as T;
 }
 
-test('the analytics page charts consumption, signals and throughput; no dashboard frame without DASHBOARD_EMBED_URL', async ({ page }) => {
+test('the analytics page charts consumption, signals and throughput; no dashboard frame without DASHBOARD_EMBED_URL', async ({
+  page
+}) => {
   await pushScans(server.url, [
     { item_id: 'E2E-AN-1', qty: 50 },
     { item_id: 'E2E-AN-2', qty: 10 },
@@ -30,7 +35,12 @@ test('the analytics page charts consumption, signals and throughput; no dashboar
   // A reorder point of 45, then a consume to 42 opens a signal; fulfilling it closes the week's loop.
   const item = await api<Record<string, unknown>>('/api/items/E2E-AN-1');
   const { item_id, description, unit, reorder_qty, gtin, active, version } = item;
-  await api('/api/items', { method: 'PATCH', body: JSON.stringify({ rows: [{ item_id, description, unit, reorder_point: 45, reorder_qty, gtin, active, version }] }) });
+  await api('/api/items', {
+    method: 'PATCH',
+    body: JSON.stringify({
+      rows: [{ item_id, description, unit, reorder_point: 45, reorder_qty, gtin, active, version }]
+    })
+  });
   await pushScans(server.url, [
     { item_id: 'E2E-AN-1', event_type: 'CONSUME', qty: 5 },
     { item_id: 'E2E-AN-1', event_type: 'CONSUME', qty: 3 }
@@ -43,9 +53,13 @@ test('the analytics page charts consumption, signals and throughput; no dashboar
   expect(response!.headers()['content-security-policy']).toContain("frame-src 'none'");
   await expect(page.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Analytics' })).toHaveAttribute('aria-current', 'page');
-  await expect(page.getByTestId('consumption-chart').locator('figcaption')).toContainText('10 in all; most used E2E-AN-1 (8), E2E-AN-2 (2)');
+  await expect(page.getByTestId('consumption-chart').locator('figcaption')).toContainText(
+    '10 in all; most used E2E-AN-1 (8), E2E-AN-2 (2)'
+  );
   await expect(page.getByTestId('signals-chart').locator('figcaption')).toContainText('1 opened, 1 fulfilled');
-  await expect(page.getByTestId('throughput-chart').locator('figcaption')).toContainText('ST-API 5 scans, 70 units, 0 undone');
+  await expect(page.getByTestId('throughput-chart').locator('figcaption')).toContainText(
+    'ST-API 5 scans, 70 units, 0 undone'
+  );
   // The numbers behind a chart, as a table.
   const consumption = page.getByTestId('consumption-chart');
   await consumption.getByText('The numbers').click();
@@ -59,7 +73,9 @@ test('the analytics page charts consumption, signals and throughput; no dashboar
   await expect(page.getByTestId('throughput-chart').locator('figcaption')).toContainText('over the last 48 hours');
 });
 
-test('with DASHBOARD_EMBED_URL the page frames the dashboard, and the CSP allows that origin only', async ({ page }) => {
+test('with DASHBOARD_EMBED_URL the page frames the dashboard, and the CSP allows that origin only', async ({
+  page
+}) => {
   const embed = 'https://127.0.0.1:9/embed/dashboardsv3/01e2e?o=1';
   await server.kill();
   await server.start({ DASHBOARD_EMBED_URL: embed });
@@ -82,15 +98,28 @@ test('with DASHBOARD_EMBED_URL the page frames the dashboard, and the CSP allows
   await expect(page.getByTestId('dashboard-embed')).toHaveCount(0);
 });
 
-test('the item page forecasts demand and applies the suggested reorder point through the item save', async ({ page }) => {
+test('the item page forecasts demand and applies the suggested reorder point through the item save', async ({
+  page
+}) => {
   // 4 a day on each of the last 14 whole days (after an intake of 1000 a day earlier).
   const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
   let seq = 0;
   const events = [
     { event_type: 'INTAKE', qty: 1000, captured_at: day(15) },
     ...Array.from({ length: 14 }, (_, i) => ({ event_type: 'CONSUME', qty: 4, captured_at: day(i + 1) }))
-  ].map((e) => ({ ...e, event_id: randomUUID(), device_seq: ++seq, item_id: 'E2E-FC', location_id: 'LINE-1', station_id: 'ST-FC', source: 'manual' }));
-  const pushed = await api<{ results: { status: string }[] }>('/api/sync/events', { method: 'POST', body: JSON.stringify({ device_id: `e2e-fc-${process.pid}`, events }) });
+  ].map((e) => ({
+    ...e,
+    event_id: randomUUID(),
+    device_seq: ++seq,
+    item_id: 'E2E-FC',
+    location_id: 'LINE-1',
+    station_id: 'ST-FC',
+    source: 'manual'
+  }));
+  const pushed = await api<{ results: { status: string }[] }>('/api/sync/events', {
+    method: 'POST',
+    body: JSON.stringify({ device_id: `e2e-fc-${process.pid}`, events })
+  });
   expect(pushed.results.every((r) => r.status === 'applied')).toBe(true);
 
   await page.goto(`${server.url}/items/E2E-FC`);
@@ -108,7 +137,12 @@ test('the item page forecasts demand and applies the suggested reorder point thr
   // and a second apply goes through.
   const before = await api<Record<string, unknown>>('/api/items/E2E-FC');
   const { item_id, unit, reorder_point, reorder_qty, gtin, active, version } = before;
-  await api('/api/items', { method: 'PATCH', body: JSON.stringify({ rows: [{ item_id, description: 'Changed elsewhere', unit, reorder_point, reorder_qty, gtin, active, version }] }) });
+  await api('/api/items', {
+    method: 'PATCH',
+    body: JSON.stringify({
+      rows: [{ item_id, description: 'Changed elsewhere', unit, reorder_point, reorder_qty, gtin, active, version }]
+    })
+  });
   await forecast.getByTestId('apply-reorder-point').click();
   await expect(forecast.getByTestId('apply-message')).toContainText('Someone changed this item since the page loaded');
   await expect(page.getByText('Changed elsewhere', { exact: true })).toBeVisible();

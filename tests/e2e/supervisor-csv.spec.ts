@@ -23,7 +23,9 @@ test('an import with errors writes nothing and lists them; the corrected file is
   expect(template.split('\r\n')[0]).toBe('\uFEFFitem_id,description,unit,reorder_point,reorder_qty,gtin,active');
 
   const bad = 'item_id;description;reorder_point;gtin\nCSV-1;Bolt;5;\nCSV-2;Nut;-1;\nCSV-3;Washer;x;4006381333932\n';
-  await page.getByTestId('import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('import-failure')).toContainText('3 error(s); nothing was written');
   const rows = page.getByTestId('import-errors').locator('tbody tr');
@@ -33,8 +35,11 @@ test('an import with errors writes nothing and lists them; the corrected file is
   expect(await items()).toBe(0);
   expect(await seriousViolations(page)).toEqual([]);
 
-  const good = '\uFEFFitem_id;description;reorder_point;gtin\nCSV-1;Bolt;5;\nCSV-2;"Nut; M8";1;\nCSV-3;<b>Washer</b>;0;4006381333931\n';
-  await page.getByTestId('import-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  const good =
+    '\uFEFFitem_id;description;reorder_point;gtin\nCSV-1;Bolt;5;\nCSV-2;"Nut; M8";1;\nCSV-3;<b>Washer</b>;0;4006381333931\n';
+  await page
+    .getByTestId('import-file')
+    .setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('import-result')).toHaveText('Imported 3 rows: 3 created, 0 updated, 0 unchanged.');
   await expect(page.getByTestId('import-errors')).toHaveCount(0);

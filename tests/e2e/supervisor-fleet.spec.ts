@@ -11,11 +11,20 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-test('the devices page shows each tablet\'s station, version, sequence and reported pending count', async ({ page }) => {
+test("the devices page shows each tablet's station, version, sequence and reported pending count", async ({ page }) => {
   const res = await fetch(`${server.url}/api/sync/events`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ device_id: 'tab-fleet', device_name: 'Press 4', station_id: 'ST-4', location_id: 'LINE-4', app_version: '1.2.3', pending_count: 7, sent_at: new Date().toISOString(), events: [] })
+    body: JSON.stringify({
+      device_id: 'tab-fleet',
+      device_name: 'Press 4',
+      station_id: 'ST-4',
+      location_id: 'LINE-4',
+      app_version: '1.2.3',
+      pending_count: 7,
+      sent_at: new Date().toISOString(),
+      events: []
+    })
   });
   expect(res.status).toBe(200);
   await page.goto(`${server.url}/devices`);
@@ -29,7 +38,10 @@ test('the devices page shows each tablet\'s station, version, sequence and repor
 });
 
 test('locations: create, rename, and stock per location with the total', async ({ page }) => {
-  await pushScans(server.url, [{ item_id: 'L-1', location_id: 'LINE-9', qty: 4 }, { item_id: 'L-1', location_id: 'LINE-8', qty: 6 }]);
+  await pushScans(server.url, [
+    { item_id: 'L-1', location_id: 'LINE-9', qty: 4 },
+    { item_id: 'L-1', location_id: 'LINE-8', qty: 6 }
+  ]);
   await page.goto(`${server.url}/locations`);
   await expect(page.getByTestId('total-on-hand')).toHaveText('10');
   await page.getByTestId('new-location-id').fill('DOCK-7');

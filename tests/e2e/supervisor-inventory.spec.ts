@@ -43,7 +43,9 @@ test('a scan pushed by the API appears on the inventory page without a reload', 
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('without the stream the page says it is not live and polls; it goes live again when the stream is back', async ({ page }) => {
+test('without the stream the page says it is not live and polls; it goes live again when the stream is back', async ({
+  page
+}) => {
   await pushScans(server.url, [{ item_id: 'E2E-POLL', qty: 1 }]);
   let refuse = true;
   await page.route('**/api/stream', (route) => (refuse ? route.abort() : route.continue()));
@@ -51,9 +53,13 @@ test('without the stream the page says it is not live and polls; it goes live ag
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'polling');
   await expect(page.getByTestId('live-status')).toHaveText(/Not live/);
   await pushScans(server.url, [{ item_id: 'E2E-POLL', qty: 5 }]);
-  await expect(page.locator('[data-testid="stock-row"][data-item="E2E-POLL"]').getByTestId('on-hand')).toContainText('6');
+  await expect(page.locator('[data-testid="stock-row"][data-item="E2E-POLL"]').getByTestId('on-hand')).toContainText(
+    '6'
+  );
   refuse = false;
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'live', { timeout: 20_000 });
   await pushScans(server.url, [{ item_id: 'E2E-POLL', event_type: 'CONSUME', qty: 2 }]);
-  await expect(page.locator('[data-testid="stock-row"][data-item="E2E-POLL"]').getByTestId('on-hand')).toContainText('4');
+  await expect(page.locator('[data-testid="stock-row"][data-item="E2E-POLL"]').getByTestId('on-hand')).toContainText(
+    '4'
+  );
 });

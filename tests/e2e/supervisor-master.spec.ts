@@ -7,7 +7,10 @@ import { pushScans, seriousViolations } from './supervisor';
 let server: TestServer;
 test.beforeAll(async () => {
   server = await startServer();
-  await pushScans(server.url, [{ item_id: 'M-1', qty: 30 }, { item_id: 'M-2', qty: 5 }]); // placeholders, from scans
+  await pushScans(server.url, [
+    { item_id: 'M-1', qty: 30 },
+    { item_id: 'M-2', qty: 5 }
+  ]); // placeholders, from scans
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -16,7 +19,9 @@ test.afterAll(async () => {
 const row = (page: Page, item: string) => page.locator(`[data-testid="item-row"][data-item="${item}"]`);
 const field = (page: Page, item: string, f: string) => row(page, item).locator(`[data-field="${f}"]`);
 
-test('two supervisors edit the same item: the second sees the first one\'s value and nothing of hers is written', async ({ browser }) => {
+test("two supervisors edit the same item: the second sees the first one's value and nothing of hers is written", async ({
+  browser
+}) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   for (const p of [alice, bob]) {
@@ -46,7 +51,12 @@ test('two supervisors edit the same item: the second sees the first one\'s value
   expect(await seriousViolations(bob)).toEqual([]);
 
   const current = async (id: string) =>
-    (await (await fetch(`${server.url}/api/items/${id}`)).json()) as { description: string; unit: string; reorder_point: number | null; version: number };
+    (await (await fetch(`${server.url}/api/items/${id}`)).json()) as {
+      description: string;
+      unit: string;
+      reorder_point: number | null;
+      version: number;
+    };
   expect(await current('M-1')).toMatchObject({ description: 'Bolt from Alice', version: 2 });
   expect((await current('M-2')).unit).toBe('ea'); // M-2 was not stale, but the save is all or nothing
 

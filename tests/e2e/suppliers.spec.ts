@@ -10,7 +10,10 @@ import { pushScans, seriousViolations } from './supervisor';
 let server: TestServer;
 test.beforeAll(async () => {
   server = await startServer();
-  await pushScans(server.url, [{ item_id: 'SP-1', qty: 10 }, { item_id: 'SP-2', qty: 4 }]); // items, from scans
+  await pushScans(server.url, [
+    { item_id: 'SP-1', qty: 10 },
+    { item_id: 'SP-2', qty: 4 }
+  ]); // items, from scans
 });
 test.afterAll(async () => {
   await server?.stop();
@@ -21,7 +24,9 @@ const field = (page: Page, id: string, f: string) => row(page, id).locator(`[dat
 const get = async <T>(path: string) => (await (await fetch(`${server.url}${path}`)).json()) as T;
 type Supplier = { supplier_id: string; name: string; lead_time_days: number; contact: string; version: number };
 
-test('the supplier grid: add a supplier, cells checked as typed, and a conflict between two supervisors', async ({ browser }) => {
+test('the supplier grid: add a supplier, cells checked as typed, and a conflict between two supervisors', async ({
+  browser
+}) => {
   const alice = await (await browser.newContext()).newPage();
   await alice.goto(`${server.url}/suppliers`);
   await alice.getByTestId('add-supplier').click();
@@ -38,7 +43,13 @@ test('the supplier grid: add a supplier, cells checked as typed, and a conflict 
   await fresh.locator('[data-field="longitude"]').fill('4.3');
   await alice.getByTestId('save-suppliers').click();
   await expect(alice.getByRole('status').filter({ hasText: 'Saved 1 supplier.' })).toBeVisible();
-  expect(await get<Supplier>('/api/suppliers/E2E-ACME')).toMatchObject({ name: 'Acme E2E', lead_time_days: 4, latitude: 52.1, longitude: 4.3, version: 1 });
+  expect(await get<Supplier>('/api/suppliers/E2E-ACME')).toMatchObject({
+    name: 'Acme E2E',
+    lead_time_days: 4,
+    latitude: 52.1,
+    longitude: 4.3,
+    version: 1
+  });
 
   // Bob opens the grid now; Alice saves a new lead time first.
   const bob = await (await browser.newContext()).newPage();
@@ -59,14 +70,22 @@ test('the supplier grid: add a supplier, cells checked as typed, and a conflict 
   await bob.getByTestId('save-suppliers').click();
   await expect(bob.getByRole('status').filter({ hasText: 'Saved 1 supplier.' })).toBeVisible();
   // His edited cell wins; the one he did not touch keeps Alice's value.
-  expect(await get<Supplier>('/api/suppliers/E2E-ACME')).toMatchObject({ contact: 'bob@acme.example', lead_time_days: 6, version: 3 });
+  expect(await get<Supplier>('/api/suppliers/E2E-ACME')).toMatchObject({
+    contact: 'bob@acme.example',
+    lead_time_days: 6,
+    version: 3
+  });
 });
 
-test('CSV import: errors listed by row and column with nothing written, then the corrected files applied', async ({ page }) => {
+test('CSV import: errors listed by row and column with nothing written, then the corrected files applied', async ({
+  page
+}) => {
   await page.goto(`${server.url}/suppliers`);
   const count = async () => (await get<{ total: number }>('/api/suppliers?q=CSV-')).total;
   const bad = 'supplier_id;name;lead_time_days;latitude;longitude\nCSV-A;Alpha;3;;\nCSV-B;;x;10;\nCSV-A;Again;1;;\n';
-  await page.getByTestId('supplier-import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page
+    .getByTestId('supplier-import-file')
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   await page.getByTestId('supplier-import-submit').click();
   await expect(page.getByTestId('supplier-import-failure')).toContainText('4 error(s); nothing was written');
   const errors = page.getByTestId('supplier-import-errors').locator('tbody tr');
@@ -76,23 +95,37 @@ test('CSV import: errors listed by row and column with nothing written, then the
   expect(await count()).toBe(0);
   expect(await seriousViolations(page)).toEqual([]);
 
-  const good = '\uFEFFsupplier_id;name;lead_time_days;latitude;longitude\nCSV-A;Alpha;3;;\nCSV-B;"Beta; Ltd";5;51,5;-0,1\n';
-  await page.getByTestId('supplier-import-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  const good =
+    '\uFEFFsupplier_id;name;lead_time_days;latitude;longitude\nCSV-A;Alpha;3;;\nCSV-B;"Beta; Ltd";5;51,5;-0,1\n';
+  await page
+    .getByTestId('supplier-import-file')
+    .setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   await page.getByTestId('supplier-import-submit').click();
-  await expect(page.getByTestId('supplier-import-result')).toHaveText('Imported 2 rows: 2 created, 0 updated, 0 unchanged.');
+  await expect(page.getByTestId('supplier-import-result')).toHaveText(
+    'Imported 2 rows: 2 created, 0 updated, 0 unchanged.'
+  );
   await expect(page.getByTestId('supplier-import-errors')).toHaveCount(0);
   await expect(row(page, 'CSV-B')).toBeVisible(); // the grid reloaded
   expect(await count()).toBe(2);
 
   // Supplier items: an unknown item is found before anything is written; then SP-1 gets two sources.
   const items = page.getByTestId('supplier-item-import-file');
-  await items.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('supplier_id,supplier_part,item_id,preferred\nCSV-A,A-1,SP-1,yes\nCSV-B,B-1,NOPE,no\n') });
+  await items.setInputFiles({
+    name: 'bad.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('supplier_id,supplier_part,item_id,preferred\nCSV-A,A-1,SP-1,yes\nCSV-B,B-1,NOPE,no\n')
+  });
   await page.getByTestId('supplier-item-import-submit').click();
-  await expect(page.getByTestId('supplier-item-import-errors').locator('tbody tr')).toHaveText([/3\s*item_id\s*there is no item NOPE/]);
-  const good2 = 'supplier_id,supplier_part,item_id,pack_size,price,preferred\nCSV-A,A-1,SP-1,10,0.25,yes\nCSV-B,B-1,SP-1,12,0.2,no\n';
+  await expect(page.getByTestId('supplier-item-import-errors').locator('tbody tr')).toHaveText([
+    /3\s*item_id\s*there is no item NOPE/
+  ]);
+  const good2 =
+    'supplier_id,supplier_part,item_id,pack_size,price,preferred\nCSV-A,A-1,SP-1,10,0.25,yes\nCSV-B,B-1,SP-1,12,0.2,no\n';
   await items.setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good2) });
   await page.getByTestId('supplier-item-import-submit').click();
-  await expect(page.getByTestId('supplier-item-import-result')).toHaveText('Imported 2 rows: 2 created, 0 updated, 0 unchanged.');
+  await expect(page.getByTestId('supplier-item-import-result')).toHaveText(
+    'Imported 2 rows: 2 created, 0 updated, 0 unchanged.'
+  );
 
   // The supplier page: its parts; making CSV-B's part preferred takes the mark from CSV-A's.
   await page.goto(`${server.url}/suppliers/CSV-B`);
@@ -105,7 +138,10 @@ test('CSV import: errors listed by row and column with nothing written, then the
   await page.getByTestId('save-parts').click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved 1 and removed 0 supplier item(s).' })).toBeVisible();
   const parts = await get<{ rows: { supplier_id: string; preferred: boolean }[] }>('/api/supplier-items?item_id=SP-1');
-  expect(parts.rows.map((r) => [r.supplier_id, r.preferred])).toEqual([['CSV-A', false], ['CSV-B', true]]);
+  expect(parts.rows.map((r) => [r.supplier_id, r.preferred])).toEqual([
+    ['CSV-A', false],
+    ['CSV-B', true]
+  ]);
   await expect(page.getByTestId('supplier-audit')).toContainText('update B-1');
 });
 
@@ -134,7 +170,9 @@ test('categories: a tree built, a move into its own subtree refused, an item giv
   await page.getByTestId('edit-save').click();
   await expect(node('tools')).toContainText('Tooling');
   // Moving Hand tools to the top level takes Wrenches with it.
-  await node('hand-tools').getByRole('button', { name: /Rename or move/ }).click();
+  await node('hand-tools')
+    .getByRole('button', { name: /Rename or move/ })
+    .click();
   await page.getByTestId('edit-parent').selectOption({ label: '(top level)' });
   await page.getByTestId('edit-save').click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved Hand tools.' })).toBeVisible();
@@ -150,7 +188,9 @@ test('categories: a tree built, a move into its own subtree refused, an item giv
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('a supplier named on a received slip is offered for adding, and takes over the part numbers the slip taught', async ({ page }) => {
+test('a supplier named on a received slip is offered for adding, and takes over the part numbers the slip taught', async ({
+  page
+}) => {
   // A slip from a supplier we do not know yet, received at the dock (as the receiving screen sends it).
   const photo = new PNG({ width: 8, height: 8 });
   photo.data.fill(255);
@@ -160,10 +200,20 @@ test('a supplier named on a received slip is offered for adding, and takes over 
   form.set('device_id', 'e2e-dock');
   form.append('files', new Blob([new Uint8Array(PNG.sync.write(photo))], { type: 'image/png' }), 'slip.png');
   expect((await fetch(`${server.url}/api/packing-slips`, { method: 'POST', body: form })).status).toBe(201);
-  const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const review = { supplier: 'Gizmo Works', slip_number: 'GW-1', lines: [{ supplier_part: 'GZ-9', item_id: 'SP-1', qty: 3 }] };
+  const json = (method: string, body: unknown) => ({
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  });
+  const review = {
+    supplier: 'Gizmo Works',
+    slip_number: 'GW-1',
+    lines: [{ supplier_part: 'GZ-9', item_id: 'SP-1', qty: 3 }]
+  };
   expect((await fetch(`${server.url}/api/packing-slips/${slipId}/lines`, json('PUT', review))).status).toBe(200);
-  expect((await fetch(`${server.url}/api/packing-slips/${slipId}/receive`, json('POST', { location_id: 'LINE-1' }))).status).toBe(200);
+  expect(
+    (await fetch(`${server.url}/api/packing-slips/${slipId}/receive`, json('POST', { location_id: 'LINE-1' }))).status
+  ).toBe(200);
 
   await page.goto(`${server.url}/suppliers`);
   const printed = page.getByTestId('printed-suppliers');
@@ -176,7 +226,9 @@ test('a supplier named on a received slip is offered for adding, and takes over 
   await page.getByTestId('save-suppliers').click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved 1 supplier.' })).toBeVisible();
   await expect(printed).toHaveCount(0);
-  const parts = await get<{ rows: { supplier_part: string; item_id: string; confirmed: number }[] }>('/api/supplier-items?supplier_id=GIZMO-WORKS');
+  const parts = await get<{ rows: { supplier_part: string; item_id: string; confirmed: number }[] }>(
+    '/api/supplier-items?supplier_id=GIZMO-WORKS'
+  );
   expect(parts.rows).toEqual([expect.objectContaining({ supplier_part: 'GZ-9', item_id: 'SP-1', confirmed: 1 })]);
 
   // Its page lists the part; its link to the grid opens the grid on it alone.

@@ -51,34 +51,34 @@ export function seedPending(page: Page, n: number, itemPrefix = 'BULK'): Promise
           counter.onsuccess = () => {
             let seq: number = counter.result?.value ?? 0;
             const d = device.result;
-              const outbox = tx.objectStore('outbox');
-              for (let i = 0; i < n; i++) {
-                seq++;
-                const event_id = crypto.randomUUID();
-                outbox.add({
+            const outbox = tx.objectStore('outbox');
+            for (let i = 0; i < n; i++) {
+              seq++;
+              const event_id = crypto.randomUUID();
+              outbox.add({
+                event_id,
+                device_seq: seq,
+                state: 'pending',
+                recorded_at: Date.now(),
+                event: {
                   event_id,
                   device_seq: seq,
-                  state: 'pending',
-                  recorded_at: Date.now(),
-                  event: {
-                    event_id,
-                    device_seq: seq,
-                    event_type: i % 3 ? 'CONSUME' : 'INTAKE',
-                    item_id: `${itemPrefix}-${i % 20}`,
-                    qty: 1 + (i % 7),
-                    location_id: d.location_id,
-                    station_id: d.station_id,
-                    barcode_raw: null,
-                    lot: null,
-                    source: 'wedge',
-                    captured_at: new Date().toISOString(),
-                    operator: null,
-                    packing_slip_id: null,
-                    voids_event_id: null
-                  }
-                });
-              }
-              counters.put({ name: 'device_seq', value: seq });
+                  event_type: i % 3 ? 'CONSUME' : 'INTAKE',
+                  item_id: `${itemPrefix}-${i % 20}`,
+                  qty: 1 + (i % 7),
+                  location_id: d.location_id,
+                  station_id: d.station_id,
+                  barcode_raw: null,
+                  lot: null,
+                  source: 'wedge',
+                  captured_at: new Date().toISOString(),
+                  operator: null,
+                  packing_slip_id: null,
+                  voids_event_id: null
+                }
+              });
+            }
+            counters.put({ name: 'device_seq', value: seq });
           };
           tx.oncomplete = () => (db.close(), resolve());
           tx.onerror = () => reject(tx.error);
@@ -105,7 +105,11 @@ export function pendingCount(page: Page): Promise<number> {
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const req = db.transaction('outbox').objectStore('outbox').index('[state+device_seq]').count(IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]));
+          const req = db
+            .transaction('outbox')
+            .objectStore('outbox')
+            .index('[state+device_seq]')
+            .count(IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]));
           req.onsuccess = () => (db.close(), resolve(req.result));
           req.onerror = () => reject(req.error);
         };

@@ -32,7 +32,10 @@ test('a service-worker update shows the reload prompt and swaps only when asked'
   // Nothing swapped by itself: the page is the same one, mid-shift.
   await expect(page.getByTestId('scan-message')).toContainText('UPD-1');
 
-  await Promise.all([page.waitForEvent('load'), page.getByTestId('update-prompt').getByRole('button', { name: 'Reload' }).click()]);
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByTestId('update-prompt').getByRole('button', { name: 'Reload' }).click()
+  ]);
   await expect(page.getByTestId('update-prompt')).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`linesync-${next}`]);
 });

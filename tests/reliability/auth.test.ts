@@ -16,7 +16,11 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   db = await createTestDb();
-  app = createApp({ sql: db.sql, config: loadConfig({ AUTH_MODE: 'databricks', SUPERVISOR_EMAILS: 'boss@plant.example' }), dbKind: db.kind });
+  app = createApp({
+    sql: db.sql,
+    config: loadConfig({ AUTH_MODE: 'databricks', SUPERVISOR_EMAILS: 'boss@plant.example' }),
+    dbKind: db.kind
+  });
 });
 afterAll(() => db.close());
 
@@ -26,8 +30,14 @@ const label = (r: RouteDoc) => `${r.method} ${r.path}`;
 async function call(r: RouteDoc, headers: Record<string, string>) {
   const path = r.path.replace(/\{[^}]+\}/g, () => randomUUID());
   const body = r.method === 'get' ? undefined : '{}';
-  const res = await app.request(path, { method: r.method.toUpperCase(), headers: { 'content-type': 'application/json', ...headers }, body });
-  const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? (await res.body?.cancel(), '') : await res.text();
+  const res = await app.request(path, {
+    method: r.method.toUpperCase(),
+    headers: { 'content-type': 'application/json', ...headers },
+    body
+  });
+  const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream')
+    ? (await res.body?.cancel(), '')
+    : await res.text();
   return { status: res.status, text };
 }
 
@@ -39,7 +49,12 @@ describe('AUTH_MODE=databricks', () => {
     expect(guarded.length).toBeGreaterThan(5);
     const before = await tableChecksums(db.sql);
     for (const r of guarded)
-      for (const headers of [{}, { 'x-forwarded-email': '' }, { 'x-forwarded-email': 'not an email' }, { 'x-forwarded-user': 'someone' }] as Record<string, string>[]) {
+      for (const headers of [
+        {},
+        { 'x-forwarded-email': '' },
+        { 'x-forwarded-email': 'not an email' },
+        { 'x-forwarded-user': 'someone' }
+      ] as Record<string, string>[]) {
         const res = await call(r, headers);
         expect(res.status, `${label(r)} ${JSON.stringify(headers)}`).toBe(401);
         expect(JSON.parse(res.text).error.code).toBe('unauthenticated');
@@ -48,7 +63,8 @@ describe('AUTH_MODE=databricks', () => {
   });
 
   it('lets the public routes through without headers', async () => {
-    for (const r of ROUTES.filter((r) => r.role === 'public')) expect((await call(r, {})).status, label(r)).not.toBe(401);
+    for (const r of ROUTES.filter((r) => r.role === 'public'))
+      expect((await call(r, {})).status, label(r)).not.toBe(401);
   });
 
   it('answers 403 to an operator on every supervisor route, and a supervisor passes the same check', async () => {
@@ -84,7 +100,9 @@ describe('AUTH_MODE=local, the real server', () => {
   it('listens on 127.0.0.1 only unless HOST says otherwise, and says so at start', async () => {
     const server = await spawnMain({ AUTH_MODE: 'local', ...databaseEnv(db) });
     try {
-      expect(server.output()).toMatch(/AUTH_MODE=local: everyone who can reach this server is the supervisor .*; listening on 127\.0\.0\.1 only\./);
+      expect(server.output()).toMatch(
+        /AUTH_MODE=local: everyone who can reach this server is the supervisor .*; listening on 127\.0\.0\.1 only\./
+      );
       expect((await fetch(`${server.url}/api/me`)).status).toBe(200);
       // From another address of this machine it is not there at all.
       if (outside) await expect(fetch(`http://${outside}:${server.port}/api/health`)).rejects.toThrow();

@@ -30,7 +30,10 @@ beforeAll(async () => {
   await db.sql`INSERT INTO categories (category_id, name, path) VALUES ('BAD-INPUT-CAT', 'Stored', '')`; // a create of it is a 409
   await pushEvents(
     db.sql,
-    { device_id: 'seed-tab', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 12 }), makeEvent({ device_seq: 2, qty: 5 })] },
+    {
+      device_id: 'seed-tab',
+      events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 12 }), makeEvent({ device_seq: 2, qty: 5 })]
+    },
     { userEmail: 'seed@plant.example', requireKnownItems: false }
   );
 });
@@ -85,14 +88,26 @@ function bodyCases(valid: unknown): Case[] {
     { name: 'empty object', headers: JSON_TYPE, body: '{}' },
     { name: 'text/plain', headers: { 'content-type': 'text/plain' }, body: text },
     { name: 'no content type', body: text },
-    { name: 'form encoded', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'device_id=tab-1&events=' },
-    { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=zz' }, body: '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zz--\r\n' },
+    {
+      name: 'form encoded',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'device_id=tab-1&events='
+    },
+    {
+      name: 'multipart',
+      headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+      body: '--zz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--zz--\r\n'
+    },
     { name: 'XML', headers: { 'content-type': 'application/xml' }, body: '<rows/>' },
     { name: '10 MB string as the body', headers: JSON_TYPE, body: JSON.stringify(MB10) },
     { name: '10 MB of garbage', headers: JSON_TYPE, body: MB10 },
     { name: 'extra field', headers: JSON_TYPE, body: JSON.stringify({ ...(valid as object), zz_extra: 1 }) },
     { name: 'deeply nested', headers: JSON_TYPE, body: '['.repeat(50_000) + ']'.repeat(50_000) },
-    { name: 'invalid UTF-8', headers: JSON_TYPE, body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) as unknown as string }
+    {
+      name: 'invalid UTF-8',
+      headers: JSON_TYPE,
+      body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) as unknown as string
+    }
   ];
 }
 
@@ -102,10 +117,30 @@ function wrongValues(valid: unknown): [string, unknown][] {
     ['an object', { a: 1 }],
     ['true', true]
   ];
-  if (typeof valid === 'string') return [['null', null], ['a number', 12345], ['an array', [1, 2]], ['a 10 MB string', MB10], ...other];
-  if (typeof valid === 'number') return [['null', null], ['a string', '12'], ['a huge number', 1e308], ['a negative number', -1], ['an array', [1]], ...other];
-  if (Array.isArray(valid)) return [['null', null], ['a string', 'abc'], ['a number', 12345], ['an object', { a: 1 }], ['an array of a 10 MB string', [MB10]]];
-  return [['a string', 'abc'], ['a number', 12345], ['an array', [1]]];
+  if (typeof valid === 'string')
+    return [['null', null], ['a number', 12345], ['an array', [1, 2]], ['a 10 MB string', MB10], ...other];
+  if (typeof valid === 'number')
+    return [
+      ['null', null],
+      ['a string', '12'],
+      ['a huge number', 1e308],
+      ['a negative number', -1],
+      ['an array', [1]],
+      ...other
+    ];
+  if (Array.isArray(valid))
+    return [
+      ['null', null],
+      ['a string', 'abc'],
+      ['a number', 12345],
+      ['an object', { a: 1 }],
+      ['an array of a 10 MB string', [MB10]]
+    ];
+  return [
+    ['a string', 'abc'],
+    ['a number', 12345],
+    ['an array', [1]]
+  ];
 }
 
 /** Each top-level field of a valid body set to wrong types and hostile values, or left out. */
@@ -121,26 +156,78 @@ function fieldCases(valid: Record<string, unknown>): Case[] {
 }
 
 const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
-  'post /api/sync/events': () => ({ device_id: 'bad-input-tab', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE' })] }),
-  'patch /api/items': () => ({
-    rows: [{ item_id: 'P-1', description: 'Bolt', unit: 'ea', reorder_point: 10, reorder_qty: 50, gtin: null, active: true, version: 999 }]
+  'post /api/sync/events': () => ({
+    device_id: 'bad-input-tab',
+    events: [makeEvent({ device_seq: 1, event_type: 'INTAKE' })]
   }),
-  'put /api/packing-slips/{slip_id}/lines': () => ({ supplier: 'ACME', slip_number: 'S-1', date: '2026-01-05', lines: [{ item_id: 'P-1', qty: 2 }] }),
+  'patch /api/items': () => ({
+    rows: [
+      {
+        item_id: 'P-1',
+        description: 'Bolt',
+        unit: 'ea',
+        reorder_point: 10,
+        reorder_qty: 50,
+        gtin: null,
+        active: true,
+        version: 999
+      }
+    ]
+  }),
+  'put /api/packing-slips/{slip_id}/lines': () => ({
+    supplier: 'ACME',
+    slip_number: 'S-1',
+    date: '2026-01-05',
+    lines: [{ item_id: 'P-1', qty: 2 }]
+  }),
   'post /api/locations': () => ({ location_id: 'BAD-INPUT-LOC', name: 'Never created' }),
   'patch /api/locations/{location_id}': () => ({ name: 'Never renamed', version: 1 }),
   'post /api/rejected-events/{rejection_id}/resolve': () => ({ action: 'dismiss', note: 'never resolved' }),
   // Purchase orders: valid shapes that still name no stored supplier, signal or order, so nothing may be created.
-  'post /api/purchase-orders': () => ({ supplier_id: 'BAD-INPUT-SUPPLIER', expected_date: '2030-01-01', note: 'never drafted', lines: [{ item_id: 'P-1', qty_ordered: 5, price: 1.5 }] }),
+  'post /api/purchase-orders': () => ({
+    supplier_id: 'BAD-INPUT-SUPPLIER',
+    expected_date: '2030-01-01',
+    note: 'never drafted',
+    lines: [{ item_id: 'P-1', qty_ordered: 5, price: 1.5 }]
+  }),
   'post /api/purchase-orders/from-signals': () => ({ signal_ids: [randomUUID()], expected_date: '2030-01-01' }),
-  'put /api/purchase-orders/{po_id}': () => ({ supplier_id: 'BAD-INPUT-SUPPLIER', expected_date: '2030-01-01', note: null, lines: [{ item_id: 'P-1', qty_ordered: 5 }], version: 1 }),
+  'put /api/purchase-orders/{po_id}': () => ({
+    supplier_id: 'BAD-INPUT-SUPPLIER',
+    expected_date: '2030-01-01',
+    note: null,
+    lines: [{ item_id: 'P-1', qty_ordered: 5 }],
+    version: 1
+  }),
   'post /api/purchase-orders/{po_id}/send': () => ({ version: 1 }),
   'post /api/purchase-orders/{po_id}/cancel': () => ({ version: 1 }),
   // Purchasing master data: valid shapes naming nothing stored (a stale version, an unknown parent), so nothing changes.
   'patch /api/suppliers': () => ({
-    rows: [{ supplier_id: 'P-1', name: 'Never saved', contact: '', lead_time_days: 1, address: '', latitude: null, longitude: null, active: true, version: 999 }]
+    rows: [
+      {
+        supplier_id: 'P-1',
+        name: 'Never saved',
+        contact: '',
+        lead_time_days: 1,
+        address: '',
+        latitude: null,
+        longitude: null,
+        active: true,
+        version: 999
+      }
+    ]
   }),
   'patch /api/supplier-items': () => ({
-    rows: [{ supplier_id: 'BAD-INPUT-SUPPLIER', supplier_part: 'X-1', item_id: 'P-1', pack_size: 1, price: null, preferred: false, version: 999 }]
+    rows: [
+      {
+        supplier_id: 'BAD-INPUT-SUPPLIER',
+        supplier_part: 'X-1',
+        item_id: 'P-1',
+        pack_size: 1,
+        price: null,
+        preferred: false,
+        version: 999
+      }
+    ]
   }),
   'post /api/categories': () => ({ category_id: 'BAD-INPUT-CAT', parent_id: null, name: 'Never created' }),
   'patch /api/categories/{category_id}': () => ({ version: 1, name: 'Never renamed' }),
@@ -167,8 +254,14 @@ const QUERY_CASES: Case[] = [
   { name: 'sort by SQL', query: `sort=${encodeURIComponent('on_hand; DROP TABLE items')}` },
   { name: 'order sideways', query: 'order=sideways' },
   { name: 'before: garbage cursor', query: 'before=%%%not-base64' },
-  { name: 'before: cursor far in the future', query: `before=${Buffer.from(`294277-01-01T00:00:00Z|${randomUUID()}`).toString('base64url')}` },
-  { name: 'before: cursor far in the past', query: `before=${Buffer.from(`-271821-04-20T00:00:00Z|${randomUUID()}`).toString('base64url')}` },
+  {
+    name: 'before: cursor far in the future',
+    query: `before=${Buffer.from(`294277-01-01T00:00:00Z|${randomUUID()}`).toString('base64url')}`
+  },
+  {
+    name: 'before: cursor far in the past',
+    query: `before=${Buffer.from(`-271821-04-20T00:00:00Z|${randomUUID()}`).toString('base64url')}`
+  },
   { name: 'since_days 0', query: 'since_days=0' },
   { name: 'since_days huge', query: 'since_days=100000000' },
   { name: 'active maybe', query: 'active=maybe' }
@@ -207,11 +300,17 @@ describe.each(ROUTES.map((r) => [key(r), r] as const))('%s', (_label, route) => 
   const textParam = [...route.path.matchAll(/\{(\w+)\}/g)].some((m) => TEXT_PARAMS.has(m[1]));
   if (hasParams)
     for (const [label, value, kind] of PATH_VALUES)
-      (kind === 'bad' || !textParam ? required : harmless).push({ name: `path parameter: ${label}`, path: fill(route.path, value) });
+      (kind === 'bad' || !textParam ? required : harmless).push({
+        name: `path parameter: ${label}`,
+        path: fill(route.path, value)
+      });
   if (route.method === 'get') (QUERY_ROUTES.has(key(route)) ? required : harmless).push(...QUERY_CASES);
   if (route.path === '/api/stream')
     harmless.push(
-      ...[SQL, HTML, 'x'.repeat(8000), '9'.repeat(400), '-1'].map((v, i) => ({ name: `Last-Event-ID ${i}`, headers: { 'last-event-id': v } }))
+      ...[SQL, HTML, 'x'.repeat(8000), '9'.repeat(400), '-1'].map((v, i) => ({
+        name: `Last-Event-ID ${i}`,
+        headers: { 'last-event-id': v }
+      }))
     );
 
   if (required.length)
@@ -235,12 +334,14 @@ describe.each(ROUTES.map((r) => [key(r), r] as const))('%s', (_label, route) => 
 
 describe('every route is covered', () => {
   it('has a valid body for each JSON-body route, and the query routes exist', () => {
-    for (const r of ROUTES.filter((r) => r.body)) expect(VALID_BODIES, `add a valid body for ${key(r)}`).toHaveProperty([key(r)]);
+    for (const r of ROUTES.filter((r) => r.body))
+      expect(VALID_BODIES, `add a valid body for ${key(r)}`).toHaveProperty([key(r)]);
     for (const q of QUERY_ROUTES) expect(ROUTES.map(key)).toContain(q);
   });
 
   it('the valid bodies are valid: the bad cases fail for what they change, not from the start', () => {
-    for (const r of ROUTES.filter((r) => r.body)) expect((r.body as z.ZodType).safeParse(VALID_BODIES[key(r)]()).success, key(r)).toBe(true);
+    for (const r of ROUTES.filter((r) => r.body))
+      expect((r.body as z.ZodType).safeParse(VALID_BODIES[key(r)]()).success, key(r)).toBe(true);
   });
 });
 
@@ -286,7 +387,11 @@ describe('bad events inside a push', () => {
     const event = base();
     mutate(event);
     const before = await tableChecksums(db.sql);
-    const res = await app.request('/api/sync/events', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ device_id: 'bad-events-tab', events: [event] }) });
+    const res = await app.request('/api/sync/events', {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ device_id: 'bad-events-tab', events: [event] })
+    });
     expect(res.status).toBe(200);
     const { results } = (await res.json()) as { results: { status: string; reason?: string }[] };
     expect(results).toHaveLength(1);
@@ -318,8 +423,15 @@ describe('bad events inside a push', () => {
       { device_id: 'tab-1', events: [], app_version: MB10.slice(0, 100_000) }
     ];
     for (const body of envelopes) {
-      const res = await app.request('/api/sync/events', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify(body) });
-      expectClearRefusal(`envelope ${JSON.stringify(body).slice(0, 80)}`, { status: res.status, text: await res.text() });
+      const res = await app.request('/api/sync/events', {
+        method: 'POST',
+        headers: JSON_TYPE,
+        body: JSON.stringify(body)
+      });
+      expectClearRefusal(`envelope ${JSON.stringify(body).slice(0, 80)}`, {
+        status: res.status,
+        text: await res.text()
+      });
     }
     expect(await tableChecksums(db.sql)).toEqual(before);
   });
@@ -327,11 +439,29 @@ describe('bad events inside a push', () => {
 
 // SQL and HTML that are valid text (an item code may hold a quote) are stored and given back as the same text.
 it('stores SQL and HTML in valid text fields verbatim and gives them back unchanged', async () => {
-  const hostile = makeEvent({ device_seq: 1, event_type: 'INTAKE', item_id: "P'); DROP TABLE items;--", lot: HTML.slice(0, 64), operator: SQL, barcode_raw: HTML });
-  const res = await app.request('/api/sync/events', { method: 'POST', headers: JSON_TYPE, body: JSON.stringify({ device_id: 'hostile-tab', events: [hostile] }) });
+  const hostile = makeEvent({
+    device_seq: 1,
+    event_type: 'INTAKE',
+    item_id: "P'); DROP TABLE items;--",
+    lot: HTML.slice(0, 64),
+    operator: SQL,
+    barcode_raw: HTML
+  });
+  const res = await app.request('/api/sync/events', {
+    method: 'POST',
+    headers: JSON_TYPE,
+    body: JSON.stringify({ device_id: 'hostile-tab', events: [hostile] })
+  });
   expect((await res.json()).results[0].status).toBe('applied');
-  const page = (await (await app.request('/api/events?device_id=hostile-tab')).json()) as { rows: Record<string, unknown>[] };
-  expect(page.rows[0]).toMatchObject({ item_id: hostile.item_id, lot: hostile.lot, operator: hostile.operator, barcode_raw: hostile.barcode_raw });
+  const page = (await (await app.request('/api/events?device_id=hostile-tab')).json()) as {
+    rows: Record<string, unknown>[];
+  };
+  expect(page.rows[0]).toMatchObject({
+    item_id: hostile.item_id,
+    lot: hostile.lot,
+    operator: hostile.operator,
+    barcode_raw: hostile.barcode_raw
+  });
   const item = await app.request(`/api/items/${encodeURIComponent(hostile.item_id)}`);
   expect(((await item.json()) as { item_id: string }).item_id).toBe(hostile.item_id);
   expect(await db.sql`SELECT count(*)::int AS n FROM items`).toEqual([{ n: 3 }]);

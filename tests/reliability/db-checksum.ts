@@ -3,7 +3,9 @@
 import type { Queryable } from '../../server/db/connect';
 
 export async function tableChecksums(sql: Queryable): Promise<Record<string, string>> {
-  const tables = await sql<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`;
+  const tables = await sql<
+    { name: string }[]
+  >`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`;
   const parts = tables.map(
     ({ name }) =>
       `SELECT '${name}' AS name, count(*) || ':' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS sum FROM "${name}" t`

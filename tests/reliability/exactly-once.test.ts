@@ -24,7 +24,9 @@ function inProcessServer(): ServerControl {
     start: () =>
       new Promise((resolve) => {
         const app = createApp({ sql: db.sql, config: loadConfig({ AUTH_MODE: 'local' }), dbKind: db.kind });
-        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}`));
+        server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+          resolve(`http://127.0.0.1:${info.port}`)
+        );
       }),
     stop: () =>
       new Promise<void>((resolve) => {
@@ -38,7 +40,14 @@ function inProcessServer(): ServerControl {
 }
 
 it('every event lands exactly once through drops, lost answers, duplicates, 502s, cuts, disconnects and a restart', async () => {
-  const report = await runExactlyOnce({ devices: 5, eventsPerDevice: 400, sql: db.sql, server: inProcessServer(), seed: 20261121, log: console.log });
+  const report = await runExactlyOnce({
+    devices: 5,
+    eventsPerDevice: 400,
+    sql: db.sql,
+    server: inProcessServer(),
+    seed: 20261121,
+    log: console.log
+  });
   console.log(`[exactly once, ${db.kind}]\n${describeReport(report)}`);
   expect(report.events_made).toBe(2000);
   expect(report.server_events).toBe(2000);
@@ -51,6 +60,7 @@ it('every event lands exactly once through drops, lost answers, duplicates, 502s
   expect(report.signal_problems).toEqual([]);
   expect(report.restarts).toBe(1);
   // The faults did happen: a run that met none proves nothing.
-  for (const [fault, n] of Object.entries(report.faults)) if (fault !== 'clean' && fault !== 'upstream_down') expect(n, fault).toBeGreaterThan(0);
+  for (const [fault, n] of Object.entries(report.faults))
+    if (fault !== 'clean' && fault !== 'upstream_down') expect(n, fault).toBeGreaterThan(0);
   expect(report.signal_rows).toBeGreaterThan(0);
 }, 120_000);

@@ -120,12 +120,24 @@ export async function runExactlyOnce(opts: ExactlyOnceOptions): Promise<ExactlyO
   const started = performance.now();
   const run = `rel${Math.floor(random() * 1e9).toString(36)}`;
   let target = await opts.server.start();
-  const proxy = await startFaultProxy({ target, rates: opts.rates ?? DEFAULT_RATES, random: seeded((opts.seed ?? 7) + 1), maxDelayMs: 400 });
+  const proxy = await startFaultProxy({
+    target,
+    rates: opts.rates ?? DEFAULT_RATES,
+    random: seeded((opts.seed ?? 7) + 1),
+    maxDelayMs: 400
+  });
   const devices: Device[] = [];
   for (let i = 0; i < opts.devices; i++) {
     const db = openStationDb(`${run}-${i}`);
     const id = `${run}-dev-${i}`;
-    await db.device.put({ id: 'this', device_id: id, device_name: `Sim ${i}`, station_id: `ST-${i}`, location_id: `REL-L${i % LOCATIONS}`, configured_at: new Date().toISOString() });
+    await db.device.put({
+      id: 'this',
+      device_id: id,
+      device_name: `Sim ${i}`,
+      station_id: `ST-${i}`,
+      location_id: `REL-L${i % LOCATIONS}`,
+      configured_at: new Date().toISOString()
+    });
     devices.push({ id, db, online: true });
   }
   let attempts = 0;
@@ -195,11 +207,16 @@ export async function runExactlyOnce(opts: ExactlyOnceOptions): Promise<ExactlyO
   for (const d of devices) {
     for (const r of await d.db.outbox.toArray()) madeIds.add(r.event_id);
     pending += await countState(d.db, 'pending');
-    const refused = await d.db.outbox.where('[state+device_seq]').between(['rejected', 0], ['rejected', Infinity]).toArray();
+    const refused = await d.db.outbox
+      .where('[state+device_seq]')
+      .between(['rejected', 0], ['rejected', Infinity])
+      .toArray();
     rejected += refused.length;
     for (const r of refused.slice(0, 3)) log(`rejected on ${d.id}: ${r.event.event_type} ${r.event_id}: ${r.reason}`);
   }
-  const rows = await opts.sql<{ event_id: string }[]>`SELECT event_id::text FROM scan_events WHERE device_id LIKE ${run + '-dev-%'}`;
+  const rows = await opts.sql<
+    { event_id: string }[]
+  >`SELECT event_id::text FROM scan_events WHERE device_id LIKE ${run + '-dev-%'}`;
   const onServer = new Set(rows.map((r) => r.event_id));
   const missing = [...madeIds].filter((id) => !onServer.has(id)).length;
   const unknown = [...onServer].filter((id) => !madeIds.has(id)).length;

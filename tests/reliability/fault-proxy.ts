@@ -4,7 +4,15 @@
 import { request as httpRequest, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const FAULTS = ['drop_request', 'drop_response', 'delay', 'duplicate', 'bad_gateway', 'cut_request', 'cut_response'] as const;
+export const FAULTS = [
+  'drop_request',
+  'drop_response',
+  'delay',
+  'duplicate',
+  'bad_gateway',
+  'cut_request',
+  'cut_response'
+] as const;
 export type Fault = (typeof FAULTS)[number];
 export type FaultRates = Partial<Record<Fault, number>>;
 
@@ -25,7 +33,10 @@ interface Upstream {
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    req
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject);
   });
 }
 
@@ -33,9 +44,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 function forward(target: URL, req: IncomingMessage, body: Buffer, cutAt?: number): Promise<Upstream> {
   return new Promise((resolve, reject) => {
     const headers = { ...req.headers, host: target.host, 'content-length': String(body.length), connection: 'close' };
-    const up = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false }, (res) => {
-      readBody(res).then((b) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: b }), reject);
-    });
+    const up = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false },
+      (res) => {
+        readBody(res).then((b) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: b }), reject);
+      }
+    );
     up.on('error', reject);
     if (cutAt === undefined) return void up.end(body);
     up.write(body.subarray(0, cutAt), () => setTimeout(() => (up.destroy(), reject(new Error('cut'))), 20));
@@ -51,7 +65,12 @@ function reply(res: ServerResponse, up: Upstream, cutAt?: number) {
   res.write(up.body.subarray(0, cutAt), () => res.destroy());
 }
 
-export async function startFaultProxy(opts: { target: string; rates: FaultRates; random?: () => number; maxDelayMs?: number }): Promise<FaultProxy> {
+export async function startFaultProxy(opts: {
+  target: string;
+  rates: FaultRates;
+  random?: () => number;
+  maxDelayMs?: number;
+}): Promise<FaultProxy> {
   const random = opts.random ?? Math.random;
   const maxDelay = opts.maxDelayMs ?? 500;
   let target = new URL(opts.target);

@@ -26,7 +26,9 @@ it('runs on Node 22: starts, takes a push, answers reads, reads a PDF, stops cle
 
   const server = await spawnMain({ AUTH_MODE: 'local', ...databaseEnv(db) }, NODE22);
   try {
-    const events = Array.from({ length: 40 }, (_, i) => makeEvent({ device_seq: i + 1, event_type: i % 4 ? 'CONSUME' : 'INTAKE', qty: 2 }));
+    const events = Array.from({ length: 40 }, (_, i) =>
+      makeEvent({ device_seq: i + 1, event_type: i % 4 ? 'CONSUME' : 'INTAKE', qty: 2 })
+    );
     const push = await fetch(`${server.url}/api/sync/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -36,8 +38,12 @@ it('runs on Node 22: starts, takes a push, answers reads, reads a PDF, stops cle
     const { results } = (await push.json()) as { results: { status: string }[] };
     expect(results.every((r) => r.status === 'applied')).toBe(true);
 
-    const stock = (await (await fetch(`${server.url}/api/inventory?item_id=P-1`)).json()) as { rows: { on_hand: number }[] };
-    expect(stock.rows.reduce((n, r) => n + r.on_hand, 0)).toBe(events.reduce((n, e) => n + (e.event_type === 'INTAKE' ? 2 : -2), 0));
+    const stock = (await (await fetch(`${server.url}/api/inventory?item_id=P-1`)).json()) as {
+      rows: { on_hand: number }[];
+    };
+    expect(stock.rows.reduce((n, r) => n + r.on_hand, 0)).toBe(
+      events.reduce((n, e) => n + (e.event_type === 'INTAKE' ? 2 : -2), 0)
+    );
 
     const slip = (await slipFixtures()).find((f) => f.digital)!;
     const form = new FormData();
@@ -46,7 +52,11 @@ it('runs on Node 22: starts, takes a push, answers reads, reads a PDF, stops cle
     form.append('files', new Blob([slip.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'slip.pdf');
     const uploaded = await fetch(`${server.url}/api/packing-slips`, { method: 'POST', body: form });
     expect(uploaded.status, await uploaded.clone().text()).toBe(201);
-    expect(await uploaded.json()).toMatchObject({ status: 'parsed', parser: 'digital', line_count: slip.expected.lines.length });
+    expect(await uploaded.json()).toMatchObject({
+      status: 'parsed',
+      parser: 'digital',
+      line_count: slip.expected.lines.length
+    });
   } finally {
     server.kill('SIGTERM');
   }

@@ -34,7 +34,9 @@ export function freePort(): Promise<number> {
 
 /** The database settings for a spawned server: the test database's URL, or a fresh embedded data directory. */
 export function databaseEnv(db: TestDb): Record<string, string> {
-  return db.url ? { DATABASE_URL: db.url } : { LINESYNC_DATA_DIR: mkdtempSync(join(tmpdir(), 'linesync-rel-')), LINESYNC_SAMPLE_DATA: '0' };
+  return db.url
+    ? { DATABASE_URL: db.url }
+    : { LINESYNC_DATA_DIR: mkdtempSync(join(tmpdir(), 'linesync-rel-')), LINESYNC_SAMPLE_DATA: '0' };
 }
 
 /** Starts the server as `npm start` does (on this Node, or the `node` binary given) and waits until it answers /api/health on loopback. */

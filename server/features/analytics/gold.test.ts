@@ -20,7 +20,17 @@ const ids = {
   e8: '00000000-0000-7000-8000-000000000008'
 };
 
-type Row = [id: string, seq: number, type: 'INTAKE' | 'CONSUME' | 'VOID', item: string, qty: number, loc: string, station: string | null, at: string, voids?: string];
+type Row = [
+  id: string,
+  seq: number,
+  type: 'INTAKE' | 'CONSUME' | 'VOID',
+  item: string,
+  qty: number,
+  loc: string,
+  station: string | null,
+  at: string,
+  voids?: string
+];
 
 // Two UTC days at two lines. e3 is voided within minutes at the same station; e6 (day 1, ST-A) is voided the next
 // morning at ST-B; e8 has no station and drives P-1 at LINE-2 below zero, which stock allows.
@@ -55,7 +65,17 @@ const lifecycle: [signal: string, item: string, loc: string, state: string, at: 
 ];
 
 async function insertEvents(sql: TestDb['sql'], rows: Row[]) {
-  for (const [event_id, device_seq, event_type, item_id, qty, location_id, station_id, captured_at, voids_event_id] of rows) {
+  for (const [
+    event_id,
+    device_seq,
+    event_type,
+    item_id,
+    qty,
+    location_id,
+    station_id,
+    captured_at,
+    voids_event_id
+  ] of rows) {
     await sql`
       INSERT INTO scan_events (event_id, device_id, device_seq, event_type, item_id, qty, location_id, station_id, source, captured_at, voids_event_id)
       VALUES (${event_id}, 'tab-1', ${device_seq}, ${event_type}, ${item_id}, ${qty}, ${location_id}, ${station_id}, 'wedge', ${captured_at}, ${voids_event_id ?? null})`;
@@ -78,7 +98,14 @@ afterAll(() => db?.close());
 function plain(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
   const out = rows.map((r) =>
     Object.fromEntries(
-      Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) && k !== 'station_id' ? Number(v) : v])
+      Object.entries(r).map(([k, v]) => [
+        k,
+        v instanceof Date
+          ? v.toISOString()
+          : typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) && k !== 'station_id'
+            ? Number(v)
+            : v
+      ])
     )
   );
   return out.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -91,10 +118,46 @@ describe('gold_daily_movements', () => {
   it('sums intake and consumption per UTC day, item and location, leaving voided scans out', async () => {
     expect(await view('gold_daily_movements')).toEqual(
       plain([
-        { day: day('2026-03-02'), item_id: 'P-1', location_id: 'LINE-1', intake_qty: 100, consume_qty: 10, net_qty: 90, intake_scans: 1, consume_scans: 1 },
-        { day: day('2026-03-02'), item_id: 'P-2', location_id: 'LINE-2', intake_qty: 40, consume_qty: 7, net_qty: 33, intake_scans: 1, consume_scans: 1 },
-        { day: day('2026-03-03'), item_id: 'P-1', location_id: 'LINE-1', intake_qty: 0, consume_qty: 30, net_qty: -30, intake_scans: 0, consume_scans: 1 },
-        { day: day('2026-03-03'), item_id: 'P-1', location_id: 'LINE-2', intake_qty: 0, consume_qty: 3, net_qty: -3, intake_scans: 0, consume_scans: 1 }
+        {
+          day: day('2026-03-02'),
+          item_id: 'P-1',
+          location_id: 'LINE-1',
+          intake_qty: 100,
+          consume_qty: 10,
+          net_qty: 90,
+          intake_scans: 1,
+          consume_scans: 1
+        },
+        {
+          day: day('2026-03-02'),
+          item_id: 'P-2',
+          location_id: 'LINE-2',
+          intake_qty: 40,
+          consume_qty: 7,
+          net_qty: 33,
+          intake_scans: 1,
+          consume_scans: 1
+        },
+        {
+          day: day('2026-03-03'),
+          item_id: 'P-1',
+          location_id: 'LINE-1',
+          intake_qty: 0,
+          consume_qty: 30,
+          net_qty: -30,
+          intake_scans: 0,
+          consume_scans: 1
+        },
+        {
+          day: day('2026-03-03'),
+          item_id: 'P-1',
+          location_id: 'LINE-2',
+          intake_qty: 0,
+          consume_qty: 3,
+          net_qty: -3,
+          intake_scans: 0,
+          consume_scans: 1
+        }
       ])
     );
   });
@@ -127,10 +190,54 @@ describe('gold_replenishment_sla', () => {
     const at = (s: string | null) => (s ? new Date(s).toISOString() : null);
     expect(await view('gold_replenishment_sla')).toEqual(
       plain([
-        { signal_id: signals.s1, item_id: 'P-1', location_id: 'LINE-1', opened_at: at('2026-03-02T08:20:00Z'), acknowledged_at: at('2026-03-02T08:50:00Z'), fulfilled_at: at('2026-03-02T10:20:00Z'), state: 'FULFILLED', seconds_to_acknowledge: 1800, seconds_acknowledged_to_fulfilled: 5400, seconds_to_fulfil: 7200 },
-        { signal_id: signals.s2, item_id: 'P-2', location_id: 'LINE-2', opened_at: at('2026-03-02T09:30:00Z'), acknowledged_at: null, fulfilled_at: at('2026-03-02T09:45:00Z'), state: 'FULFILLED', seconds_to_acknowledge: null, seconds_acknowledged_to_fulfilled: null, seconds_to_fulfil: 900 },
-        { signal_id: signals.s3, item_id: 'P-1', location_id: 'LINE-2', opened_at: at('2026-03-03T14:00:00Z'), acknowledged_at: at('2026-03-03T14:00:30.500Z'), fulfilled_at: null, state: 'ACKNOWLEDGED', seconds_to_acknowledge: 30.5, seconds_acknowledged_to_fulfilled: null, seconds_to_fulfil: null },
-        { signal_id: signals.s4, item_id: 'P-1', location_id: 'LINE-1', opened_at: at('2026-03-03T07:30:00Z'), acknowledged_at: null, fulfilled_at: null, state: 'OPEN', seconds_to_acknowledge: null, seconds_acknowledged_to_fulfilled: null, seconds_to_fulfil: null }
+        {
+          signal_id: signals.s1,
+          item_id: 'P-1',
+          location_id: 'LINE-1',
+          opened_at: at('2026-03-02T08:20:00Z'),
+          acknowledged_at: at('2026-03-02T08:50:00Z'),
+          fulfilled_at: at('2026-03-02T10:20:00Z'),
+          state: 'FULFILLED',
+          seconds_to_acknowledge: 1800,
+          seconds_acknowledged_to_fulfilled: 5400,
+          seconds_to_fulfil: 7200
+        },
+        {
+          signal_id: signals.s2,
+          item_id: 'P-2',
+          location_id: 'LINE-2',
+          opened_at: at('2026-03-02T09:30:00Z'),
+          acknowledged_at: null,
+          fulfilled_at: at('2026-03-02T09:45:00Z'),
+          state: 'FULFILLED',
+          seconds_to_acknowledge: null,
+          seconds_acknowledged_to_fulfilled: null,
+          seconds_to_fulfil: 900
+        },
+        {
+          signal_id: signals.s3,
+          item_id: 'P-1',
+          location_id: 'LINE-2',
+          opened_at: at('2026-03-03T14:00:00Z'),
+          acknowledged_at: at('2026-03-03T14:00:30.500Z'),
+          fulfilled_at: null,
+          state: 'ACKNOWLEDGED',
+          seconds_to_acknowledge: 30.5,
+          seconds_acknowledged_to_fulfilled: null,
+          seconds_to_fulfil: null
+        },
+        {
+          signal_id: signals.s4,
+          item_id: 'P-1',
+          location_id: 'LINE-1',
+          opened_at: at('2026-03-03T07:30:00Z'),
+          acknowledged_at: null,
+          fulfilled_at: null,
+          state: 'OPEN',
+          seconds_to_acknowledge: null,
+          seconds_acknowledged_to_fulfilled: null,
+          seconds_to_fulfil: null
+        }
       ])
     );
   });
@@ -141,11 +248,51 @@ describe('gold_station_throughput_hourly', () => {
     const hour = (h: string) => new Date(h).toISOString();
     expect(await view('gold_station_throughput_hourly')).toEqual(
       plain([
-        { hour: hour('2026-03-02T08:00:00Z'), station_id: 'ST-A', scans: 1, intake_scans: 1, consume_scans: 0, units: 100, voids: 0 },
-        { hour: hour('2026-03-02T08:00:00Z'), station_id: 'ST-B', scans: 1, intake_scans: 0, consume_scans: 1, units: 10, voids: 1 },
-        { hour: hour('2026-03-02T09:00:00Z'), station_id: 'ST-A', scans: 2, intake_scans: 1, consume_scans: 1, units: 47, voids: 0 },
-        { hour: hour('2026-03-03T07:00:00Z'), station_id: 'ST-B', scans: 1, intake_scans: 0, consume_scans: 1, units: 30, voids: 1 },
-        { hour: hour('2026-03-03T14:00:00Z'), station_id: null, scans: 1, intake_scans: 0, consume_scans: 1, units: 3, voids: 0 }
+        {
+          hour: hour('2026-03-02T08:00:00Z'),
+          station_id: 'ST-A',
+          scans: 1,
+          intake_scans: 1,
+          consume_scans: 0,
+          units: 100,
+          voids: 0
+        },
+        {
+          hour: hour('2026-03-02T08:00:00Z'),
+          station_id: 'ST-B',
+          scans: 1,
+          intake_scans: 0,
+          consume_scans: 1,
+          units: 10,
+          voids: 1
+        },
+        {
+          hour: hour('2026-03-02T09:00:00Z'),
+          station_id: 'ST-A',
+          scans: 2,
+          intake_scans: 1,
+          consume_scans: 1,
+          units: 47,
+          voids: 0
+        },
+        {
+          hour: hour('2026-03-03T07:00:00Z'),
+          station_id: 'ST-B',
+          scans: 1,
+          intake_scans: 0,
+          consume_scans: 1,
+          units: 30,
+          voids: 1
+        },
+        {
+          hour: hour('2026-03-03T14:00:00Z'),
+          station_id: null,
+          scans: 1,
+          intake_scans: 0,
+          consume_scans: 1,
+          units: 3,
+          voids: 0
+        }
       ])
     );
   });
@@ -192,7 +339,10 @@ describe('Lakehouse Sync readiness', () => {
       SELECT relname FROM pg_class
       WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p') AND relreplident <> 'f' AND relname <> 'schema_migrations'
       ORDER BY relname`;
-    expect(notFull.map((t) => t.relname), 'add `ALTER TABLE <table> REPLICA IDENTITY FULL;` to the migration that creates it').toEqual([]);
+    expect(
+      notFull.map((t) => t.relname),
+      'add `ALTER TABLE <table> REPLICA IDENTITY FULL;` to the migration that creates it'
+    ).toEqual([]);
   });
 });
 
@@ -212,7 +362,8 @@ describe('the pipeline twin', () => {
     .map((f) => {
       const text = readFileSync(new URL(f, dir), 'utf8');
       const m = /CREATE OR REFRESH MATERIALIZED VIEW (\w+)\s+COMMENT '(?:[^']|'')*'\s+AS\s+([\s\S]+?);\s*$/.exec(text);
-      if (!m) throw new Error(`${f}: expected one CREATE OR REFRESH MATERIALIZED VIEW <name> COMMENT '...' AS <select>;`);
+      if (!m)
+        throw new Error(`${f}: expected one CREATE OR REFRESH MATERIALIZED VIEW <name> COMMENT '...' AS <select>;`);
       return { file: f, name: m[1], select: m[2] };
     });
 
@@ -223,18 +374,21 @@ describe('the pipeline twin', () => {
     expect(gold.map((g) => `${g.name}.sql`)).toEqual(gold.map((g) => g.file));
   });
 
-  it.each(['gold_daily_movements', 'gold_on_hand_history', 'gold_replenishment_sla', 'gold_station_throughput_hourly', 'gold_voided_scan_rate'])(
-    '%s: the pipeline SQL on the same silver rows gives the same columns and rows',
-    async (name) => {
-      const g = gold.find((x) => x.name === name);
-      expect(g, `sql/pipeline/${name}.sql`).toBeDefined();
-      const [pipelineRows, twinRows] = await db.sql.begin(async (tx) => {
-        await tx.unsafe('SET LOCAL search_path = spark_sql, public');
-        return [await tx.unsafe(g!.select), await tx.unsafe(`SELECT * FROM ${name}`)];
-      });
-      expect(pipelineRows.columns.map((c) => c.name)).toEqual(twinRows.columns.map((c) => c.name));
-      expect(pipelineRows.length).toBeGreaterThan(0);
-      expect(plain(pipelineRows)).toEqual(plain(twinRows));
-    }
-  );
+  it.each([
+    'gold_daily_movements',
+    'gold_on_hand_history',
+    'gold_replenishment_sla',
+    'gold_station_throughput_hourly',
+    'gold_voided_scan_rate'
+  ])('%s: the pipeline SQL on the same silver rows gives the same columns and rows', async (name) => {
+    const g = gold.find((x) => x.name === name);
+    expect(g, `sql/pipeline/${name}.sql`).toBeDefined();
+    const [pipelineRows, twinRows] = await db.sql.begin(async (tx) => {
+      await tx.unsafe('SET LOCAL search_path = spark_sql, public');
+      return [await tx.unsafe(g!.select), await tx.unsafe(`SELECT * FROM ${name}`)];
+    });
+    expect(pipelineRows.columns.map((c) => c.name)).toEqual(twinRows.columns.map((c) => c.name));
+    expect(pipelineRows.length).toBeGreaterThan(0);
+    expect(plain(pipelineRows)).toEqual(plain(twinRows));
+  });
 });

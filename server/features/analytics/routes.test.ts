@@ -14,7 +14,12 @@ let today: string;
 let hour: Date; // the start of the current UTC hour
 let seq = 0;
 
-async function scan(at: string | Date, item: string, qty: number, opts: { type?: 'INTAKE' | 'CONSUME' | 'VOID'; station?: string; location?: string; voids?: string } = {}) {
+async function scan(
+  at: string | Date,
+  item: string,
+  qty: number,
+  opts: { type?: 'INTAKE' | 'CONSUME' | 'VOID'; station?: string; location?: string; voids?: string } = {}
+) {
   const id = randomUUID();
   await db.sql`
     INSERT INTO scan_events (event_id, device_id, device_seq, event_type, item_id, qty, location_id, station_id, source, captured_at, voids_event_id)
@@ -75,7 +80,9 @@ describe('consumption per day per item', () => {
       { item_id: 'B', total: 2, qty: [0, 0, 0, 0, 0, 2, 0] }
     ]);
     expect(body.total).toEqual([0, 0, 0, 0, 3, 7, 0]);
-    expect((await get('/api/analytics/consumption?days=7&limit=1')).body.items.map((i: { item_id: string }) => i.item_id)).toEqual(['A']);
+    expect(
+      (await get('/api/analytics/consumption?days=7&limit=1')).body.items.map((i: { item_id: string }) => i.item_id)
+    ).toEqual(['A']);
     // 41 days reach the old consumption of B.
     expect((await get('/api/analytics/consumption?days=41')).body.items[0]).toMatchObject({ item_id: 'B', total: 902 });
   });
@@ -134,7 +141,13 @@ describe('the dashboard embed', () => {
 
 describe('input', () => {
   it('refuses windows out of range with a clear 400', async () => {
-    for (const path of ['/api/analytics/consumption?days=0', '/api/analytics/consumption?limit=21', '/api/analytics/signals?weeks=200', '/api/analytics/throughput?hours=abc', '/api/analytics/throughput?x=1']) {
+    for (const path of [
+      '/api/analytics/consumption?days=0',
+      '/api/analytics/consumption?limit=21',
+      '/api/analytics/signals?weeks=200',
+      '/api/analytics/throughput?hours=abc',
+      '/api/analytics/throughput?x=1'
+    ]) {
       const { status, body } = await get(path);
       expect(status, path).toBe(400);
       expect(body.error.code).toBe('invalid_request');

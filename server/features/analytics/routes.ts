@@ -13,7 +13,14 @@ const consumptionQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(20).default(6)
 });
 const weeksQuery = z.strictObject({ weeks: z.coerce.number().int().min(1).max(104).default(12) });
-const hoursQuery = z.strictObject({ hours: z.coerce.number().int().min(1).max(24 * 14).default(24) });
+const hoursQuery = z.strictObject({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .default(24)
+});
 
 const HOUR_MS = 3_600_000;
 
@@ -22,7 +29,9 @@ export function analyticsRoutes({ sql, config }: Deps) {
     .use('*', supervisorOnly)
     .get('/consumption', async (c) => {
       const q = queryParams(c, consumptionQuery);
-      const [{ today }] = await sql<{ today: string }[]>`SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`;
+      const [{ today }] = await sql<
+        { today: string }[]
+      >`SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`;
       const from = addDays(today, 1 - q.days);
       const days = Array.from({ length: q.days }, (_, i) => addDays(from, i));
       const index = new Map(days.map((d, i) => [d, i]));
@@ -48,7 +57,11 @@ export function analyticsRoutes({ sql, config }: Deps) {
       for (const r of perItem) series.get(r.item_id!)![index.get(r.day)!] = r.qty;
       const total = days.map(() => 0);
       for (const r of totals) total[index.get(r.day)!] = r.qty;
-      return c.json({ days, items: top.map((t) => ({ item_id: t.item_id, total: t.total, qty: series.get(t.item_id)! })), total });
+      return c.json({
+        days,
+        items: top.map((t) => ({ item_id: t.item_id, total: t.total, qty: series.get(t.item_id)! })),
+        total
+      });
     })
     .get('/signals', async (c) => {
       const { weeks } = queryParams(c, weeksQuery);
@@ -71,19 +84,30 @@ export function analyticsRoutes({ sql, config }: Deps) {
     })
     .get('/throughput', async (c) => {
       const { hours } = queryParams(c, hoursQuery);
-      const [{ now }] = await sql<{ now: Date }[]>`SELECT date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS now`;
+      const [{ now }] = await sql<
+        { now: Date }[]
+      >`SELECT date_trunc('hour', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS now`;
       const first = new Date(now.getTime() - (hours - 1) * HOUR_MS);
       const list = Array.from({ length: hours }, (_, i) => new Date(first.getTime() + i * HOUR_MS).toISOString());
       const index = new Map(list.map((h, i) => [h, i]));
       const rows = await sql<{ hour: Date; station_id: string | null; scans: number; units: number; voids: number }[]>`
         SELECT hour, station_id, scans::int, units::float8 AS units, voids::int FROM gold_station_throughput_hourly
         WHERE hour >= ${first} ORDER BY station_id NULLS LAST`;
-      const stations = new Map<string, { station_id: string | null; scans: number[]; units: number[]; voids: number[] }>();
+      const stations = new Map<
+        string,
+        { station_id: string | null; scans: number[]; units: number[]; voids: number[] }
+      >();
       for (const r of rows) {
         const i = index.get(r.hour.toISOString());
         if (i === undefined) continue; // an hour past the window's end: a clock a little ahead
         const key = r.station_id ?? '';
-        if (!stations.has(key)) stations.set(key, { station_id: r.station_id, scans: list.map(() => 0), units: list.map(() => 0), voids: list.map(() => 0) });
+        if (!stations.has(key))
+          stations.set(key, {
+            station_id: r.station_id,
+            scans: list.map(() => 0),
+            units: list.map(() => 0),
+            voids: list.map(() => 0)
+          });
         const s = stations.get(key)!;
         s.scans[i] = r.scans;
         s.units[i] = r.units;

@@ -2,7 +2,13 @@
 // keeps the paths), and an item's category. Every change at the version read, audited.
 import type { z } from 'zod';
 import {
-  createProblem, moveProblem, renameProblem, type CategoryNode, type categoryCreateSchema, type categoryUpdateSchema, type itemCategorySchema
+  createProblem,
+  moveProblem,
+  renameProblem,
+  type CategoryNode,
+  type categoryCreateSchema,
+  type categoryUpdateSchema,
+  type itemCategorySchema
 } from '#domain/categories';
 import type { Queryable, Sql } from '../../db/connect';
 import { ApiError } from '../../http/errors';
@@ -34,7 +40,12 @@ export function createCategory(sql: Sql, body: CategoryCreate, user: string) {
   return sql.begin(async (tx) => {
     const tree = await lockTree(tx);
     const problem = createProblem(tree, body.category_id, body.parent_id, body.name);
-    if (problem) throw new ApiError(tree.some((n) => n.category_id === body.category_id) ? 409 : 400, 'invalid_category', `Cannot create: ${problem}.`);
+    if (problem)
+      throw new ApiError(
+        tree.some((n) => n.category_id === body.category_id) ? 409 : 400,
+        'invalid_category',
+        `Cannot create: ${problem}.`
+      );
     const [row] = await tx`
       INSERT INTO categories (category_id, parent_id, name, path, updated_by)
       VALUES (${body.category_id}, ${body.parent_id}, ${body.name}, '', ${user}) RETURNING ${tx.unsafe(COLUMNS)}`;
@@ -50,10 +61,16 @@ export function updateCategory(sql: Sql, id: string, body: CategoryUpdate, user:
     const current = tree.find((n) => n.category_id === id);
     if (!current) throw new ApiError(404, 'not_found', `No category ${id}.`);
     if (current.version !== body.version)
-      throw new ApiError(409, 'conflict', `Category ${id} was changed by someone else: it is now "${current.name}" at ${current.path}.`, { current });
+      throw new ApiError(
+        409,
+        'conflict',
+        `Category ${id} was changed by someone else: it is now "${current.name}" at ${current.path}.`,
+        { current }
+      );
     const parent = body.parent_id === undefined ? current.parent_id : body.parent_id;
     const name = body.name ?? current.name;
-    const problem = (parent !== current.parent_id ? moveProblem(tree, id, parent) : null) ?? renameProblem(tree, id, name, parent);
+    const problem =
+      (parent !== current.parent_id ? moveProblem(tree, id, parent) : null) ?? renameProblem(tree, id, name, parent);
     if (problem) throw new ApiError(400, 'invalid_category', `Cannot change ${id}: ${problem}.`);
     const [row] = await tx`
       UPDATE categories SET name = ${name}, parent_id = ${parent}, version = version + 1, updated_at = now(), updated_by = ${user}
@@ -72,8 +89,16 @@ export function setItemCategory(sql: Sql, id: string, body: ItemCategory, user: 
     const [current] = await tx`SELECT item_id, category_id, version FROM items WHERE item_id = ${id} FOR UPDATE`;
     if (!current) throw new ApiError(404, 'not_found', `No item ${id}.`);
     if (current.version !== body.version)
-      throw new ApiError(409, 'conflict', `Item ${id} was changed by someone else since you opened it: reload it and choose again.`, { current });
-    if (body.category_id !== null && !(await tx`SELECT 1 FROM categories WHERE category_id = ${body.category_id}`).length)
+      throw new ApiError(
+        409,
+        'conflict',
+        `Item ${id} was changed by someone else since you opened it: reload it and choose again.`,
+        { current }
+      );
+    if (
+      body.category_id !== null &&
+      !(await tx`SELECT 1 FROM categories WHERE category_id = ${body.category_id}`).length
+    )
       throw new ApiError(400, 'invalid_request', `There is no category ${body.category_id}.`);
     if (current.category_id === body.category_id) return current;
     const [row] = await tx`

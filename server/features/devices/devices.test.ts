@@ -16,9 +16,16 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const push = (body: unknown) => app.request('/api/sync/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const push = (body: unknown) =>
+  app.request('/api/sync/events', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body)
+  });
 const pending = async (device: string) => {
-  const { rows } = (await (await app.request('/api/devices')).json()) as { rows: { device_id: string; pending_reported: number | null }[] };
+  const { rows } = (await (await app.request('/api/devices')).json()) as {
+    rows: { device_id: string; pending_reported: number | null }[];
+  };
   return rows.find((d) => d.device_id === device)?.pending_reported;
 };
 

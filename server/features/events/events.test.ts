@@ -9,7 +9,11 @@ let db: TestDb;
 let app: ReturnType<typeof createApp>;
 const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 8, min)).toISOString();
 // Pushed in this order, one push each; captured in another (the second tablet was offline an hour).
-const events = [makeEvent({ device_seq: 1, captured_at: at(30) }), makeEvent({ device_seq: 2, captured_at: at(10) }), makeEvent({ device_seq: 3, captured_at: at(20) })];
+const events = [
+  makeEvent({ device_seq: 1, captured_at: at(30) }),
+  makeEvent({ device_seq: 2, captured_at: at(10) }),
+  makeEvent({ device_seq: 3, captured_at: at(20) })
+];
 
 beforeAll(async () => {
   db = await createTestDb();
@@ -17,7 +21,11 @@ beforeAll(async () => {
   await db.sql`INSERT INTO locations (location_id, name) VALUES ('LINE-1', 'Line 1')`;
   await db.sql`INSERT INTO items (item_id) VALUES ('P-1')`;
   for (const e of events) {
-    const res = await app.request('/api/sync/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'tab-e', events: [e] }) });
+    const res = await app.request('/api/sync/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ device_id: 'tab-e', events: [e] })
+    });
     expect(res.status).toBe(200);
   }
 });

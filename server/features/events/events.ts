@@ -17,7 +17,14 @@ export const eventsQuery = z.strictObject({
 function decodeCursor(cursor: string, order: string): { at: string; id: string } {
   const [at, id, by = 'received'] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   // Only the shape this server writes (UTC, four-digit year): JavaScript parses years PostgreSQL refuses.
-  if (!at || !id || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at) || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id) || by !== order)
+  if (
+    !at ||
+    !id ||
+    !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/.test(at) ||
+    Number.isNaN(Date.parse(at)) ||
+    !/^[0-9a-f-]{36}$/.test(id) ||
+    by !== order
+  )
     throw new ApiError(400, 'invalid_request', 'Invalid query: before: is not a cursor this server gave out.');
   return { at, id };
 }
@@ -41,6 +48,10 @@ export async function recentEvents(sql: Queryable, q: z.infer<typeof eventsQuery
   return {
     rows: rows.map(({ order_key: _k, ...r }) => r),
     // Microsecond precision in the cursor (sent as text: postgres.js would round a timestamptz parameter to ms).
-    next_cursor: last ? Buffer.from(`${last.order_key}|${last.event_id}${q.order === 'received' ? '' : `|${q.order}`}`).toString('base64url') : null
+    next_cursor: last
+      ? Buffer.from(`${last.order_key}|${last.event_id}${q.order === 'received' ? '' : `|${q.order}`}`).toString(
+          'base64url'
+        )
+      : null
   };
 }

@@ -10,7 +10,18 @@ export interface Export {
 }
 
 export function inventoryExport(sql: Sql): Export {
-  const columns = ['item_id', 'location_id', 'on_hand', 'reorder_point', 'status', 'intake_total', 'consume_total', 'last_activity_at', 'description', 'unit'];
+  const columns = [
+    'item_id',
+    'location_id',
+    'on_hand',
+    'reorder_point',
+    'status',
+    'intake_total',
+    'consume_total',
+    'last_activity_at',
+    'description',
+    'unit'
+  ];
   return {
     columns,
     query: sql`
@@ -42,8 +53,25 @@ export function supplierItemsExport(sql: Sql): Export {
 }
 
 export function eventsExport(sql: Sql, r: { from?: string; to?: string }): Export {
-  const columns = ['event_id', 'device_id', 'device_seq', 'event_type', 'item_id', 'qty', 'location_id', 'station_id', 'barcode_raw', 'lot',
-    'source', 'captured_at', 'received_at', 'user_email', 'operator', 'packing_slip_id', 'voids_event_id'];
+  const columns = [
+    'event_id',
+    'device_id',
+    'device_seq',
+    'event_type',
+    'item_id',
+    'qty',
+    'location_id',
+    'station_id',
+    'barcode_raw',
+    'lot',
+    'source',
+    'captured_at',
+    'received_at',
+    'user_email',
+    'operator',
+    'packing_slip_id',
+    'voids_event_id'
+  ];
   return {
     columns,
     query: sql`
@@ -54,6 +82,16 @@ export function eventsExport(sql: Sql, r: { from?: string; to?: string }): Expor
 }
 
 export function signalsExport(sql: Sql): Export {
-  const columns = ['signal_id', 'item_id', 'location_id', 'state', 'opened_at', 'acknowledged_at', 'fulfilled_at', 'seconds_to_acknowledge', 'seconds_to_fulfil'];
+  const columns = [
+    'signal_id',
+    'item_id',
+    'location_id',
+    'state',
+    'opened_at',
+    'acknowledged_at',
+    'fulfilled_at',
+    'seconds_to_acknowledge',
+    'seconds_to_fulfil'
+  ];
   return { columns, query: sql`SELECT ${sql(columns)} FROM gold_replenishment_sla ORDER BY opened_at, signal_id` };
 }

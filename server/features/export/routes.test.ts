@@ -17,7 +17,13 @@ beforeAll(async () => {
   const res = await app.request('/api/sync/events', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ device_id: 'tab-1', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', item_id: 'X-00001', qty: 3 }), makeEvent({ device_seq: 2, item_id: 'X-00001', qty: 2 })] })
+    body: JSON.stringify({
+      device_id: 'tab-1',
+      events: [
+        makeEvent({ device_seq: 1, event_type: 'INTAKE', item_id: 'X-00001', qty: 3 }),
+        makeEvent({ device_seq: 2, item_id: 'X-00001', qty: 2 })
+      ]
+    })
   });
   expect(res.status).toBe(200);
 });
@@ -36,7 +42,11 @@ it('streams the items over several cursor batches, with a BOM, and the import ta
   expect(records[0]).toEqual(['item_id', 'description', 'unit', 'reorder_point', 'reorder_qty', 'gtin', 'active']);
   expect(records).toHaveLength(4501);
   expect(records[1]).toEqual(['X-00001', 'Part "1", =1+1', 'ea', '2', '', '', 'true']);
-  const back = await app.request('/api/items/import', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: text });
+  const back = await app.request('/api/items/import', {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: text
+  });
   expect(await back.json()).toEqual({ rows: 4500, created: 0, updated: 0, unchanged: 4500 });
 });
 
@@ -47,7 +57,8 @@ it('exports inventory, signals, and events within a date range only', async () =
   expect(sig).toHaveLength(2);
   expect(sig[1][3]).toBe('OPEN');
   const hour = 3_600_000;
-  const range = (from: number, to: number) => `/api/export/events.csv?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
+  const range = (from: number, to: number) =>
+    `/api/export/events.csv?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`;
   expect(parseCsv((await get(range(Date.now() - hour, Date.now() + hour))).text).records).toHaveLength(3);
   expect(parseCsv((await get(range(Date.now() - 2 * hour, Date.now() - hour))).text).records).toHaveLength(1);
   expect((await app.request('/api/export/events.csv')).status).toBe(400);

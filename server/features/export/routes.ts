@@ -7,7 +7,15 @@ import { csvLine } from '#domain/csv';
 import { supervisorOnly, type Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, queryParams } from '../../http/errors';
-import { eventsExport, inventoryExport, itemsExport, signalsExport, supplierItemsExport, suppliersExport, type Export } from './exports';
+import {
+  eventsExport,
+  inventoryExport,
+  itemsExport,
+  signalsExport,
+  supplierItemsExport,
+  suppliersExport,
+  type Export
+} from './exports';
 
 const BATCH = 2000;
 const noParams = z.strictObject({});
@@ -45,7 +53,8 @@ export function exportRoutes({ sql }: Deps) {
     .get('/supplier-items.csv', plain('supplier-items', supplierItemsExport))
     .get('/events.csv', (c) => {
       const r = queryParams(c, eventRange);
-      if (!r.from && !r.to) throw new ApiError(400, 'invalid_request', 'Give a date range: from and/or to (ISO 8601 with a time zone).');
+      if (!r.from && !r.to)
+        throw new ApiError(400, 'invalid_request', 'Give a date range: from and/or to (ISO 8601 with a time zone).');
       return csv(c, 'events', eventsExport(sql, r));
     })
     .get('/signals.csv', plain('signals', signalsExport));

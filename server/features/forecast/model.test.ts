@@ -12,18 +12,36 @@ let host: string;
 let answer: Handler;
 let requests: { method: string; path: string; auth?: string; body: unknown }[] = [];
 
-const json = (status: number, body: unknown): Handler => (_q, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const json =
+  (status: number, body: unknown): Handler =>
+  (_q, res) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 const days = ['2026-03-30', '2026-03-31', '2026-04-01'];
-const client = () => new WorkspaceClient({ host, token: 'dapi-forecast-test', authType: 'pat', httpTimeoutSeconds: 5, retryTimeoutSeconds: 5 });
-const ask = (timeoutMs = 5000) => forecastWithModel('P-1', days, { endpoint: 'linesync-forecast', timeoutMs, client: client() });
+const client = () =>
+  new WorkspaceClient({
+    host,
+    token: 'dapi-forecast-test',
+    authType: 'pat',
+    httpTimeoutSeconds: 5,
+    retryTimeoutSeconds: 5
+  });
+const ask = (timeoutMs = 5000) =>
+  forecastWithModel('P-1', days, { endpoint: 'linesync-forecast', timeoutMs, client: client() });
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c)).on('end', () => {
-      requests.push({ method: req.method!, path: req.url!, auth: req.headers.authorization, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') });
-      answer(req, res);
-    });
+    req
+      .on('data', (c) => chunks.push(c))
+      .on('end', () => {
+        requests.push({
+          method: req.method!,
+          path: req.url!,
+          auth: req.headers.authorization,
+          body: JSON.parse(Buffer.concat(chunks).toString() || 'null')
+        });
+        answer(req, res);
+      });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,12 +103,21 @@ describe('forecastWithModel', () => {
   });
 
   it.each([
-    ['not JSON', (_q: IncomingMessage, res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>'), /refused the request|unexpected shape/],
+    [
+      'not JSON',
+      (_q: IncomingMessage, res: ServerResponse) =>
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html>gateway</html>'),
+      /refused the request|unexpected shape/
+    ],
     ['no predictions', json(200, { outputs: [1, 2, 3] }), /unexpected shape/],
     ['strings', json(200, { predictions: ['4', '5', '6'] }), /unexpected shape/],
     ['NaN-like nulls', json(200, { predictions: [1, null, 3] }), /unexpected shape/],
     ['too few days', json(200, { predictions: [1, 2] }), /answered 2 values for 3 days/],
-    ['the wrong days', json(200, { predictions: days.map((_, i) => ({ ds: `2025-01-0${i + 1}`, yhat: 1 })) }), /answered day 2025-01-01 where 2026-03-30 was asked/]
+    [
+      'the wrong days',
+      json(200, { predictions: days.map((_, i) => ({ ds: `2025-01-0${i + 1}`, yhat: 1 })) }),
+      /answered day 2025-01-01 where 2026-03-30 was asked/
+    ]
   ])('refuses garbage: %s', async (_name, handler, message) => {
     answer = handler;
     const err = await ask().catch((e) => e);

@@ -32,13 +32,16 @@ const answerSchema = z.object({
 /** The model's answer as one quantity per day asked for; a slightly negative forecast is no demand, not a return. */
 export function readForecastAnswer(answer: unknown, days: readonly string[]): number[] {
   const parsed = answerSchema.safeParse(answer);
-  if (!parsed.success) throw new ForecastModelFailed('the model answered in an unexpected shape (want {"predictions": [numbers]})');
+  if (!parsed.success)
+    throw new ForecastModelFailed('the model answered in an unexpected shape (want {"predictions": [numbers]})');
   const p = parsed.data.predictions;
-  if (p.length !== days.length) throw new ForecastModelFailed(`the model answered ${p.length} values for ${days.length} days`);
+  if (p.length !== days.length)
+    throw new ForecastModelFailed(`the model answered ${p.length} values for ${days.length} days`);
   return p.map((v, i) => {
     if (typeof v === 'number') return Math.max(0, v);
     // ds may come back as a date or a timestamp; its day must be the one asked for.
-    if (v.ds !== undefined && v.ds.slice(0, 10) !== days[i]) throw new ForecastModelFailed(`the model answered day ${v.ds.slice(0, 10)} where ${days[i]} was asked`);
+    if (v.ds !== undefined && v.ds.slice(0, 10) !== days[i])
+      throw new ForecastModelFailed(`the model answered day ${v.ds.slice(0, 10)} where ${days[i]} was asked`);
     return Math.max(0, v.yhat);
   });
 }
@@ -55,10 +58,17 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * Asks the endpoint for the item's forecast over `days`. One attempt (a supervisor is waiting, and the local method
  * answers at once): throws ForecastModelFailed saying why.
  */
-export async function forecastWithModel(itemId: string, days: readonly string[], opts: ForecastModelOptions): Promise<number[]> {
+export async function forecastWithModel(
+  itemId: string,
+  days: readonly string[],
+  opts: ForecastModelOptions
+): Promise<number[]> {
   let answer: unknown;
   try {
-    answer = await withTimeout(opts.client.servingEndpoints.query({ name: opts.endpoint, ...forecastRequest(itemId, days) }), opts.timeoutMs);
+    answer = await withTimeout(
+      opts.client.servingEndpoints.query({ name: opts.endpoint, ...forecastRequest(itemId, days) }),
+      opts.timeoutMs
+    );
   } catch (e) {
     if (e instanceof ForecastModelFailed) throw e;
     const msg = (e as Error).message || String(e);

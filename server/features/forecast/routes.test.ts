@@ -17,7 +17,12 @@ let today: string;
 let seq = 0;
 
 /** A scan `daysAgo` whole UTC days before today, at 10:00 UTC. */
-async function scan(item: string, daysAgo: number, qty: number, opts: { type?: 'INTAKE' | 'CONSUME'; location?: string; voided?: boolean } = {}) {
+async function scan(
+  item: string,
+  daysAgo: number,
+  qty: number,
+  opts: { type?: 'INTAKE' | 'CONSUME'; location?: string; voided?: boolean } = {}
+) {
   const id = randomUUID();
   const at = `${addDays(today, -daysAgo)}T10:00:00Z`;
   await db.sql`
@@ -31,13 +36,18 @@ async function scan(item: string, daysAgo: number, qty: number, opts: { type?: '
 
 const get = async (a: ReturnType<typeof createApp>, path: string) => {
   const res = await a.request(path);
-  return { status: res.status, body: (await res.json()) as ForecastAnswer & { error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as ForecastAnswer & { error?: { code: string; message: string } }
+  };
 };
 
 beforeAll(async () => {
   db = await createTestDb();
   app = createApp({ sql: db.sql, config: loadConfig({}), dbKind: db.kind });
-  [{ today }] = await db.sql<{ today: string }[]>`SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`;
+  [{ today }] = await db.sql<
+    { today: string }[]
+  >`SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`;
   await db.sql`INSERT INTO locations (location_id, name) VALUES ('LINE-1', 'Line 1'), ('LINE-2', 'Line 2')`;
   await db.sql`INSERT INTO items (item_id, reorder_point) VALUES ('P-C', 5), ('P-S', NULL), ('P-OLD', 1), ('P-NONE', 3)`;
   // P-C: 4 a day for the last 28 days, 3 at LINE-1 and 1 at LINE-2; an intake, a voided consume and today's scans
@@ -73,7 +83,13 @@ describe('the local forecast', () => {
     expect(body.local).toMatchObject({ method: 'ses+weekday', alpha: 0.1 });
     // 4 a day for 7 days (the default lead time), no variation: 28.
     expect(body.lead_time).toEqual({ days: 7, source: 'default', supplier_id: null, supplier_name: null });
-    expect(body.suggestion).toMatchObject({ lead_time_days: 7, service_level: 0.95, sigma_daily: 0, safety_stock: 0, reorder_point: 28 });
+    expect(body.suggestion).toMatchObject({
+      lead_time_days: 7,
+      service_level: 0.95,
+      sigma_daily: 0,
+      safety_stock: 0,
+      reorder_point: 28
+    });
     expect(body.suggestion!.mean_daily_demand).toBeCloseTo(4, 9);
   });
 
@@ -97,7 +113,13 @@ describe('the local forecast', () => {
     expect(old.body.suggestion!.reorder_point).toBe(0);
     const none = await get(app, '/api/items/P-NONE/forecast');
     expect(none.status).toBe(200);
-    expect(none.body).toMatchObject({ history: [], forecast: [], suggestion: null, local: { method: 'none', level: null }, current_reorder_point: 3 });
+    expect(none.body).toMatchObject({
+      history: [],
+      forecast: [],
+      suggestion: null,
+      local: { method: 'none', level: null },
+      current_reorder_point: 3
+    });
   });
 
   it('takes the lead time from the preferred supplier', async () => {
@@ -105,11 +127,21 @@ describe('the local forecast', () => {
     await db.sql`INSERT INTO supplier_items (supplier, supplier_part, item_id, supplier_id, preferred)
                  VALUES ('Acme Fasteners', 'AF-1', 'P-C', 'ACME', true), ('Slow Parts', 'SP-1', 'P-C', 'SLOW', false)`;
     const { body } = await get(app, '/api/items/P-C/forecast');
-    expect(body.lead_time).toEqual({ days: 10, source: 'supplier', supplier_id: 'ACME', supplier_name: 'Acme Fasteners' });
+    expect(body.lead_time).toEqual({
+      days: 10,
+      source: 'supplier',
+      supplier_id: 'ACME',
+      supplier_name: 'Acme Fasteners'
+    });
     expect(body.suggestion!.reorder_point).toBe(40);
     // An inactive preferred supplier is no one to order from (a PO to it is refused): its lead time is not used.
     await db.sql`UPDATE suppliers SET active = false WHERE supplier_id = 'ACME'`;
-    expect((await get(app, '/api/items/P-C/forecast')).body.lead_time).toEqual({ days: 7, source: 'default', supplier_id: null, supplier_name: null });
+    expect((await get(app, '/api/items/P-C/forecast')).body.lead_time).toEqual({
+      days: 7,
+      source: 'default',
+      supplier_id: null,
+      supplier_name: null
+    });
     await db.sql`UPDATE suppliers SET active = true WHERE supplier_id = 'ACME'`;
     // The default lead time is configurable for items without a preferred supplier.
     const longer = createApp({ sql: db.sql, config: loadConfig({ DEFAULT_LEAD_TIME_DAYS: '3' }), dbKind: db.kind });
@@ -127,7 +159,10 @@ describe('the local forecast', () => {
 });
 
 describe('with FORECAST_ENDPOINT', () => {
-  type Handler = (body: { dataframe_split: { columns: string[]; data: [string, string][] } }, res: ServerResponse) => void;
+  type Handler = (
+    body: { dataframe_split: { columns: string[]; data: [string, string][] } },
+    res: ServerResponse
+  ) => void;
   let server: Server;
   let handler: Handler;
   const seen: { path: string; body: { dataframe_split: { columns: string[]; data: [string, string][] } } }[] = [];
@@ -137,17 +172,23 @@ describe('with FORECAST_ENDPOINT', () => {
   beforeAll(async () => {
     server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c)).on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString());
-        seen.push({ path: req.url!, body });
-        handler(body, res);
-      });
+      req
+        .on('data', (c) => chunks.push(c))
+        .on('end', () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString());
+          seen.push({ path: req.url!, body });
+          handler(body, res);
+        });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     // The app's client is configured as on Databricks Apps: from the environment.
     process.env.DATABRICKS_HOST = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     process.env.DATABRICKS_TOKEN = 'dapi-forecast-route';
-    modelApp = createApp({ sql: db.sql, config: loadConfig({ FORECAST_ENDPOINT: 'linesync-forecast', FORECAST_TIMEOUT_MS: '500' }), dbKind: db.kind });
+    modelApp = createApp({
+      sql: db.sql,
+      config: loadConfig({ FORECAST_ENDPOINT: 'linesync-forecast', FORECAST_TIMEOUT_MS: '500' }),
+      dbKind: db.kind
+    });
   });
   afterAll(async () => {
     process.env.DATABRICKS_HOST = saved.host;
@@ -158,7 +199,8 @@ describe('with FORECAST_ENDPOINT', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const json = (status: number, body: unknown) => (res: ServerResponse) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (status: number, body: unknown) => (res: ServerResponse) =>
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
   it('uses the model’s forecast, and the history’s variability for the safety stock', async () => {
     handler = (body, res) => json(200, { predictions: body.dataframe_split.data.map(() => 2) })(res);
@@ -175,9 +217,18 @@ describe('with FORECAST_ENDPOINT', () => {
   });
 
   it.each([
-    ['a 500', () => json(500, { error_code: 'INTERNAL_ERROR', message: 'scoring failed' }), /refused the request: .*scoring failed/],
+    [
+      'a 500',
+      () => json(500, { error_code: 'INTERNAL_ERROR', message: 'scoring failed' }),
+      /refused the request: .*scoring failed/
+    ],
     ['no answer in time', () => () => {}, /did not answer within 500 ms/],
-    ['garbage', () => (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"predictions": "soon"}'), /unexpected shape/],
+    [
+      'garbage',
+      () => (res: ServerResponse) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"predictions": "soon"}'),
+      /unexpected shape/
+    ],
     ['too few days', () => json(200, { predictions: [1, 2, 3] }), /answered 3 values for 90 days/]
   ])('falls back to the local method on %s, and says why', async (_name, make, reason) => {
     const h = make();

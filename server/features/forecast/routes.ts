@@ -25,7 +25,11 @@ const forecastQuery = z.strictObject({ service_level: serviceLevel.optional() })
 export function forecastRoutes({ sql, config }: Deps) {
   // One client for the app's life, so its credentials (the App's OAuth token) are fetched once.
   const model: ForecastModelOptions | null = config.FORECAST_ENDPOINT
-    ? { endpoint: config.FORECAST_ENDPOINT, timeoutMs: config.FORECAST_TIMEOUT_MS, client: forecastClient(config.FORECAST_TIMEOUT_MS) }
+    ? {
+        endpoint: config.FORECAST_ENDPOINT,
+        timeoutMs: config.FORECAST_TIMEOUT_MS,
+        client: forecastClient(config.FORECAST_TIMEOUT_MS)
+      }
     : null;
 
   return new Hono<Env>().get('/:item_id/forecast', supervisorOnly, async (c) => {
@@ -62,7 +66,12 @@ export function forecastRoutes({ sql, config }: Deps) {
       SELECT p.supplier_id, p.supplier_name, p.lead_time_days FROM item_preferred_supplier p
       JOIN suppliers s USING (supplier_id) WHERE p.item_id = ${id} AND s.active LIMIT 1`; // an inactive one takes no orders
     const leadTime = supplier
-      ? { days: supplier.lead_time_days, source: 'supplier' as const, supplier_id: supplier.supplier_id, supplier_name: supplier.supplier_name }
+      ? {
+          days: supplier.lead_time_days,
+          source: 'supplier' as const,
+          supplier_id: supplier.supplier_id,
+          supplier_name: supplier.supplier_name
+        }
       : { days: config.DEFAULT_LEAD_TIME_DAYS, source: 'default' as const, supplier_id: null, supplier_name: null };
 
     const qty = history.map((h) => h.qty);
@@ -94,7 +103,12 @@ export function forecastRoutes({ sql, config }: Deps) {
       lead_time: leadTime,
       // The variability is the history's, whichever method forecast the mean.
       suggestion: local
-        ? reorderPoint({ forecast: forecast.map((f) => f.qty), leadTimeDays: leadTime.days, sigmaDaily: demandStats(qty).sd, serviceLevel: level })
+        ? reorderPoint({
+            forecast: forecast.map((f) => f.qty),
+            leadTimeDays: leadTime.days,
+            sigmaDaily: demandStats(qty).sd,
+            serviceLevel: level
+          })
         : null,
       current_reorder_point: item.reorder_point
     };

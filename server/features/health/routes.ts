@@ -11,11 +11,18 @@ export function healthRoutes({ sql, dbKind }: Deps) {
       const applied = (await appliedMigrations(sql)).map((m) => m.name);
       const pending = expected.filter((n) => !applied.includes(n));
       return c.json(
-        { status: pending.length ? 'migrations_pending' : 'ok', database: { reachable: true, kind: dbKind }, migrations: { applied, pending } },
+        {
+          status: pending.length ? 'migrations_pending' : 'ok',
+          database: { reachable: true, kind: dbKind },
+          migrations: { applied, pending }
+        },
         pending.length ? 503 : 200
       );
     } catch (e) {
-      return c.json({ status: 'database_unreachable', database: { reachable: false, kind: dbKind, error: (e as Error).message } }, 503);
+      return c.json(
+        { status: 'database_unreachable', database: { reachable: false, kind: dbKind, error: (e as Error).message } },
+        503
+      );
     }
   });
 }

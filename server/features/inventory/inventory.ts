@@ -17,7 +17,10 @@ export const inventoryQuery = z.strictObject({
   item_id: itemId.optional(),
   location_id: locationId.optional(),
   q: z.string().trim().max(100).optional(), // contained in the item id, description or location id, any case
-  below_reorder: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  below_reorder: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
   status: z.enum(['ok', 'low', 'negative']).optional(),
   sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('item_id'),
   order: z.enum(['asc', 'desc']).default('asc'),

@@ -18,7 +18,10 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const search = async (q: string, extra = '') =>
-  (await (await app.request(`/api/inventory?q=${encodeURIComponent(q)}${extra}`)).json()) as { rows: { item_id: string; location_id: string }[]; total: number };
+  (await (await app.request(`/api/inventory?q=${encodeURIComponent(q)}${extra}`)).json()) as {
+    rows: { item_id: string; location_id: string }[];
+    total: number;
+  };
 
 it('finds by item id, description or location, in any case, with the total of the filtered set', async () => {
   expect((await search('m8')).total).toBe(3);

@@ -6,7 +6,8 @@ import { createTestDb, type TestDb } from '../../testing/testdb';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
-const upload = (text: string | Uint8Array<ArrayBuffer>, type = 'text/csv') => app.request('/api/items/import', { method: 'POST', headers: { 'content-type': type }, body: text });
+const upload = (text: string | Uint8Array<ArrayBuffer>, type = 'text/csv') =>
+  app.request('/api/items/import', { method: 'POST', headers: { 'content-type': type }, body: text });
 const count = async () => (await db.sql<{ n: number }[]>`SELECT count(*) AS n FROM items`)[0].n;
 
 beforeAll(async () => {
@@ -18,7 +19,9 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 it('answers every error with row and column and writes nothing', async () => {
-  const res = await upload('item_id,description,reorder_qty,gtin\nNEW-1,ok,5,\nNEW-2,x,-2,\nNEW-3,y,1,96385074\n,z,1,\n');
+  const res = await upload(
+    'item_id,description,reorder_qty,gtin\nNEW-1,ok,5,\nNEW-2,x,-2,\nNEW-3,y,1,96385074\n,z,1,\n'
+  );
   expect(res.status).toBe(422);
   const body = await res.json();
   expect(body.error.code).toBe('invalid_csv');
@@ -29,23 +32,64 @@ it('answers every error with row and column and writes nothing', async () => {
   expect(await count()).toBe(3);
   // A GTIN owned by an item the file does not name is found in the database, still before anything is written.
   const taken = await upload('item_id,gtin\nNEW-1,96385074\n');
-  expect((await taken.json()).error.details.errors).toEqual([{ row: 2, column: 'gtin', message: '96385074 already belongs to item OLD-1' }]);
+  expect((await taken.json()).error.details.errors).toEqual([
+    { row: 2, column: 'gtin', message: '96385074 already belongs to item OLD-1' }
+  ]);
   expect(await count()).toBe(3);
 });
 
 it('creates and updates in one go: BOM, semicolons, only the columns named, every change audited', async () => {
-  const text = '\uFEFFitem_id;description;reorder_point\nOLD-1;"Old one; renamed";3\nOLD-2;Old two;\nNEW-9;"New <b>nine</b>";12\nSCAN-1;Scanned thing;\n';
+  const text =
+    '\uFEFFitem_id;description;reorder_point\nOLD-1;"Old one; renamed";3\nOLD-2;Old two;\nNEW-9;"New <b>nine</b>";12\nSCAN-1;Scanned thing;\n';
   const res = await upload(new TextEncoder().encode(text));
   expect(res.status).toBe(200);
   expect(await res.json()).toEqual({ rows: 4, created: 1, updated: 2, unchanged: 1 });
-  const rows = await db.sql`SELECT item_id, description, unit, reorder_point, gtin, version, placeholder, updated_by FROM items ORDER BY item_id`;
+  const rows =
+    await db.sql`SELECT item_id, description, unit, reorder_point, gtin, version, placeholder, updated_by FROM items ORDER BY item_id`;
   expect(rows).toEqual([
-    { item_id: 'NEW-9', description: 'New <b>nine</b>', unit: 'ea', reorder_point: 12, gtin: null, version: 1, placeholder: false, updated_by: 'supervisor@localhost' },
-    { item_id: 'OLD-1', description: 'Old one; renamed', unit: 'box', reorder_point: 3, gtin: '96385074', version: 2, placeholder: false, updated_by: 'supervisor@localhost' },
-    { item_id: 'OLD-2', description: 'Old two', unit: 'ea', reorder_point: null, gtin: null, version: 1, placeholder: false, updated_by: null },
-    { item_id: 'SCAN-1', description: 'Scanned thing', unit: 'ea', reorder_point: null, gtin: null, version: 2, placeholder: false, updated_by: 'supervisor@localhost' }
+    {
+      item_id: 'NEW-9',
+      description: 'New <b>nine</b>',
+      unit: 'ea',
+      reorder_point: 12,
+      gtin: null,
+      version: 1,
+      placeholder: false,
+      updated_by: 'supervisor@localhost'
+    },
+    {
+      item_id: 'OLD-1',
+      description: 'Old one; renamed',
+      unit: 'box',
+      reorder_point: 3,
+      gtin: '96385074',
+      version: 2,
+      placeholder: false,
+      updated_by: 'supervisor@localhost'
+    },
+    {
+      item_id: 'OLD-2',
+      description: 'Old two',
+      unit: 'ea',
+      reorder_point: null,
+      gtin: null,
+      version: 1,
+      placeholder: false,
+      updated_by: null
+    },
+    {
+      item_id: 'SCAN-1',
+      description: 'Scanned thing',
+      unit: 'ea',
+      reorder_point: null,
+      gtin: null,
+      version: 2,
+      placeholder: false,
+      updated_by: 'supervisor@localhost'
+    }
   ]);
-  const audit = await db.sql`SELECT entity_id, action, before->>'description' AS before, after->>'description' AS after FROM audit_log ORDER BY entity_id`;
+  const audit =
+    await db.sql`SELECT entity_id, action, before->>'description' AS before, after->>'description' AS after FROM audit_log ORDER BY entity_id`;
   expect(audit).toEqual([
     { entity_id: 'NEW-9', action: 'create', before: null, after: 'New <b>nine</b>' },
     { entity_id: 'OLD-1', action: 'import', before: 'Old one', after: 'Old one; renamed' },

@@ -6,8 +6,22 @@ import type { TransactionSql } from '../../db/connect';
 import { invalidCsv as invalid } from '../../http/csv-upload';
 
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
-const DEFAULTS = { description: "''", unit: "'ea'", reorder_point: 'NULL', reorder_qty: 'NULL', gtin: 'NULL', active: 'true' } as const;
-const TYPES = { description: 'text', unit: 'text', reorder_point: 'integer', reorder_qty: 'integer', gtin: 'text', active: 'boolean' } as const;
+const DEFAULTS = {
+  description: "''",
+  unit: "'ea'",
+  reorder_point: 'NULL',
+  reorder_qty: 'NULL',
+  gtin: 'NULL',
+  active: 'true'
+} as const;
+const TYPES = {
+  description: 'text',
+  unit: 'text',
+  reorder_point: 'integer',
+  reorder_qty: 'integer',
+  gtin: 'text',
+  active: 'boolean'
+} as const;
 
 export async function applyItemImport(tx: TransactionSql, file: ItemImport, user: string) {
   const ids = file.rows.map((r) => r.item_id);
@@ -19,7 +33,15 @@ export async function applyItemImport(tx: TransactionSql, file: ItemImport, user
       WHERE i.gtin = ANY(${gtins.map((g) => g.gtin)}::text[]) AND NOT i.item_id = ANY(${ids}::text[])`;
     if (taken.length) {
       const owner = new Map(taken.map((t) => [t.gtin, t.item_id]));
-      throw invalid(gtins.filter((g) => owner.has(g.gtin)).map((g) => ({ row: g.row, column: 'gtin', message: `${g.gtin} already belongs to item ${owner.get(g.gtin)}` })));
+      throw invalid(
+        gtins
+          .filter((g) => owner.has(g.gtin))
+          .map((g) => ({
+            row: g.row,
+            column: 'gtin',
+            message: `${g.gtin} already belongs to item ${owner.get(g.gtin)}`
+          }))
+      );
     }
   }
   const cols = file.columns;
@@ -51,6 +73,14 @@ export async function applyItemImport(tx: TransactionSql, file: ItemImport, user
       INSERT INTO audit_log (actor, entity, entity_id, action, before, after)
       SELECT ${user}, 'item', entity_id, action, before, after
       FROM json_to_recordset(${tx.json(audit as never)}::json) AS a(entity_id text, action text, before jsonb, after jsonb)`;
-  const result = { created: audit.filter((a) => a.action === 'create').length, updated: audit.filter((a) => a.action === 'import').length };
-  return { rows: file.rows.length, created: result.created, updated: result.updated, unchanged: file.rows.length - result.created - result.updated };
+  const result = {
+    created: audit.filter((a) => a.action === 'create').length,
+    updated: audit.filter((a) => a.action === 'import').length
+  };
+  return {
+    rows: file.rows.length,
+    created: result.created,
+    updated: result.updated,
+    unchanged: file.rows.length - result.created - result.updated
+  };
 }

@@ -20,7 +20,8 @@ export const itemListQuery = z.strictObject({
   ...pageParams
 });
 
-export const ITEM_COLUMNS = 'item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version, updated_at, updated_by';
+export const ITEM_COLUMNS =
+  'item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version, updated_at, updated_by';
 
 type Stored = ItemEdit & { placeholder: boolean };
 
@@ -37,7 +38,15 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
     SELECT ${tx.unsafe(ITEM_COLUMNS)} FROM items WHERE item_id = ANY(${ids}::text[]) ORDER BY item_id FOR UPDATE`;
   const byId = new Map(current.map((c) => [c.item_id, c]));
   const notFound = (missing: ItemEdit[]) =>
-    new ApiError(404, 'not_found', `No such item: ${missing.slice(0, 10).map((r) => r.item_id).join(', ')}.`, { missing: missing.map((r) => r.item_id) });
+    new ApiError(
+      404,
+      'not_found',
+      `No such item: ${missing
+        .slice(0, 10)
+        .map((r) => r.item_id)
+        .join(', ')}.`,
+      { missing: missing.map((r) => r.item_id) }
+    );
   checkVersions(rows, byId, (r) => r.item_id, notFound, 'changed');
   const changed = rows.filter((r) => ITEM_FIELDS.some((f) => r[f] !== byId.get(r.item_id)![f]));
   if (!changed.length) return { saved: [] };
@@ -50,7 +59,11 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
     : [];
   if (taken.length)
     throw new ApiError(400, 'invalid_request', `GTIN ${taken[0].gtin} already belongs to item ${taken[0].item_id}.`, {
-      issues: taken.map((t) => ({ item_id: changed.find((r) => r.gtin === t.gtin)!.item_id, path: 'gtin', message: `already belongs to ${t.item_id}` }))
+      issues: taken.map((t) => ({
+        item_id: changed.find((r) => r.gtin === t.gtin)!.item_id,
+        path: 'gtin',
+        message: `already belongs to ${t.item_id}`
+      }))
     });
 
   const saved = await tx<Stored[]>`
@@ -60,7 +73,11 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
     FROM json_to_recordset(${tx.json(changed as never)}::json) AS r(item_id text, description text, unit text,
          reorder_point integer, reorder_qty integer, gtin text, active boolean)
     WHERE i.item_id = r.item_id
-    RETURNING ${tx.unsafe(ITEM_COLUMNS.split(', ').map((c) => 'i.' + c).join(', '))}`;
+    RETURNING ${tx.unsafe(
+      ITEM_COLUMNS.split(', ')
+        .map((c) => 'i.' + c)
+        .join(', ')
+    )}`;
   const audit = saved.map((s) => ({
     actor: user,
     entity: 'item',
@@ -77,7 +94,10 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
   if (moved.length) {
     const keys = await tx<{ item_id: string; location_id: string }[]>`
       SELECT item_id, location_id FROM stock_levels WHERE item_id = ANY(${moved}::text[])`;
-    await announce(tx, keys.map((k) => [k.item_id, k.location_id]));
+    await announce(
+      tx,
+      keys.map((k) => [k.item_id, k.location_id])
+    );
   }
   return { saved };
 }

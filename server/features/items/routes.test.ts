@@ -32,7 +32,12 @@ describe('GET /api/items/:item_id/history', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ device_id: 'tab-1', events })
     });
-    expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
+    expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied'
+    ]);
 
     const total = await (await app.request('/api/items/P-1/history')).json();
     expect(total.points.map((p: { on_hand: number }) => p.on_hand)).toEqual([20, 15, 22, 2]);
@@ -52,7 +57,11 @@ describe('GET /api/items/:item_id/history', () => {
 
 describe('GET /api/items/:item_id', () => {
   it('answers the item with its version, 404 for an unknown one', async () => {
-    expect(await (await app.request('/api/items/P-1')).json()).toMatchObject({ item_id: 'P-1', description: 'Bolt', version: 1 });
+    expect(await (await app.request('/api/items/P-1')).json()).toMatchObject({
+      item_id: 'P-1',
+      description: 'Bolt',
+      version: 1
+    });
     const missing = await app.request('/api/items/NOPE');
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('not_found');
@@ -61,8 +70,12 @@ describe('GET /api/items/:item_id', () => {
 
 describe('PATCH /api/items', () => {
   const patch = (rows: unknown[]) =>
-    app.request('/api/items', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows }) });
-  const current = async (id: string) => (await (await app.request(`/api/items/${encodeURIComponent(id)}`)).json());
+    app.request('/api/items', {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows })
+    });
+  const current = async (id: string) => await (await app.request(`/api/items/${encodeURIComponent(id)}`)).json();
   const edit = (item: Record<string, unknown>, over: Record<string, unknown>) => {
     const { item_id, version, description, unit, reorder_point, reorder_qty, gtin, active } = item;
     return { item_id, version, description, unit, reorder_point, reorder_qty, gtin, active, ...over };
@@ -71,13 +84,27 @@ describe('PATCH /api/items', () => {
   it('saves rows in one go, bumps their versions and audits who changed what', async () => {
     await db.sql`INSERT INTO items (item_id, description) VALUES ('E-1', 'One'), ('E-2', 'Two') ON CONFLICT DO NOTHING`;
     const [one, two] = [await current('E-1'), await current('E-2')];
-    const res = await patch([edit(one, { description: 'One, edited', reorder_point: 4, gtin: '4006381333931' }), edit(two, { active: false })]);
+    const res = await patch([
+      edit(one, { description: 'One, edited', reorder_point: 4, gtin: '4006381333931' }),
+      edit(two, { active: false })
+    ]);
     expect(res.status).toBe(200);
     expect((await res.json()).saved.map((s: { version: number }) => s.version)).toEqual([2, 2]);
-    expect(await current('E-1')).toMatchObject({ description: 'One, edited', reorder_point: 4, gtin: '4006381333931', version: 2, updated_by: 'supervisor@localhost' });
+    expect(await current('E-1')).toMatchObject({
+      description: 'One, edited',
+      reorder_point: 4,
+      gtin: '4006381333931',
+      version: 2,
+      updated_by: 'supervisor@localhost'
+    });
     const audit = (await (await app.request('/api/items/E-1/audit')).json()).rows;
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: 'supervisor@localhost', action: 'update', before: { description: 'One', reorder_point: null }, after: { description: 'One, edited', reorder_point: 4 } });
+    expect(audit[0]).toMatchObject({
+      actor: 'supervisor@localhost',
+      action: 'update',
+      before: { description: 'One', reorder_point: null },
+      after: { description: 'One, edited', reorder_point: 4 }
+    });
     // Saving the same values again changes nothing and audits nothing.
     expect((await (await patch([edit(await current('E-2'), {})])).json()).saved).toEqual([]);
   });
@@ -90,7 +117,9 @@ describe('PATCH /api/items', () => {
     expect(res.status).toBe(409);
     const body = await res.json();
     expect(body.error.code).toBe('conflict');
-    expect(body.error.details.conflicts).toEqual([expect.objectContaining({ item_id: 'C-1', description: 'theirs', version: 2 })]);
+    expect(body.error.details.conflicts).toEqual([
+      expect.objectContaining({ item_id: 'C-1', description: 'theirs', version: 2 })
+    ]);
     expect((await current('C-2')).description).toBe('b'); // nothing written
   });
 
@@ -99,13 +128,20 @@ describe('PATCH /api/items', () => {
     const g2 = await current('G-2');
     const bad = await patch([edit(g2, { reorder_qty: -1, unit: '' })]);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['rows.0.reorder_qty', 'rows.0.unit']);
+    expect((await bad.json()).error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+      'rows.0.reorder_qty',
+      'rows.0.unit'
+    ]);
     const taken = await patch([edit(g2, { gtin: '96385074' })]);
     expect(taken.status).toBe(400);
     expect((await taken.json()).error.message).toMatch(/belongs to item G-1/);
     const gone = await patch([edit(g2, { item_id: 'NOPE' })]);
     expect(gone.status).toBe(404);
-    expect((await gone.json()).error).toMatchObject({ code: 'not_found', message: 'No such item: NOPE.', details: { missing: ['NOPE'] } });
+    expect((await gone.json()).error).toMatchObject({
+      code: 'not_found',
+      message: 'No such item: NOPE.',
+      details: { missing: ['NOPE'] }
+    });
     expect((await current('G-2')).version).toBe(1);
   });
 });

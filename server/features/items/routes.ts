@@ -21,7 +21,9 @@ export function itemRoutes({ sql }: Deps) {
       const user = c.get('user').email;
       return c.json(await sql.begin((tx) => saveItems(tx, rows, user)));
     })
-    .get('/:item_id/audit', supervisorOnly, async (c) => c.json({ rows: await itemAudit(sql, itemParam(c.req.param('item_id'))) }))
+    .get('/:item_id/audit', supervisorOnly, async (c) =>
+      c.json({ rows: await itemAudit(sql, itemParam(c.req.param('item_id'))) })
+    )
     .get('/:item_id', async (c) => {
       const id = itemParam(c.req.param('item_id'));
       const item = await getItem(sql, id);

@@ -54,7 +54,10 @@ export async function announce(tx: Queryable, stock: [string, string][], signals
   const payloads = announcements(stock, signals);
   // One statement whatever the count, each payload a parameter of its own: the push pays one round trip.
   if (payloads.length === 1) await tx`SELECT pg_notify(${CHANNEL}, ${payloads[0]})`;
-  else await tx.unsafe(`SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...payloads], { prepare: true });
+  else
+    await tx.unsafe(`SELECT ${payloads.map((_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`, [CHANNEL, ...payloads], {
+      prepare: true
+    });
   for (const p of payloads) local.emit(CHANNEL, p);
 }
 
@@ -75,7 +78,8 @@ function packed(stock: [string, string][], signals: string[]): string[] {
   const bytes = Buffer.byteLength(whole);
   if (bytes <= MAX_PAYLOAD || stock.length + signals.length < 2) return [whole];
   const parts = Math.max(2, Math.ceil((bytes * 1.1) / MAX_PAYLOAD));
-  const cut = <T>(list: T[], i: number) => list.slice(Math.floor((list.length * i) / parts), Math.floor((list.length * (i + 1)) / parts));
+  const cut = <T>(list: T[], i: number) =>
+    list.slice(Math.floor((list.length * i) / parts), Math.floor((list.length * (i + 1)) / parts));
   return Array.from({ length: parts }, (_, i) => [cut(stock, i), cut(signals, i)] as const)
     .filter(([keys, ids]) => keys.length + ids.length > 0)
     .flatMap(([keys, ids]) => packed(keys, ids));
@@ -123,7 +127,8 @@ async function openFeed(sql: Sql, kind: Database['kind']): Promise<ChangeFeed> {
           const parts = a.all ? [await resetEvent(sql)] : readChanges(sql, [...a.stock.values()], [...a.signals]);
           for await (const event of parts) for (const fn of subscribers) fn(event);
         } catch (e) {
-          if (!/^CONNECTION_(ENDED|DESTROYED)$/.test((e as { code?: string }).code ?? '')) console.error('change feed read failed:', (e as Error).message);
+          if (!/^CONNECTION_(ENDED|DESTROYED)$/.test((e as { code?: string }).code ?? ''))
+            console.error('change feed read failed:', (e as Error).message);
         }
       }
     } finally {
@@ -207,7 +212,11 @@ async function movedSignals(sql: Queryable, keys: [string, string][]): Promise<s
 }
 
 /** Current values of the announced rows and signals, in parts of at most PART_ROWS rows and 2 × PART_ROWS signals. */
-async function* readChanges(sql: Queryable, keys: [string, string][], signalIds: string[]): AsyncGenerator<ChangeEvent> {
+async function* readChanges(
+  sql: Queryable,
+  keys: [string, string][],
+  signalIds: string[]
+): AsyncGenerator<ChangeEvent> {
   const id = await serverNow(sql);
   for (let i = 0; i < Math.max(keys.length, signalIds.length); i += PART_ROWS) {
     const part = keys.slice(i, i + PART_ROWS);
@@ -225,19 +234,29 @@ function signalsById(sql: Queryable, ids: string[]): Promise<SignalView[]> {
 /** Stock rows and signals changed since a client's last event id, in parts; a reset when that is too far back. */
 async function catchUp(sql: Queryable, lastEventId: string): Promise<ChangeEvent[]> {
   const last = Date.parse(lastEventId);
-  if (Number.isNaN(last) || Date.now() - last > CATCH_UP_MAX_AGE_S * 1000 || last > Date.now() + 60_000) return [await resetEvent(sql)];
+  if (Number.isNaN(last) || Date.now() - last > CATCH_UP_MAX_AGE_S * 1000 || last > Date.now() + 60_000)
+    return [await resetEvent(sql)];
   const from = new Date(last - CATCH_UP_OVERLAP_S * 1000).toISOString();
   const id = await serverNow(sql);
   const keys = await sql<{ item_id: string; location_id: string }[]>`
     SELECT item_id, location_id FROM stock_levels WHERE updated_at > ${from}::timestamptz LIMIT ${CATCH_UP_MAX_ROWS + 1}`;
   const signals = await sql<{ signal_id: string }[]>`
     SELECT DISTINCT signal_id::text FROM replenishment_signals WHERE changed_at > ${from}::timestamptz LIMIT ${CATCH_UP_MAX_ROWS + 1}`;
-  if (keys.length > CATCH_UP_MAX_ROWS || signals.length > CATCH_UP_MAX_ROWS) return [{ ...(await resetEvent(sql)), id }];
+  if (keys.length > CATCH_UP_MAX_ROWS || signals.length > CATCH_UP_MAX_ROWS)
+    return [{ ...(await resetEvent(sql)), id }];
   const out: ChangeEvent[] = [];
   for (let i = 0; i < Math.max(keys.length, signals.length, 1); i += PART_ROWS) {
     const part = keys.slice(i, i + PART_ROWS).map((k): [string, string] => [k.item_id, k.location_id]);
     const stock = part.length ? await stockRows(sql, part) : [];
-    out.push({ id, stock, signals: await signalsById(sql, signals.slice(i, i + PART_ROWS).map((s) => s.signal_id)), reset: false });
+    out.push({
+      id,
+      stock,
+      signals: await signalsById(
+        sql,
+        signals.slice(i, i + PART_ROWS).map((s) => s.signal_id)
+      ),
+      reset: false
+    });
   }
   return out;
 }

@@ -35,11 +35,16 @@ it('a push through instance A appears on the stream of instance B, and a signal 
     const res = await a.request('/api/sync/events', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ device_id: 'tab-1', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 12 }), makeEvent({ device_seq: 2, qty: 8 })] })
+      body: JSON.stringify({
+        device_id: 'tab-1',
+        events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 12 }), makeEvent({ device_seq: 2, qty: 8 })]
+      })
     });
     expect(res.status).toBe(200);
     const seen = JSON.parse((await onB.next((m) => m.event === 'change')).data);
-    expect(seen.stock).toEqual([expect.objectContaining({ item_id: 'P-1', location_id: 'LINE-1', on_hand: 4, status: 'low' })]);
+    expect(seen.stock).toEqual([
+      expect.objectContaining({ item_id: 'P-1', location_id: 'LINE-1', on_hand: 4, status: 'low' })
+    ]);
     const signalId = seen.signals[0].signal_id;
     expect(seen.signals[0].state).toBe('OPEN');
     await onA.next((m) => m.event === 'change'); // A's own stream hears it too
@@ -62,7 +67,11 @@ it('a 500-item push through A reaches B as its 500 rows (several NOTIFYs of one 
   try {
     await onB.next((m) => m.event === 'hello');
     const events = ids.map((item_id, i) => makeEvent({ device_seq: i + 1, event_type: 'INTAKE', item_id, qty: i + 1 }));
-    const res = await a.request('/api/sync/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'tab-big', events }) });
+    const res = await a.request('/api/sync/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ device_id: 'tab-big', events })
+    });
     expect(res.status).toBe(200);
     // Only this push's rows count: the first test's acknowledgement can still be on its way to B's listener.
     const wanted = new Set(ids);
@@ -70,7 +79,8 @@ it('a 500-item push through A reaches B as its 500 rows (several NOTIFYs of one 
     while (seen.size < ids.length) {
       const m = await onB.next((x) => x.event === 'change' || x.event === 'reset');
       expect(m.event).toBe('change');
-      for (const r of JSON.parse(m.data).stock as { item_id: string; on_hand: number }[]) if (wanted.has(r.item_id)) seen.set(r.item_id, r.on_hand);
+      for (const r of JSON.parse(m.data).stock as { item_id: string; on_hand: number }[])
+        if (wanted.has(r.item_id)) seen.set(r.item_id, r.on_hand);
     }
     expect([...seen]).toEqual(expect.arrayContaining(ids.map((id, i) => [id, i + 1])));
     expect(seen.size).toBe(500);
@@ -90,13 +100,19 @@ it('a push names the signals it opened in its own announcement, so a later push 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         device_id: 'tab-sig',
-        events: [makeEvent({ device_seq: 1, event_type: 'INTAKE', item_id: 'P-SIG', qty: 6 }), makeEvent({ device_seq: 2, item_id: 'P-SIG', qty: 3 })]
+        events: [
+          makeEvent({ device_seq: 1, event_type: 'INTAKE', item_id: 'P-SIG', qty: 6 }),
+          makeEvent({ device_seq: 2, item_id: 'P-SIG', qty: 3 })
+        ]
       })
     });
     expect(res.status).toBe(200);
-    const [opened] = await db.sql<{ signal_id: string }[]>`SELECT signal_id::text FROM replenishment_signals WHERE item_id = 'P-SIG' AND state = 'OPEN'`;
+    const [opened] = await db.sql<
+      { signal_id: string }[]
+    >`SELECT signal_id::text FROM replenishment_signals WHERE item_id = 'P-SIG' AND state = 'OPEN'`;
     expect(opened).toBeDefined();
-    for (let i = 0; i < 100 && !heard.some((a) => a.signals.includes(opened.signal_id)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !heard.some((a) => a.signals.includes(opened.signal_id)); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(heard.find((a) => a.stock.some(([item]) => item === 'P-SIG'))?.signals).toEqual([opened.signal_id]);
   } finally {
     await listener.unlisten();

@@ -24,7 +24,11 @@ beforeEach(async () => {
 });
 
 const push = (events: unknown[]) =>
-  app.request('/api/sync/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device_id: 'tab-1', events }) });
+  app.request('/api/sync/events', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device_id: 'tab-1', events })
+  });
 
 async function open(headers: Record<string, string> = {}) {
   const res = await app.request('/api/stream', { headers });
@@ -40,17 +44,30 @@ describe('GET /api/stream', () => {
   it('pushes the stock row and the signal a scan moved, then the acknowledgement', async () => {
     const sse = await open();
     try {
-      await push([makeEvent({ device_seq: ++seq, event_type: 'INTAKE', qty: 12 }), makeEvent({ device_seq: ++seq, qty: 5 })]);
+      await push([
+        makeEvent({ device_seq: ++seq, event_type: 'INTAKE', qty: 12 }),
+        makeEvent({ device_seq: ++seq, qty: 5 })
+      ]);
       const change = await sse.next((m) => m.event === 'change');
       const body = JSON.parse(change.data);
-      expect(body.stock).toEqual([expect.objectContaining({ item_id: 'P-1', location_id: 'LINE-1', on_hand: 7, status: 'low', description: '<b>Bolt</b>' })]);
+      expect(body.stock).toEqual([
+        expect.objectContaining({
+          item_id: 'P-1',
+          location_id: 'LINE-1',
+          on_hand: 7,
+          status: 'low',
+          description: '<b>Bolt</b>'
+        })
+      ]);
       expect(body.signals).toEqual([expect.objectContaining({ item_id: 'P-1', state: 'OPEN', triggered_at_qty: 7 })]);
       expect(Date.parse(change.id!)).not.toBeNaN();
 
       const ack = await app.request(`/api/signals/${body.signals[0].signal_id}/acknowledge`, { method: 'POST' });
       expect(ack.status).toBe(200);
       const acked = JSON.parse((await sse.next((m) => m.event === 'change')).data);
-      expect(acked.signals).toEqual([expect.objectContaining({ signal_id: body.signals[0].signal_id, state: 'ACKNOWLEDGED', on_hand: 7 })]);
+      expect(acked.signals).toEqual([
+        expect.objectContaining({ signal_id: body.signals[0].signal_id, state: 'ACKNOWLEDGED', on_hand: 7 })
+      ]);
     } finally {
       await sse.close();
     }
@@ -133,7 +150,9 @@ describe('GET /api/stream: a large push', () => {
   it('reaches an open stream as the changed rows with the signals it opened, not a reset; its retry sends nothing', async () => {
     const events = ids.map((item_id, i) => makeEvent({ device_seq: ++seq, item_id, qty: qty(i) }));
     // What the push announces does not fit one NOTIFY: this case is the one that used to reset every stream.
-    expect(Buffer.byteLength(JSON.stringify({ stock: ids.map((id) => [id, 'LINE-1']), signals: [] }))).toBeGreaterThan(7000);
+    expect(Buffer.byteLength(JSON.stringify({ stock: ids.map((id) => [id, 'LINE-1']), signals: [] }))).toBeGreaterThan(
+      7000
+    );
     const sse = await open();
     try {
       const res = await push(events);
@@ -145,14 +164,23 @@ describe('GET /api/stream: a large push', () => {
       ids.forEach((id, i) => {
         const onHand = 20 - qty(i);
         expect(got.stock.get(`${id}|LINE-1`)).toEqual(
-          expect.objectContaining({ item_id: id, on_hand: onHand, consume_total: qty(i), status: onHand <= 10 ? 'low' : 'ok', description: `Part ${id}` })
+          expect.objectContaining({
+            item_id: id,
+            on_hand: onHand,
+            consume_total: qty(i),
+            status: onHand <= 10 ? 'low' : 'ok',
+            description: `Part ${id}`
+          })
         );
       });
       const opened = ids.filter((_, i) => 20 - qty(i) <= 10);
       expect(opened.length).toBeGreaterThan(100);
       const bySignal = [...got.signals.values()];
       expect(bySignal.map((s) => s.item_id).sort()).toEqual([...opened].sort());
-      for (const s of bySignal) expect(s).toEqual(expect.objectContaining({ state: 'OPEN', triggered_at_qty: s.on_hand, location_id: 'LINE-1' }));
+      for (const s of bySignal)
+        expect(s).toEqual(
+          expect.objectContaining({ state: 'OPEN', triggered_at_qty: s.on_hand, location_id: 'LINE-1' })
+        );
 
       // The same batch again (a tablet that lost the answer): all duplicates, nothing announced. The next change
       // seen is the marker pushed after it.
@@ -191,7 +219,10 @@ describe('GET /api/stream: a large push', () => {
 
 describe('announcements', () => {
   it('splits a long announcement into NOTIFY payloads under the limit that together list every key and signal once', () => {
-    const keys = Array.from({ length: 1200 }, (_, i): [string, string] => [`部品-"${i}"-\\-${'ü'.repeat(20)}`, `LOC-${i % 3}`]);
+    const keys = Array.from({ length: 1200 }, (_, i): [string, string] => [
+      `部品-"${i}"-\\-${'ü'.repeat(20)}`,
+      `LOC-${i % 3}`
+    ]);
     const signals = Array.from({ length: 300 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`);
     const payloads = announcements([...keys, ...keys.slice(0, 100)], signals);
     expect(payloads.length).toBeGreaterThan(1);
@@ -203,7 +234,14 @@ describe('announcements', () => {
     expect(parsed.flatMap((p) => p.stock)).toEqual(keys);
     expect(parsed.flatMap((p) => p.signals)).toEqual(signals);
     expect(announcements(keys.slice(0, 3), [])).toEqual([JSON.stringify({ stock: keys.slice(0, 3), signals: [] })]);
-    expect(JSON.parse(announcements(Array.from({ length: MAX_LISTED + 1 }, (_, i): [string, string] => [`I-${i}`, 'L']), [])[0]).all).toBe(true);
+    expect(
+      JSON.parse(
+        announcements(
+          Array.from({ length: MAX_LISTED + 1 }, (_, i): [string, string] => [`I-${i}`, 'L']),
+          []
+        )[0]
+      ).all
+    ).toBe(true);
   });
 });
 
@@ -211,7 +249,11 @@ describe('catch-up on reconnect', () => {
   const event = (id: string): ChangeEvent => ({ id, stock: [], signals: [], reset: false });
   it('sends the catch-up first, then only live events read at or after it, so an older value never follows a newer one', () => {
     const caughtUp = [event('2026-11-22T10:00:05.000Z'), event('2026-11-22T10:00:05.000Z')];
-    const live = [event('2026-11-22T10:00:04.900Z'), event('2026-11-22T10:00:05.000Z'), event('2026-11-22T10:00:05.200Z')];
+    const live = [
+      event('2026-11-22T10:00:04.900Z'),
+      event('2026-11-22T10:00:05.000Z'),
+      event('2026-11-22T10:00:05.200Z')
+    ];
     expect(afterCatchUp(caughtUp, live).map((e) => e.id)).toEqual([
       '2026-11-22T10:00:05.000Z',
       '2026-11-22T10:00:05.000Z',

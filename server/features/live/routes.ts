@@ -36,7 +36,11 @@ export function streamRoutes({ sql, dbKind }: Deps) {
         while (!stream.aborted) {
           while (queue.length) {
             const e = queue.shift()!;
-            await stream.writeSSE({ event: e.reset ? 'reset' : 'change', id: e.id, data: JSON.stringify({ stock: e.stock, signals: e.signals }) });
+            await stream.writeSSE({
+              event: e.reset ? 'reset' : 'change',
+              id: e.id,
+              data: JSON.stringify({ stock: e.stock, signals: e.signals })
+            });
           }
           const ping = await new Promise<boolean>((resolve) => {
             const t = setTimeout(() => resolve(true), PING_MS);

@@ -14,7 +14,10 @@ export async function listLocations(sql: Sql) {
            count(*) FILTER (WHERE s.on_hand < 0) AS negative
     FROM locations l LEFT JOIN stock_levels s USING (location_id)
     GROUP BY l.location_id ORDER BY l.location_id`;
-  const total = rows.reduce((t, r) => ({ items: t.items + Number(r.items), on_hand: t.on_hand + Number(r.on_hand) }), { items: 0, on_hand: 0 });
+  const total = rows.reduce((t, r) => ({ items: t.items + Number(r.items), on_hand: t.on_hand + Number(r.on_hand) }), {
+    items: 0,
+    on_hand: 0
+  });
   return { rows, total };
 }
 
@@ -35,7 +38,9 @@ export function renameLocation(sql: Sql, id: string, body: z.infer<typeof locati
     const [current] = await tx`SELECT ${tx.unsafe(COLUMNS)} FROM locations WHERE location_id = ${id} FOR UPDATE`;
     if (!current) throw new ApiError(404, 'not_found', `No location ${id}.`);
     if (current.version !== body.version)
-      throw new ApiError(409, 'conflict', `Location ${id} was changed by someone else: it is now "${current.name}".`, { current });
+      throw new ApiError(409, 'conflict', `Location ${id} was changed by someone else: it is now "${current.name}".`, {
+        current
+      });
     const [row] = await tx`
       UPDATE locations SET name = ${body.name}, placeholder = false, version = version + 1, updated_at = now(), updated_by = ${user}
       WHERE location_id = ${id} RETURNING ${tx.unsafe(COLUMNS)}`;

@@ -30,11 +30,17 @@ it('lists each location with its stock and the total', async () => {
 it('creates a location once, and audits it', async () => {
   const res = await send('POST', '/api/locations', { location_id: 'DOCK-1', name: 'Dock 1' });
   expect(res.status).toBe(201);
-  expect(await res.json()).toMatchObject({ location_id: 'DOCK-1', name: 'Dock 1', version: 1, updated_by: 'supervisor@localhost' });
+  expect(await res.json()).toMatchObject({
+    location_id: 'DOCK-1',
+    name: 'Dock 1',
+    version: 1,
+    updated_by: 'supervisor@localhost'
+  });
   expect((await send('POST', '/api/locations', { location_id: 'DOCK-1', name: 'Again' })).status).toBe(409);
   expect((await send('POST', '/api/locations', { location_id: '', name: 'x' })).status).toBe(400);
   expect((await send('POST', '/api/locations', { location_id: 'X', name: 'a\u0000b' })).status).toBe(400);
-  const [audit] = await db.sql`SELECT actor, action, after FROM audit_log WHERE entity = 'location' AND entity_id = 'DOCK-1'`;
+  const [audit] =
+    await db.sql`SELECT actor, action, after FROM audit_log WHERE entity = 'location' AND entity_id = 'DOCK-1'`;
   expect(audit).toEqual({ actor: 'supervisor@localhost', action: 'create', after: { name: 'Dock 1' } });
 });
 

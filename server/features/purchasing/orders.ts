@@ -61,7 +61,6 @@ export interface PoFilter {
   offset: number;
 }
 
-
 export async function listPurchaseOrders(sql: Queryable, f: PoFilter): Promise<{ rows: PoRow[]; total: number }> {
   const overdue = sql`(p.expected_date < current_date AND p.status NOT IN ('RECEIVED', 'CANCELLED'))`;
   const where = () => sql`
@@ -72,7 +71,9 @@ export async function listPurchaseOrders(sql: Queryable, f: PoFilter): Promise<{
       ${f.q ? sql`AND (p.po_number ILIKE ${like(f.q)} OR s.name ILIKE ${like(f.q)})` : sql``}`;
   const [rows, [{ total }]] = await Promise.all([
     sql<PoRow[]>`${PO_SELECT(sql)} ${where()} ORDER BY p.created_at DESC, p.po_id LIMIT ${f.limit} OFFSET ${f.offset}`,
-    sql<{ total: number }[]>`SELECT count(*)::int AS total FROM purchase_orders p JOIN suppliers s ON s.supplier_id = p.supplier_id ${where()}`
+    sql<
+      { total: number }[]
+    >`SELECT count(*)::int AS total FROM purchase_orders p JOIN suppliers s ON s.supplier_id = p.supplier_id ${where()}`
   ]);
   return { rows, total };
 }
@@ -107,7 +108,14 @@ export async function purchaseOrderDetail(sql: Queryable, poId: string): Promise
 }
 
 /** Appends one history row: the only way a PO's status is recorded as changed. */
-async function recordStatus(tx: Queryable, poId: string, from: PoStatus | null, to: PoStatus, user: string | null, slipId: string | null = null) {
+async function recordStatus(
+  tx: Queryable,
+  poId: string,
+  from: PoStatus | null,
+  to: PoStatus,
+  user: string | null,
+  slipId: string | null = null
+) {
   await tx`INSERT INTO purchase_order_status_history (po_id, from_status, to_status, changed_by, slip_id)
            VALUES (${poId}::uuid, ${from}, ${to}, ${user}, ${slipId}::uuid)`;
 }
@@ -116,12 +124,18 @@ async function recordStatus(tx: Queryable, poId: string, from: PoStatus | null, 
 async function announcePoSignals(tx: Queryable, poId: string) {
   const rows = await tx<{ signal_id: string }[]>`
     SELECT signal_id::text FROM purchase_order_lines WHERE po_id = ${poId}::uuid AND signal_id IS NOT NULL`;
-  await announce(tx, [], rows.map((r) => r.signal_id));
+  await announce(
+    tx,
+    [],
+    rows.map((r) => r.signal_id)
+  );
 }
 
 /** The header row, locked for the rest of the transaction: edits, actions and receipts of one PO go one at a time. */
 async function lockPo(tx: Queryable, poId: string) {
-  const [row] = await tx<{ po_id: string; po_number: string; status: PoStatus; version: number; supplier_id: string }[]>`
+  const [row] = await tx<
+    { po_id: string; po_number: string; status: PoStatus; version: number; supplier_id: string }[]
+  >`
     SELECT po_id::text, po_number, status, version, supplier_id FROM purchase_orders WHERE po_id = ${poId}::uuid FOR UPDATE`;
   if (!row) throw new ApiError(404, 'not_found', `No purchase order ${poId}.`);
   return row;
@@ -129,9 +143,14 @@ async function lockPo(tx: Queryable, poId: string) {
 
 async function staleCheck(tx: Queryable, po: { po_id: string; po_number: string; version: number }, version: number) {
   if (po.version !== version)
-    throw new ApiError(409, 'conflict', `${po.po_number} was changed by someone else since you opened it: review it and try again.`, {
-      current: await purchaseOrderDetail(tx, po.po_id)
-    });
+    throw new ApiError(
+      409,
+      'conflict',
+      `${po.po_number} was changed by someone else since you opened it: review it and try again.`,
+      {
+        current: await purchaseOrderDetail(tx, po.po_id)
+      }
+    );
 }
 
 /** Signals already answered by a PO that is not cancelled (other than `exceptPo`), with that PO's number. */
@@ -147,25 +166,47 @@ async function signalsOnPos(tx: Queryable, ids: string[], exceptPo: string | nul
 /** Supplier, items and signals of a draft checked against what is stored; 422 naming what is unknown. */
 async function checkReferences(tx: Queryable, supplierId: string, lines: PoLineInput[], poId: string | null) {
   const [supplier] = await tx<{ active: boolean }[]>`SELECT active FROM suppliers WHERE supplier_id = ${supplierId}`;
-  if (!supplier) throw new ApiError(422, 'unknown_supplier', `Unknown supplier ${supplierId}.`, { supplier_id: supplierId });
-  if (!supplier.active) throw new ApiError(422, 'inactive_supplier', `Supplier ${supplierId} is inactive: orders go to active suppliers only.`);
+  if (!supplier)
+    throw new ApiError(422, 'unknown_supplier', `Unknown supplier ${supplierId}.`, { supplier_id: supplierId });
+  if (!supplier.active)
+    throw new ApiError(
+      422,
+      'inactive_supplier',
+      `Supplier ${supplierId} is inactive: orders go to active suppliers only.`
+    );
   const itemIds = [...new Set(lines.map((l) => l.item_id))];
-  const known = itemIds.length ? await tx<{ item_id: string }[]>`SELECT item_id FROM items WHERE item_id = ANY(${itemIds}::text[])` : [];
+  const known = itemIds.length
+    ? await tx<{ item_id: string }[]>`SELECT item_id FROM items WHERE item_id = ANY(${itemIds}::text[])`
+    : [];
   const unknown = itemIds.filter((id) => !known.some((k) => k.item_id === id));
-  if (unknown.length) throw new ApiError(422, 'unknown_item', `Unknown item ids: ${unknown.slice(0, 10).join(', ')}.`, { item_ids: unknown });
+  if (unknown.length)
+    throw new ApiError(422, 'unknown_item', `Unknown item ids: ${unknown.slice(0, 10).join(', ')}.`, {
+      item_ids: unknown
+    });
   const signalIds = lines.flatMap((l) => (l.signal_id ? [l.signal_id.toLowerCase()] : []));
-  if (new Set(signalIds).size !== signalIds.length) throw new ApiError(422, 'duplicate_signal', 'A signal can be answered by one line only.');
+  if (new Set(signalIds).size !== signalIds.length)
+    throw new ApiError(422, 'duplicate_signal', 'A signal can be answered by one line only.');
   if (signalIds.length) {
     const found = await tx<{ signal_id: string; item_id: string }[]>`
       SELECT DISTINCT signal_id::text, item_id FROM replenishment_signals WHERE signal_id = ANY(${signalIds}::uuid[])`;
     const missing = signalIds.filter((id) => !found.some((f) => f.signal_id === id));
-    if (missing.length) throw new ApiError(422, 'unknown_signal', `Unknown signal ids: ${missing.join(', ')}.`, { signal_ids: missing });
-    const wrong = lines.find((l) => l.signal_id && found.find((f) => f.signal_id === l.signal_id!.toLowerCase())!.item_id !== l.item_id);
-    if (wrong) throw new ApiError(422, 'signal_item_mismatch', `Signal ${wrong.signal_id} is for another item than ${wrong.item_id}.`);
+    if (missing.length)
+      throw new ApiError(422, 'unknown_signal', `Unknown signal ids: ${missing.join(', ')}.`, { signal_ids: missing });
+    const wrong = lines.find(
+      (l) => l.signal_id && found.find((f) => f.signal_id === l.signal_id!.toLowerCase())!.item_id !== l.item_id
+    );
+    if (wrong)
+      throw new ApiError(
+        422,
+        'signal_item_mismatch',
+        `Signal ${wrong.signal_id} is for another item than ${wrong.item_id}.`
+      );
     const taken = await signalsOnPos(tx, signalIds, poId);
     if (taken.size) {
       const [id, number] = [...taken][0];
-      throw new ApiError(409, 'signal_on_po', `Signal ${id} is already answered by ${number}.`, { signals: Object.fromEntries(taken) });
+      throw new ApiError(409, 'signal_on_po', `Signal ${id} is already answered by ${number}.`, {
+        signals: Object.fromEntries(taken)
+      });
     }
   }
 }
@@ -194,7 +235,14 @@ async function insertLines(tx: Queryable, poId: string, supplierId: string, line
   await tx`INSERT INTO purchase_order_lines ${tx(rows)}`;
 }
 
-async function audit(tx: Queryable, user: string | null, poId: string, action: string, before: unknown, after: unknown) {
+async function audit(
+  tx: Queryable,
+  user: string | null,
+  poId: string,
+  action: string,
+  before: unknown,
+  after: unknown
+) {
   await tx`INSERT INTO audit_log (actor, entity, entity_id, action, before, after)
            VALUES (${user}, 'purchase_order', ${poId}, ${action}, ${before === null ? null : tx.json(before as never)}, ${tx.json(after as never)})`;
 }
@@ -205,11 +253,22 @@ const auditable = (d: PoDetail<Date>) => ({
   status: d.status,
   expected_date: d.expected_date,
   note: d.note,
-  lines: d.lines.map((l) => ({ item_id: l.item_id, qty_ordered: l.qty_ordered, unit: l.unit, price: l.price, signal_id: l.signal_id }))
+  lines: d.lines.map((l) => ({
+    item_id: l.item_id,
+    qty_ordered: l.qty_ordered,
+    unit: l.unit,
+    price: l.price,
+    signal_id: l.signal_id
+  }))
 });
 
 /** A new draft; `expectedDays` (the supplier's lead time) stands in for an expected date not given. */
-export async function createPurchaseOrder(tx: TransactionSql, input: PoCreate, user: string | null, expectedDays?: number): Promise<string> {
+export async function createPurchaseOrder(
+  tx: TransactionSql,
+  input: PoCreate,
+  user: string | null,
+  expectedDays?: number
+): Promise<string> {
   await checkReferences(tx, input.supplier_id, input.lines, null);
   const poId = randomUUID();
   const [{ n }] = await tx<{ n: string }[]>`SELECT nextval('purchase_order_number_seq')::text AS n`;
@@ -225,11 +284,21 @@ export async function createPurchaseOrder(tx: TransactionSql, input: PoCreate, u
 }
 
 /** The whole draft replaced, at the version the form read: 409 when stale or no longer a draft. */
-export async function editPurchaseOrder(tx: TransactionSql, poId: string, edit: PoEdit, user: string | null): Promise<void> {
+export async function editPurchaseOrder(
+  tx: TransactionSql,
+  poId: string,
+  edit: PoEdit,
+  user: string | null
+): Promise<void> {
   const po = await lockPo(tx, poId);
   await staleCheck(tx, po, edit.version);
   if (!isEditable(po.status))
-    throw new ApiError(409, 'not_editable', `${po.po_number} is ${po.status.toLowerCase().replace('_', ' ')}: only a draft can be edited.`, { status: po.status });
+    throw new ApiError(
+      409,
+      'not_editable',
+      `${po.po_number} is ${po.status.toLowerCase().replace('_', ' ')}: only a draft can be edited.`,
+      { status: po.status }
+    );
   await checkReferences(tx, edit.supplier_id, edit.lines, poId);
   const before = auditable(await purchaseOrderDetail(tx, poId));
   await tx`
@@ -242,14 +311,23 @@ export async function editPurchaseOrder(tx: TransactionSql, poId: string, edit: 
 }
 
 /** send or cancel, when the rules allow it from the PO's status now: 409 (or 422 for a draft with no lines) otherwise. */
-export async function actOnPurchaseOrder(tx: TransactionSql, poId: string, action: PoAction, version: number, user: string | null): Promise<void> {
+export async function actOnPurchaseOrder(
+  tx: TransactionSql,
+  poId: string,
+  action: PoAction,
+  version: number,
+  user: string | null
+): Promise<void> {
   const po = await lockPo(tx, poId);
   await staleCheck(tx, po, version);
   const lines = await tx<{ qty_ordered: number; qty_received: number }[]>`
     SELECT qty_ordered, qty_received FROM purchase_order_lines WHERE po_id = ${poId}::uuid`;
   const to = PO_ACTIONS[action];
   const refusal = transitionRefusal(po.status, to, lines);
-  if (refusal) throw new ApiError(refusal.code === 'no_lines' ? 422 : 409, refusal.code, `${po.po_number}: ${refusal.message}`, { status: po.status });
+  if (refusal)
+    throw new ApiError(refusal.code === 'no_lines' ? 422 : 409, refusal.code, `${po.po_number}: ${refusal.message}`, {
+      status: po.status
+    });
   await tx`UPDATE purchase_orders SET status = ${to}, version = version + 1, updated_at = now(), updated_by = ${user} WHERE po_id = ${poId}::uuid`;
   await recordStatus(tx, poId, po.status, to, user);
   await announcePoSignals(tx, poId);
@@ -298,15 +376,25 @@ export async function purchaseOrdersFromSignals(
   if (missing.length) throw new ApiError(404, 'not_found', `No signal ${missing.join(', ')}.`, { signal_ids: missing });
   const closed = signals.filter((s) => s.state === 'FULFILLED');
   if (closed.length)
-    throw new ApiError(409, 'signal_not_open', `Signal for ${closed[0].item_id} at ${closed[0].location_id} is fulfilled: nothing to order.`, {
-      signal_ids: closed.map((s) => s.signal_id)
-    });
+    throw new ApiError(
+      409,
+      'signal_not_open',
+      `Signal for ${closed[0].item_id} at ${closed[0].location_id} is fulfilled: nothing to order.`,
+      {
+        signal_ids: closed.map((s) => s.signal_id)
+      }
+    );
   const taken = await signalsOnPos(tx, ids, null);
   if (taken.size) {
     const s = signals.find((x) => taken.has(x.signal_id))!;
-    throw new ApiError(409, 'signal_on_po', `The signal for ${s.item_id} at ${s.location_id} is already answered by ${taken.get(s.signal_id)}.`, {
-      signals: Object.fromEntries(taken)
-    });
+    throw new ApiError(
+      409,
+      'signal_on_po',
+      `The signal for ${s.item_id} at ${s.location_id} is already answered by ${taken.get(s.signal_id)}.`,
+      {
+        signals: Object.fromEntries(taken)
+      }
+    );
   }
   const orphans = signals.filter((s) => !s.supplier_id);
   if (orphans.length)
@@ -317,7 +405,12 @@ export async function purchaseOrdersFromSignals(
       { item_ids: [...new Set(orphans.map((s) => s.item_id))] }
     );
   const inactive = signals.find((s) => s.supplier_active === false);
-  if (inactive) throw new ApiError(422, 'inactive_supplier', `${inactive.supplier_name}, the preferred supplier of ${inactive.item_id}, is inactive.`);
+  if (inactive)
+    throw new ApiError(
+      422,
+      'inactive_supplier',
+      `${inactive.supplier_name}, the preferred supplier of ${inactive.item_id}, is inactive.`
+    );
 
   const bySupplier = new Map<string, SignalNow[]>();
   for (const s of signals) bySupplier.set(s.supplier_id!, [...(bySupplier.get(s.supplier_id!) ?? []), s]);
@@ -329,7 +422,14 @@ export async function purchaseOrdersFromSignals(
       price: s.price,
       signal_id: s.signal_id
     }));
-    created.push(await createPurchaseOrder(tx, { supplier_id: supplierId, expected_date: expectedDate, lines }, user, group[0].lead_time_days ?? 0));
+    created.push(
+      await createPurchaseOrder(
+        tx,
+        { supplier_id: supplierId, expected_date: expectedDate, lines },
+        user,
+        group[0].lead_time_days ?? 0
+      )
+    );
   }
 
   // Ordering is acting on the signal: an OPEN one is acknowledged, as the board's button would.
@@ -397,7 +497,9 @@ export async function slipPurchaseOrder(
     FROM purchase_order_lines WHERE po_id = ${po.po_id}::uuid GROUP BY item_id ORDER BY min(line_no)`;
   const lines = ordered.map((o) => ({ ...o, qty_shipped: shipped.get(o.item_id) ?? 0 }));
   // What the slip ships that the PO never ordered, after the PO's own lines.
-  for (const [item_id, qty] of shipped) if (!ordered.some((o) => o.item_id === item_id)) lines.push({ item_id, qty_ordered: 0, qty_received: 0, qty_shipped: qty });
+  for (const [item_id, qty] of shipped)
+    if (!ordered.some((o) => o.item_id === item_id))
+      lines.push({ item_id, qty_ordered: 0, qty_received: 0, qty_shipped: qty });
   return { po_number_read: poNumber, po: { ...po, refusal: receiptRefusal(po.status, po.po_number) }, lines };
 }
 

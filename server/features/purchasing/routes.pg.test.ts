@@ -29,7 +29,10 @@ describe('concurrent receipts of one PO', () => {
       const answers = await Promise.all([receive(a.slip_id), receive(b.slip_id)]);
       expect(answers.map((r) => r.status)).toEqual([200, 200]);
       const now = await detail(po.po_id);
-      expect(now.lines.map((l) => [l.item_id, l.qty_received])).toEqual([['BOLT', 10], ['NUT', 5]]);
+      expect(now.lines.map((l) => [l.item_id, l.qty_received])).toEqual([
+        ['BOLT', 10],
+        ['NUT', 5]
+      ]);
       expect(now.status, `round ${round}`).toBe('RECEIVED');
       expect(now.history.map((h) => h.to_status)).toEqual(['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED']);
       expect(now.version).toBe(po.version + 2);
@@ -37,15 +40,40 @@ describe('concurrent receipts of one PO', () => {
   });
 
   it('many slips of the same items at once: no quantity is lost and the status is changed once each way', async () => {
-    const po: PoDetail = (await act(await draft([{ item_id: 'BOLT', qty_ordered: 40 }, { item_id: 'NUT', qty_ordered: 40 }]), 'send')).body;
+    const po: PoDetail = (
+      await act(
+        await draft([
+          { item_id: 'BOLT', qty_ordered: 40 },
+          { item_id: 'NUT', qty_ordered: 40 }
+        ]),
+        'send'
+      )
+    ).body;
     const slips = [];
-    for (let i = 0; i < 8; i++) slips.push(await reviewedSlip(po.po_number, i % 2 ? [['BOLT', 5], ['NUT', 5]] : [['NUT', 5], ['BOLT', 5]]));
+    for (let i = 0; i < 8; i++)
+      slips.push(
+        await reviewedSlip(
+          po.po_number,
+          i % 2
+            ? [
+                ['BOLT', 5],
+                ['NUT', 5]
+              ]
+            : [
+                ['NUT', 5],
+                ['BOLT', 5]
+              ]
+        )
+      );
     const answers = await Promise.all(slips.map((s) => receive(s.slip_id)));
     expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
     const now = await detail(po.po_id);
     expect(now).toMatchObject({ status: 'RECEIVED', qty_received: 80, over_received: false });
     expect(now.history.map((h) => h.to_status)).toEqual(['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED']);
     const stock = await db.sql`SELECT item_id, on_hand::int FROM stock_levels ORDER BY item_id`;
-    expect(stock).toEqual([{ item_id: 'BOLT', on_hand: 40 }, { item_id: 'NUT', on_hand: 40 }]);
+    expect(stock).toEqual([
+      { item_id: 'BOLT', on_hand: 40 },
+      { item_id: 'NUT', on_hand: 40 }
+    ]);
   });
 });

@@ -21,7 +21,13 @@ afterAll(() => db.close());
 beforeEach(() => seedPurchasing(db.sql));
 
 const onHand = async () =>
-  Object.fromEntries((await db.sql<{ item_id: string; n: number }[]>`SELECT item_id, sum(on_hand)::int AS n FROM stock_levels GROUP BY item_id`).map((r) => [r.item_id, r.n]));
+  Object.fromEntries(
+    (
+      await db.sql<
+        { item_id: string; n: number }[]
+      >`SELECT item_id, sum(on_hand)::int AS n FROM stock_levels GROUP BY item_id`
+    ).map((r) => [r.item_id, r.n])
+  );
 
 /** A PO brought to each status through the API, as people get there. */
 async function poIn(status: PoStatus): Promise<PoDetail> {
@@ -30,7 +36,19 @@ async function poIn(status: PoStatus): Promise<PoDetail> {
   if (status === 'CANCELLED') return (await act(po, 'cancel')).body;
   const sent: PoDetail = (await act(po, 'send')).body;
   if (status === 'SENT') return sent;
-  expect((await receiveSlip(sent.po_number, status === 'RECEIVED' ? [['BOLT', 10], ['NUT', 5]] : [['BOLT', 4]])).status).toBe(200);
+  expect(
+    (
+      await receiveSlip(
+        sent.po_number,
+        status === 'RECEIVED'
+          ? [
+              ['BOLT', 10],
+              ['NUT', 5]
+            ]
+          : [['BOLT', 4]]
+      )
+    ).status
+  ).toBe(200);
   const now = await detail(po.po_id);
   expect(now.status).toBe(status);
   return now;
@@ -38,7 +56,10 @@ async function poIn(status: PoStatus): Promise<PoDetail> {
 
 describe('drafting', () => {
   it('drafts a PO with a human number, the item units and catalogue prices, and a created history row', async () => {
-    const po = await draft([...LINES, { item_id: 'GLUE', qty_ordered: 2, unit: 'can', price: 3.5 }], { expected_date: '2030-01-15', note: 'Call before delivery' });
+    const po = await draft([...LINES, { item_id: 'GLUE', qty_ordered: 2, unit: 'can', price: 3.5 }], {
+      expected_date: '2030-01-15',
+      note: 'Call before delivery'
+    });
     expect(po).toMatchObject({
       po_number: expect.stringMatching(/^PO-\d{6}$/),
       supplier_id: 'ACME',
@@ -60,20 +81,39 @@ describe('drafting', () => {
       [2, 'NUT', 5, 'ea', 0.1],
       [3, 'GLUE', 2, 'can', 3.5]
     ]);
-    expect(po.history).toEqual([{ from_status: null, to_status: 'DRAFT', changed_by: 'supervisor@localhost', changed_at: expect.any(String), slip_id: null }]);
+    expect(po.history).toEqual([
+      {
+        from_status: null,
+        to_status: 'DRAFT',
+        changed_by: 'supervisor@localhost',
+        changed_at: expect.any(String),
+        slip_id: null
+      }
+    ]);
     const second = await draft();
     expect(Number(second.po_number.slice(3))).toBe(Number(po.po_number.slice(3)) + 1);
     expect(second.total_price).toBe(3);
-    const [audit] = await db.sql`SELECT action, after FROM audit_log WHERE entity = 'purchase_order' AND entity_id = ${po.po_id}`;
+    const [audit] =
+      await db.sql`SELECT action, after FROM audit_log WHERE entity = 'purchase_order' AND entity_id = ${po.po_id}`;
     expect(audit).toMatchObject({ action: 'create', after: { po_number: po.po_number, status: 'DRAFT' } });
   });
 
   const bad: [string, unknown, number, string][] = [
     ['an unknown supplier', { supplier_id: 'NOPE', lines: LINES }, 422, 'unknown_supplier'],
     ['an unknown item', { supplier_id: 'ACME', lines: [{ item_id: 'NOPE', qty_ordered: 1 }] }, 422, 'unknown_item'],
-    ['an unknown signal', { supplier_id: 'ACME', lines: [{ item_id: 'BOLT', qty_ordered: 1, signal_id: randomUUID() }] }, 422, 'unknown_signal'],
+    [
+      'an unknown signal',
+      { supplier_id: 'ACME', lines: [{ item_id: 'BOLT', qty_ordered: 1, signal_id: randomUUID() }] },
+      422,
+      'unknown_signal'
+    ],
     ['a zero quantity', { supplier_id: 'ACME', lines: [{ item_id: 'BOLT', qty_ordered: 0 }] }, 400, 'invalid_request'],
-    ['a negative price', { supplier_id: 'ACME', lines: [{ item_id: 'BOLT', qty_ordered: 1, price: -2 }] }, 400, 'invalid_request'],
+    [
+      'a negative price',
+      { supplier_id: 'ACME', lines: [{ item_id: 'BOLT', qty_ordered: 1, price: -2 }] },
+      400,
+      'invalid_request'
+    ],
     ['a status', { supplier_id: 'ACME', lines: LINES, status: 'SENT' }, 400, 'invalid_request'],
     ['a bad date', { supplier_id: 'ACME', lines: LINES, expected_date: '15/01/2030' }, 400, 'invalid_request']
   ];
@@ -92,32 +132,60 @@ describe('drafting', () => {
 
   it('edits a draft at the version read, audits it, and answers a stale edit with 409 and the current order', async () => {
     const po = await draft();
-    const edit = { supplier_id: 'BETA', expected_date: '2030-02-01', note: null, lines: [{ item_id: 'WASHER', qty_ordered: 100 }], version: 1 };
+    const edit = {
+      supplier_id: 'BETA',
+      expected_date: '2030-02-01',
+      note: null,
+      lines: [{ item_id: 'WASHER', qty_ordered: 100 }],
+      version: 1
+    };
     const saved = await call('PUT', `/api/purchase-orders/${po.po_id}`, edit);
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ supplier_id: 'BETA', version: 2, expected_date: '2030-02-01', line_count: 1, total_price: null });
-    expect(saved.body.lines).toMatchObject([{ line_no: 1, item_id: 'WASHER', qty_ordered: 100, unit: 'box', price: null }]);
+    expect(saved.body).toMatchObject({
+      supplier_id: 'BETA',
+      version: 2,
+      expected_date: '2030-02-01',
+      line_count: 1,
+      total_price: null
+    });
+    expect(saved.body.lines).toMatchObject([
+      { line_no: 1, item_id: 'WASHER', qty_ordered: 100, unit: 'box', price: null }
+    ]);
     const stale = await call('PUT', `/api/purchase-orders/${po.po_id}`, { ...edit, lines: LINES });
     expect(stale.status).toBe(409);
-    expect(stale.body.error).toMatchObject({ code: 'conflict', details: { current: { version: 2, supplier_id: 'BETA' } } });
+    expect(stale.body.error).toMatchObject({
+      code: 'conflict',
+      details: { current: { version: 2, supplier_id: 'BETA' } }
+    });
     expect((await detail(po.po_id)).lines).toHaveLength(1);
-    const audit = await db.sql`SELECT action, before->>'supplier_id' AS before, after->>'supplier_id' AS after FROM audit_log
+    const audit =
+      await db.sql`SELECT action, before->>'supplier_id' AS before, after->>'supplier_id' AS after FROM audit_log
       WHERE entity = 'purchase_order' AND entity_id = ${po.po_id} ORDER BY audit_id`;
-    expect(audit).toEqual([{ action: 'create', before: null, after: 'ACME' }, { action: 'update', before: 'ACME', after: 'BETA' }]);
+    expect(audit).toEqual([
+      { action: 'create', before: null, after: 'ACME' },
+      { action: 'update', before: 'ACME', after: 'BETA' }
+    ]);
     expect((await call('PUT', `/api/purchase-orders/${randomUUID()}`, edit)).status).toBe(404);
   });
 
   it('keeps the status history append-only in the database itself', async () => {
     const po = await draft();
-    await expect(db.sql`UPDATE purchase_order_status_history SET changed_by = 'someone else' WHERE po_id = ${po.po_id}`).rejects.toThrow(/append-only/);
-    await expect(db.sql`DELETE FROM purchase_order_status_history WHERE po_id = ${po.po_id}`).rejects.toThrow(/append-only/);
+    await expect(
+      db.sql`UPDATE purchase_order_status_history SET changed_by = 'someone else' WHERE po_id = ${po.po_id}`
+    ).rejects.toThrow(/append-only/);
+    await expect(db.sql`DELETE FROM purchase_order_status_history WHERE po_id = ${po.po_id}`).rejects.toThrow(
+      /append-only/
+    );
     expect((await detail(po.po_id)).history).toHaveLength(1);
   });
 });
 
 describe('status actions, every one from every status', () => {
   const STATUSES: PoStatus[] = ['DRAFT', 'SENT', 'PARTIALLY_RECEIVED', 'RECEIVED', 'CANCELLED'];
-  const EXPECT: Record<PoStatus, { send: PoStatus | number; cancel: PoStatus | number; edit: number; receive: number }> = {
+  const EXPECT: Record<
+    PoStatus,
+    { send: PoStatus | number; cancel: PoStatus | number; edit: number; receive: number }
+  > = {
     DRAFT: { send: 'SENT', cancel: 'CANCELLED', edit: 200, receive: 409 },
     SENT: { send: 409, cancel: 'CANCELLED', edit: 409, receive: 200 },
     PARTIALLY_RECEIVED: { send: 409, cancel: 409, edit: 409, receive: 200 },
@@ -139,7 +207,12 @@ describe('status actions, every one from every status', () => {
         } else {
           expect(res.status).toBe(200);
           expect(res.body).toMatchObject({ status: want, version: po.version + 1 });
-          expect(res.body.history.at(-1)).toMatchObject({ from_status: from, to_status: want, changed_by: 'supervisor@localhost', slip_id: null });
+          expect(res.body.history.at(-1)).toMatchObject({
+            from_status: from,
+            to_status: want,
+            changed_by: 'supervisor@localhost',
+            slip_id: null
+          });
           expect(res.body.history).toHaveLength(po.history.length + 1);
         }
       });
@@ -148,10 +221,17 @@ describe('status actions, every one from every status', () => {
   for (const from of STATUSES) {
     it(`${from}: an edit is ${EXPECT[from].edit === 200 ? 'saved' : 'refused'}`, async () => {
       const po = await poIn(from);
-      const res = await call('PUT', `/api/purchase-orders/${po.po_id}`, { supplier_id: 'ACME', lines: [{ item_id: 'BOLT', qty_ordered: 99 }], version: po.version });
+      const res = await call('PUT', `/api/purchase-orders/${po.po_id}`, {
+        supplier_id: 'ACME',
+        lines: [{ item_id: 'BOLT', qty_ordered: 99 }],
+        version: po.version
+      });
       expect(res.status).toBe(EXPECT[from].edit);
       if (res.status !== 200) {
-        expect(res.body.error).toMatchObject({ code: 'not_editable', message: expect.stringMatching(/only a draft can be edited/) });
+        expect(res.body.error).toMatchObject({
+          code: 'not_editable',
+          message: expect.stringMatching(/only a draft can be edited/)
+        });
         expect(await detail(po.po_id)).toEqual(po);
       }
     });
@@ -162,10 +242,15 @@ describe('status actions, every one from every status', () => {
       const res = await receiveSlip(po.po_number, [['NUT', 1]]);
       expect(res.status).toBe(EXPECT[from].receive);
       if (res.status === 200) {
-        expect((await detail(po.po_id)).lines.find((l) => l.item_id === 'NUT')!.qty_received).toBe(po.lines.find((l) => l.item_id === 'NUT')!.qty_received + 1);
+        expect((await detail(po.po_id)).lines.find((l) => l.item_id === 'NUT')!.qty_received).toBe(
+          po.lines.find((l) => l.item_id === 'NUT')!.qty_received + 1
+        );
         expect(await onHand()).toEqual({ ...stock, NUT: (stock.NUT ?? 0) + 1 });
       } else {
-        expect(res.body.error).toMatchObject({ code: 'po_not_receivable', message: expect.stringContaining(po.po_number) });
+        expect(res.body.error).toMatchObject({
+          code: 'po_not_receivable',
+          message: expect.stringContaining(po.po_number)
+        });
         expect(await onHand()).toEqual(stock);
         // Nothing moved on the order; the refused slip is listed with it, waiting (it names the PO).
         const { slips, ...now } = await detail(po.po_id);
@@ -205,8 +290,14 @@ describe('receiving against a PO', () => {
     });
     let now = await detail(po.po_id);
     expect(now).toMatchObject({ status: 'PARTIALLY_RECEIVED', qty_received: 6, over_received: false, actions: [] });
-    expect(now.history.at(-1)).toMatchObject({ from_status: 'SENT', to_status: 'PARTIALLY_RECEIVED', slip_id: first.slip_id });
-    expect((await db.sql`SELECT po_id::text FROM packing_slips WHERE slip_id = ${first.slip_id}`)[0].po_id).toBe(po.po_id);
+    expect(now.history.at(-1)).toMatchObject({
+      from_status: 'SENT',
+      to_status: 'PARTIALLY_RECEIVED',
+      slip_id: first.slip_id
+    });
+    expect((await db.sql`SELECT po_id::text FROM packing_slips WHERE slip_id = ${first.slip_id}`)[0].po_id).toBe(
+      po.po_id
+    );
 
     // Still partial: no status change, no history row.
     const second = await receiveSlip(po.po_number, [['NUT', 2]]);
@@ -216,9 +307,18 @@ describe('receiving against a PO', () => {
     expect(now.history).toHaveLength(3);
 
     // The rest, with 3 bolts too many and a part never ordered: received all the same, the bolts flagged.
-    const third = await receiveSlip(po.po_number, [['BOLT', 7], ['NUT', 3], ['GLUE', 1]]);
+    const third = await receiveSlip(po.po_number, [
+      ['BOLT', 7],
+      ['NUT', 3],
+      ['GLUE', 1]
+    ]);
     expect(third.status).toBe(200);
-    expect(third.review.purchase_order.lines).toContainEqual({ item_id: 'GLUE', qty_ordered: 0, qty_received: 0, qty_shipped: 1 });
+    expect(third.review.purchase_order.lines).toContainEqual({
+      item_id: 'GLUE',
+      qty_ordered: 0,
+      qty_received: 0,
+      qty_shipped: 1
+    });
     now = await detail(po.po_id);
     expect(now).toMatchObject({ status: 'RECEIVED', qty_received: 18, over_received: true });
     expect(now.lines.map((l) => [l.item_id, l.qty_received, l.over_received])).toEqual([
@@ -238,7 +338,15 @@ describe('receiving against a PO', () => {
   });
 
   it('spreads a receipt over two lines of one item in line order', async () => {
-    const po: PoDetail = (await act(await draft([{ item_id: 'BOLT', qty_ordered: 10 }, { item_id: 'BOLT', qty_ordered: 10 }]), 'send')).body;
+    const po: PoDetail = (
+      await act(
+        await draft([
+          { item_id: 'BOLT', qty_ordered: 10 },
+          { item_id: 'BOLT', qty_ordered: 10 }
+        ]),
+        'send'
+      )
+    ).body;
     await receiveSlip(po.po_number, [['BOLT', 14]]);
     expect((await detail(po.po_id)).lines.map((l) => l.qty_received)).toEqual([10, 4]);
   });
@@ -274,11 +382,32 @@ describe('from signals', () => {
     await call('POST', '/api/sync/events', {
       device_id,
       events: [
-        { event_id: randomUUID(), device_seq: 1, event_type: 'INTAKE', item_id: item, qty: start, location_id: location, source: 'wedge', captured_at: new Date().toISOString() },
-        { event_id: randomUUID(), device_seq: 2, event_type: 'CONSUME', item_id: item, qty: consume, location_id: location, source: 'wedge', captured_at: new Date().toISOString() }
+        {
+          event_id: randomUUID(),
+          device_seq: 1,
+          event_type: 'INTAKE',
+          item_id: item,
+          qty: start,
+          location_id: location,
+          source: 'wedge',
+          captured_at: new Date().toISOString()
+        },
+        {
+          event_id: randomUUID(),
+          device_seq: 2,
+          event_type: 'CONSUME',
+          item_id: item,
+          qty: consume,
+          location_id: location,
+          source: 'wedge',
+          captured_at: new Date().toISOString()
+        }
       ]
     });
-    const rows = (await call('GET', `/api/signals?item_id=${item}`)).body.rows as { signal_id: string; location_id: string }[];
+    const rows = (await call('GET', `/api/signals?item_id=${item}`)).body.rows as {
+      signal_id: string;
+      location_id: string;
+    }[];
     return rows.find((r) => r.location_id === location)!.signal_id;
   }
 
@@ -304,10 +433,17 @@ describe('from signals', () => {
     expect(beta.lines.map((l) => [l.item_id, l.qty_ordered, l.signal_id])).toEqual([['WASHER', 50, washer]]);
     expect(acme.status).toBe('DRAFT');
     // Expected after each supplier's lead time.
-    const [{ acme_day, beta_day }] = await db.sql`SELECT to_char(current_date + 5, 'YYYY-MM-DD') AS acme_day, to_char(current_date + 10, 'YYYY-MM-DD') AS beta_day`;
+    const [{ acme_day, beta_day }] =
+      await db.sql`SELECT to_char(current_date + 5, 'YYYY-MM-DD') AS acme_day, to_char(current_date + 10, 'YYYY-MM-DD') AS beta_day`;
     expect([acme.expected_date, beta.expected_date]).toEqual([acme_day, beta_day]);
 
-    const signals = (await call('GET', '/api/signals')).body.rows as { signal_id: string; state: string; po_number: string | null; po_status: string | null; po_id: string | null }[];
+    const signals = (await call('GET', '/api/signals')).body.rows as {
+      signal_id: string;
+      state: string;
+      po_number: string | null;
+      po_status: string | null;
+      po_id: string | null;
+    }[];
     expect(signals).toHaveLength(4);
     for (const s of signals) {
       const po = s.signal_id === washer ? beta : acme;
@@ -320,7 +456,9 @@ describe('from signals', () => {
     expect(again.body.error.message).toContain(acme.po_number);
     // A cancelled PO lets its signals go: they can be ordered again.
     await act(beta, 'cancel');
-    expect((await call('GET', '/api/signals')).body.rows.find((s: { signal_id: string }) => s.signal_id === washer).po_number).toBeNull();
+    expect(
+      (await call('GET', '/api/signals')).body.rows.find((s: { signal_id: string }) => s.signal_id === washer).po_number
+    ).toBeNull();
     expect((await call('POST', '/api/purchase-orders/from-signals', { signal_ids: [washer] })).status).toBe(201);
   });
 
@@ -329,7 +467,10 @@ describe('from signals', () => {
     const nut = await signalFor('NUT', 'LINE-1', 60, 20);
     const orphan = await call('POST', '/api/purchase-orders/from-signals', { signal_ids: [nut, glue] });
     expect(orphan.status).toBe(422);
-    expect(orphan.body.error).toMatchObject({ code: 'no_preferred_supplier', message: 'GLUE has no preferred supplier: set one in the supplier catalogue first.' });
+    expect(orphan.body.error).toMatchObject({
+      code: 'no_preferred_supplier',
+      message: 'GLUE has no preferred supplier: set one in the supplier catalogue first.'
+    });
     expect((await call('POST', `/api/signals/${nut}/fulfill`)).status).toBe(200);
     const fulfilled = await call('POST', '/api/purchase-orders/from-signals', { signal_ids: [nut] });
     expect([fulfilled.status, fulfilled.body.error.code]).toEqual([409, 'signal_not_open']);
@@ -337,16 +478,21 @@ describe('from signals', () => {
     expect(unknown.status).toBe(404);
     expect(await db.sql`SELECT count(*)::int AS n FROM purchase_orders`).toEqual([{ n: 0 }]);
     // The refused request acknowledged nothing.
-    expect((await call('GET', '/api/signals')).body.rows.find((s: { signal_id: string }) => s.signal_id === glue).state).toBe('OPEN');
+    expect(
+      (await call('GET', '/api/signals')).body.rows.find((s: { signal_id: string }) => s.signal_id === glue).state
+    ).toBe('OPEN');
   });
 
   it('a signal’s PO goes all the way: sent, received, and the intake fulfils the signal', async () => {
     const bolt = await signalFor('BOLT', 'RECV', 400, 200); // on hand 200 ≤ 300
-    const [po] = (await call('POST', '/api/purchase-orders/from-signals', { signal_ids: [bolt] })).body.rows as PoDetail[];
+    const [po] = (await call('POST', '/api/purchase-orders/from-signals', { signal_ids: [bolt] })).body
+      .rows as PoDetail[];
     const sent: PoDetail = (await act(po, 'send')).body;
     expect((await receiveSlip(sent.po_number, [['BOLT', 600]])).status).toBe(200);
     expect((await detail(po.po_id)).status).toBe('RECEIVED');
-    const signal = (await call('GET', '/api/signals?status=all')).body.rows.find((s: { signal_id: string }) => s.signal_id === bolt);
+    const signal = (await call('GET', '/api/signals?status=all')).body.rows.find(
+      (s: { signal_id: string }) => s.signal_id === bolt
+    );
     expect(signal).toMatchObject({ state: 'FULFILLED', po_number: po.po_number, po_status: 'RECEIVED' });
   });
 });
@@ -357,8 +503,14 @@ describe('lists and suppliers', () => {
     const sent: PoDetail = (await act(await draft(LINES, { expected_date: '2021-01-01' }), 'send')).body;
     const cancelled: PoDetail = (await act(await draft(LINES, { expected_date: '2021-01-01' }), 'cancel')).body;
     const future = await draft(LINES, { expected_date: '2099-01-01' });
-    const beta = (await call('POST', '/api/purchase-orders', { supplier_id: 'BETA', lines: [{ item_id: 'WASHER', qty_ordered: 50 }] })).body as PoDetail;
-    const ids = async (q: string) => ((await call('GET', `/api/purchase-orders?${q}`)).body.rows as PoDetail[]).map((p) => p.po_id).sort();
+    const beta = (
+      await call('POST', '/api/purchase-orders', {
+        supplier_id: 'BETA',
+        lines: [{ item_id: 'WASHER', qty_ordered: 50 }]
+      })
+    ).body as PoDetail;
+    const ids = async (q: string) =>
+      ((await call('GET', `/api/purchase-orders?${q}`)).body.rows as PoDetail[]).map((p) => p.po_id).sort();
     expect(await ids('overdue=true')).toEqual([late.po_id, sent.po_id].sort());
     expect(await ids('overdue=false')).toEqual([cancelled.po_id, future.po_id, beta.po_id].sort());
     expect(await ids('status=SENT')).toEqual([sent.po_id]);
@@ -369,21 +521,34 @@ describe('lists and suppliers', () => {
     expect(all.body).toMatchObject({ total: 5 });
     expect(all.body.rows).toHaveLength(2);
     expect((await detail(late.po_id)).overdue).toBe(true);
-    for (const q of ['status=LOST', 'overdue=maybe', 'limit=0', 'zz=1']) expect((await call('GET', `/api/purchase-orders?${q}`)).status, q).toBe(400);
+    for (const q of ['status=LOST', 'overdue=maybe', 'limit=0', 'zz=1'])
+      expect((await call('GET', `/api/purchase-orders?${q}`)).status, q).toBe(400);
   });
 
   it('gives a supplier its open POs and the share received on time', async () => {
     // Two received: one on time (expected in the future), one late (expected in the past).
     for (const expected_date of ['2099-01-01', '2021-01-01']) {
       const po: PoDetail = (await act(await draft(LINES, { expected_date }), 'send')).body;
-      await receiveSlip(po.po_number, [['BOLT', 10], ['NUT', 5]]);
+      await receiveSlip(po.po_number, [
+        ['BOLT', 10],
+        ['NUT', 5]
+      ]);
     }
     const open = await draft();
     await act(await draft(), 'cancel');
     const res = await call('GET', '/api/purchase-orders/suppliers/ACME/summary');
-    expect(res.body).toMatchObject({ supplier_id: 'ACME', received_count: 2, rated_count: 2, on_time_count: 1, on_time_rate: 0.5 });
+    expect(res.body).toMatchObject({
+      supplier_id: 'ACME',
+      received_count: 2,
+      rated_count: 2,
+      on_time_count: 1,
+      on_time_rate: 0.5
+    });
     expect(res.body.open.map((p: PoDetail) => p.po_id)).toEqual([open.po_id]);
-    expect((await call('GET', '/api/purchase-orders/suppliers/BETA/summary')).body).toMatchObject({ open: [], on_time_rate: null });
+    expect((await call('GET', '/api/purchase-orders/suppliers/BETA/summary')).body).toMatchObject({
+      open: [],
+      on_time_rate: null
+    });
     expect((await call('GET', '/api/purchase-orders/suppliers/NOPE/summary')).status).toBe(404);
   });
 });

@@ -2,7 +2,14 @@
 // supervisors. The rules live in src/lib/domain/purchase-orders.ts; the database work in services/purchase-orders.ts.
 import { Hono, type Context } from 'hono';
 import { uuid } from '#domain/events';
-import { poActionSchema, poCreateSchema, poEditSchema, poFromSignalsSchema, poListQuerySchema, type PoAction } from '#domain/purchase-orders';
+import {
+  poActionSchema,
+  poCreateSchema,
+  poEditSchema,
+  poFromSignalsSchema,
+  poListQuerySchema,
+  type PoAction
+} from '#domain/purchase-orders';
 import { supplierId } from '#domain/suppliers';
 import { supervisorOnly, type Env } from '../../http/auth';
 import type { Deps } from '../../deps';
@@ -40,7 +47,9 @@ export function purchaseOrderRoutes({ sql }: Deps) {
     })
     .post('/from-signals', supervisorOnly, async (c) => {
       const body = await jsonBody(c, poFromSignalsSchema);
-      const ids = await sql.begin((tx) => purchaseOrdersFromSignals(tx, body.signal_ids, body.expected_date ?? null, c.get('user').email));
+      const ids = await sql.begin((tx) =>
+        purchaseOrdersFromSignals(tx, body.signal_ids, body.expected_date ?? null, c.get('user').email)
+      );
       return c.json({ rows: await Promise.all(ids.map((id) => purchaseOrderDetail(sql, id))) }, 201);
     })
     .get('/suppliers/:supplier_id/summary', async (c) => {

@@ -12,11 +12,21 @@ export interface Rejection {
 }
 
 /** Records each refused event as sent; a refusal seen before counts up and keeps the latest reason and payload. */
-export async function recordRejections(tx: Queryable, deviceId: string, user: string | null, list: Rejection[]): Promise<void> {
+export async function recordRejections(
+  tx: Queryable,
+  deviceId: string,
+  user: string | null,
+  list: Rejection[]
+): Promise<void> {
   // One row per (device, event id): a batch naming the same id twice keeps the last and counts both.
   const byId = new Map<string, { event_id: string; payload: string; reason: string; n: number }>();
   for (const r of list)
-    byId.set(r.event_id, { event_id: r.event_id, payload: storablePayload(r.raw), reason: r.reason.slice(0, 2000), n: (byId.get(r.event_id)?.n ?? 0) + 1 });
+    byId.set(r.event_id, {
+      event_id: r.event_id,
+      payload: storablePayload(r.raw),
+      reason: r.reason.slice(0, 2000),
+      n: (byId.get(r.event_id)?.n ?? 0) + 1
+    });
   await tx`
     INSERT INTO rejected_events (device_id, event_id, payload, reason, user_email, rejected_count)
     SELECT ${deviceId}, r.event_id, r.payload::jsonb, r.reason, ${user}, r.n
@@ -33,7 +43,12 @@ export async function recordRejections(tx: Queryable, deviceId: string, user: st
  * Marks rejected events the worker settled on the tablet. A resend of one a supervisor already corrected would count
  * the same scan twice: the resent event is refused (the answer maps its id to the reason), and the tablet shows it.
  */
-export async function settleOnDevice(tx: Queryable, deviceId: string, user: string | null, settled: SettledOnDevice[]): Promise<Map<string, string>> {
+export async function settleOnDevice(
+  tx: Queryable,
+  deviceId: string,
+  user: string | null,
+  settled: SettledOnDevice[]
+): Promise<Map<string, string>> {
   const ids = settled.map((s) => s.event_id.toLowerCase());
   const current = await tx<{ event_id: string; resolution: string | null; corrected_event_id: string | null }[]>`
     SELECT event_id, resolution, corrected_event_id::text FROM rejected_events
@@ -45,8 +60,14 @@ export async function settleOnDevice(tx: Queryable, deviceId: string, user: stri
     const row = byId.get(s.event_id.toLowerCase());
     const replacedBy = s.replaced_by?.toLowerCase() ?? null;
     if (!row) continue; // refused before the server kept refusals: nothing here to settle
-    if (row.resolution === null) settle.push({ event_id: row.event_id, resolution: s.resolution, replaced_by: replacedBy });
-    else if (row.resolution === 'corrected' && s.resolution === 'resent' && replacedBy && replacedBy !== row.corrected_event_id)
+    if (row.resolution === null)
+      settle.push({ event_id: row.event_id, resolution: s.resolution, replaced_by: replacedBy });
+    else if (
+      row.resolution === 'corrected' &&
+      s.resolution === 'resent' &&
+      replacedBy &&
+      replacedBy !== row.corrected_event_id
+    )
       blocked.set(
         replacedBy,
         `conflict: a supervisor already corrected the rejected scan ${row.event_id} (as event ${row.corrected_event_id}); void this one if it is the same scan`

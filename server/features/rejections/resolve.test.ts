@@ -13,7 +13,11 @@ let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   db = await createTestDb();
-  app = createApp({ sql: db.sql, config: loadConfig({ AUTH_MODE: 'local', REQUIRE_KNOWN_ITEMS: 'true' }), dbKind: db.kind });
+  app = createApp({
+    sql: db.sql,
+    config: loadConfig({ AUTH_MODE: 'local', REQUIRE_KNOWN_ITEMS: 'true' }),
+    dbKind: db.kind
+  });
 });
 afterAll(() => db.close());
 beforeEach(async () => {
@@ -36,7 +40,9 @@ async function waiting(device_id?: string): Promise<RejectedEventView[]> {
 }
 const resolve = (id: string, body: unknown) => post(`/api/rejected-events/${id}/resolve`, body);
 async function onHand(item: string, loc = 'LINE-1') {
-  const [row] = await db.sql<{ on_hand: string }[]>`SELECT on_hand FROM stock_levels WHERE item_id = ${item} AND location_id = ${loc}`;
+  const [row] = await db.sql<
+    { on_hand: string }[]
+  >`SELECT on_hand FROM stock_levels WHERE item_id = ${item} AND location_id = ${loc}`;
   return row ? Number(row.on_hand) : null;
 }
 
@@ -52,7 +58,12 @@ describe('recording', () => {
     const rows = await waiting();
     expect(rows).toHaveLength(2);
     const byId = new Map(rows.map((r) => [r.event_id, r]));
-    expect(byId.get(typo.event_id)).toMatchObject({ device_id: 'tab-1', reason: 'unknown item: P-X', rejected_count: 1, resolution: null });
+    expect(byId.get(typo.event_id)).toMatchObject({
+      device_id: 'tab-1',
+      reason: 'unknown item: P-X',
+      rejected_count: 1,
+      resolution: null
+    });
     expect(byId.get(typo.event_id)!.payload).toEqual(typo);
     // jsonb holds neither NUL nor a lone surrogate: they are kept as U+FFFD, everything else as sent.
     expect(byId.get(bad.event_id)!.payload).toEqual({ ...bad, lot: 'L\ufffdT', operator: 'a\ufffdb' });
@@ -76,12 +87,30 @@ describe('recording', () => {
   });
 
   it('the fleet shows the rejected events waiting per device, and not the console', async () => {
-    await push({ device_id: 'tab-1', events: [makeEvent({ device_seq: 1, item_id: 'NOPE' }), makeEvent({ device_seq: 2, item_id: 'NOPE-2' })] });
+    await push({
+      device_id: 'tab-1',
+      events: [makeEvent({ device_seq: 1, item_id: 'NOPE' }), makeEvent({ device_seq: 2, item_id: 'NOPE-2' })]
+    });
     await push({ device_id: 'tab-2', events: [makeEvent({ device_seq: 1, event_type: 'INTAKE' })] });
     const [first] = await waiting('tab-1');
-    expect((await resolve(first.rejection_id, { action: 'apply_corrected', event_type: 'CONSUME', item_id: 'P-1', qty: 1, location_id: 'LINE-1' })).status).toBe(200);
-    const devices = ((await (await app.request('/api/devices')).json()) as { rows: { device_id: string; rejected_waiting: number }[] }).rows;
-    expect(Object.fromEntries(devices.map((d) => [d.device_id, d.rejected_waiting]))).toEqual({ 'tab-1': 1, 'tab-2': 0 });
+    expect(
+      (
+        await resolve(first.rejection_id, {
+          action: 'apply_corrected',
+          event_type: 'CONSUME',
+          item_id: 'P-1',
+          qty: 1,
+          location_id: 'LINE-1'
+        })
+      ).status
+    ).toBe(200);
+    const devices = (
+      (await (await app.request('/api/devices')).json()) as { rows: { device_id: string; rejected_waiting: number }[] }
+    ).rows;
+    expect(Object.fromEntries(devices.map((d) => [d.device_id, d.rejected_waiting]))).toEqual({
+      'tab-1': 1,
+      'tab-2': 0
+    });
   });
 });
 
@@ -95,44 +124,100 @@ describe('resolving', () => {
 
   it('apply corrected writes a normal event from the console, moves stock, links it, audits it, and tells the tablet', async () => {
     const { e, row } = await rejectedScan();
-    const res = await resolve(row.rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-1', qty: 6, location_id: 'LINE-2', note: 'typo on the label' });
+    const res = await resolve(row.rejection_id, {
+      action: 'apply_corrected',
+      event_type: 'INTAKE',
+      item_id: 'P-1',
+      qty: 6,
+      location_id: 'LINE-2',
+      note: 'typo on the label'
+    });
     expect(res.status).toBe(200);
     const after = (await res.json()) as RejectedEventView;
-    expect(after).toMatchObject({ resolution: 'corrected', resolved_by: 'supervisor@localhost', resolution_note: 'typo on the label' });
+    expect(after).toMatchObject({
+      resolution: 'corrected',
+      resolved_by: 'supervisor@localhost',
+      resolution_note: 'typo on the label'
+    });
     const [stored] = await db.sql`
       SELECT event_id::text, device_id, event_type, item_id, qty, location_id, station_id, captured_at, user_email FROM scan_events`;
-    expect(stored).toMatchObject({ event_id: after.corrected_event_id, device_id: 'console', event_type: 'INTAKE', item_id: 'P-1', qty: 6, location_id: 'LINE-2', station_id: 'ST-1', user_email: 'supervisor@localhost' });
+    expect(stored).toMatchObject({
+      event_id: after.corrected_event_id,
+      device_id: 'console',
+      event_type: 'INTAKE',
+      item_id: 'P-1',
+      qty: 6,
+      location_id: 'LINE-2',
+      station_id: 'ST-1',
+      user_email: 'supervisor@localhost'
+    });
     expect((stored.captured_at as Date).toISOString()).toBe(e.captured_at); // when it happened on the floor
     expect(await onHand('P-1', 'LINE-2')).toBe(6);
-    const audit = await db.sql`SELECT actor, entity, entity_id, action, after FROM audit_log WHERE entity = 'rejected_event'`;
+    const audit =
+      await db.sql`SELECT actor, entity, entity_id, action, after FROM audit_log WHERE entity = 'rejected_event'`;
     expect(audit).toEqual([
-      { actor: 'supervisor@localhost', entity: 'rejected_event', entity_id: row.rejection_id, action: 'corrected', after: { resolution: 'corrected', note: 'typo on the label', corrected_event_id: after.corrected_event_id } }
+      {
+        actor: 'supervisor@localhost',
+        entity: 'rejected_event',
+        entity_id: row.rejection_id,
+        action: 'corrected',
+        after: { resolution: 'corrected', note: 'typo on the label', corrected_event_id: after.corrected_event_id }
+      }
     ]);
     expect(await waiting('tab-1')).toEqual([]);
 
     // The tablet names what it still holds; the answer says what became of it.
     const told = await push({ device_id: 'tab-1', events: [], rejected_waiting: [e.event_id.toUpperCase()] });
     expect(told.resolved).toEqual([
-      { event_id: e.event_id, resolution: 'corrected', note: 'typo on the label', resolved_at: expect.any(String), resolved_by: 'supervisor@localhost', corrected_event_id: after.corrected_event_id }
+      {
+        event_id: e.event_id,
+        resolution: 'corrected',
+        note: 'typo on the label',
+        resolved_at: expect.any(String),
+        resolved_by: 'supervisor@localhost',
+        corrected_event_id: after.corrected_event_id
+      }
     ]);
 
     // Once only: a second resolution is a conflict that says what was decided.
     const second = await resolve(row.rejection_id, { action: 'dismiss', note: 'changed my mind' });
     expect(second.status).toBe(409);
-    expect(((await second.json()) as { error: { code: string; details: { resolution: string } } }).error).toMatchObject({ code: 'already_resolved', details: { resolution: 'corrected' } });
+    expect(((await second.json()) as { error: { code: string; details: { resolution: string } } }).error).toMatchObject(
+      { code: 'already_resolved', details: { resolution: 'corrected' } }
+    );
   });
 
   it('console events number on from each other', async () => {
     await push({ device_id: 'tab-1', events: [1, 2].map((s) => makeEvent({ device_seq: s, item_id: `BAD-${s}` })) });
     for (const row of await waiting('tab-1'))
-      expect((await resolve(row.rejection_id, { action: 'apply_corrected', event_type: 'CONSUME', item_id: 'P-2', qty: 1, location_id: 'LINE-1' })).status).toBe(200);
-    expect((await db.sql`SELECT device_seq FROM scan_events WHERE device_id = 'console' ORDER BY 1`).map((r) => Number(r.device_seq))).toEqual([1, 2]);
+      expect(
+        (
+          await resolve(row.rejection_id, {
+            action: 'apply_corrected',
+            event_type: 'CONSUME',
+            item_id: 'P-2',
+            qty: 1,
+            location_id: 'LINE-1'
+          })
+        ).status
+      ).toBe(200);
+    expect(
+      (await db.sql`SELECT device_seq FROM scan_events WHERE device_id = 'console' ORDER BY 1`).map((r) =>
+        Number(r.device_seq)
+      )
+    ).toEqual([1, 2]);
     expect(await onHand('P-2')).toBe(-2);
   });
 
   it('a correction the push refuses (an unknown item) answers 422 and changes nothing', async () => {
     const { row } = await rejectedScan();
-    const res = await resolve(row.rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-STILL-WRONG', qty: 6, location_id: 'LINE-1' });
+    const res = await resolve(row.rejection_id, {
+      action: 'apply_corrected',
+      event_type: 'INTAKE',
+      item_id: 'P-STILL-WRONG',
+      qty: 6,
+      location_id: 'LINE-1'
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unknown item: P-STILL-WRONG/);
     expect(await db.sql`SELECT count(*)::int AS n FROM scan_events`).toEqual([{ n: 0 }]);
@@ -148,8 +233,12 @@ describe('resolving', () => {
     expect(res.status).toBe(200);
     expect(await db.sql`SELECT count(*)::int AS n FROM scan_events`).toEqual([{ n: 0 }]);
     const told = await push({ device_id: 'tab-1', events: [], rejected_waiting: [e.event_id] });
-    expect(told.resolved).toMatchObject([{ event_id: e.event_id, resolution: 'dismissed', note: 'test scan, not real stock', corrected_event_id: null }]);
-    expect((await resolve('00000000-0000-4000-8000-000000000000', { action: 'dismiss', note: 'nothing here' })).status).toBe(404);
+    expect(told.resolved).toMatchObject([
+      { event_id: e.event_id, resolution: 'dismissed', note: 'test scan, not real stock', corrected_event_id: null }
+    ]);
+    expect(
+      (await resolve('00000000-0000-4000-8000-000000000000', { action: 'dismiss', note: 'nothing here' })).status
+    ).toBe(404);
     expect((await resolve('12', { action: 'dismiss', note: 'not a uuid' })).status).toBe(400);
   });
 
@@ -157,7 +246,9 @@ describe('resolving', () => {
     const { row } = await rejectedScan();
     await resolve(row.rejection_id, { action: 'dismiss', note: 'duplicate label' });
     const res = await app.request('/api/rejected-events?status=resolved');
-    expect(((await res.json()) as { rows: RejectedEventView[] }).rows.map((r) => r.rejection_id)).toEqual([row.rejection_id]);
+    expect(((await res.json()) as { rows: RejectedEventView[] }).rows.map((r) => r.rejection_id)).toEqual([
+      row.rejection_id
+    ]);
     expect((await app.request('/api/rejected-events?status=bogus')).status).toBe(400);
   });
 });
@@ -169,7 +260,13 @@ describe('settled on the tablet', () => {
     const c = makeEvent({ device_seq: 3, event_type: 'INTAKE', item_id: 'P-TYPO-C', qty: 4 });
     await push({ device_id: 'tab-1', events: [a, b, c] });
     const rowC = (await waiting('tab-1')).find((r) => r.event_id === c.event_id)!;
-    await resolve(rowC.rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-1', qty: 4, location_id: 'LINE-1' });
+    await resolve(rowC.rejection_id, {
+      action: 'apply_corrected',
+      event_type: 'INTAKE',
+      item_id: 'P-1',
+      qty: 4,
+      location_id: 'LINE-1'
+    });
 
     // Offline meanwhile, the worker fixed A and C and voided B on the tablet.
     const fixedA = makeEvent({ device_seq: 4, event_type: 'INTAKE', item_id: 'P-1', qty: 2 });
@@ -187,9 +284,15 @@ describe('settled on the tablet', () => {
     expect(res.results[1].reason).toMatch(/^conflict: a supervisor already corrected the rejected scan/);
     expect(await onHand('P-1')).toBe(6); // 2 from the tablet's fix + 4 from the supervisor's, not 10
 
-    const all = await (await app.request('/api/rejected-events?status=all&device_id=tab-1')).json() as { rows: RejectedEventView[] };
+    const all = (await (await app.request('/api/rejected-events?status=all&device_id=tab-1')).json()) as {
+      rows: RejectedEventView[];
+    };
     const by = new Map(all.rows.map((r) => [r.event_id, r]));
-    expect(by.get(a.event_id)).toMatchObject({ resolution: 'resent', corrected_event_id: fixedA.event_id, resolution_note: 'settled on the tablet' });
+    expect(by.get(a.event_id)).toMatchObject({
+      resolution: 'resent',
+      corrected_event_id: fixedA.event_id,
+      resolution_note: 'settled on the tablet'
+    });
     expect(by.get(b.event_id)).toMatchObject({ resolution: 'voided', corrected_event_id: null });
     expect(by.get(c.event_id)).toMatchObject({ resolution: 'corrected' });
     expect(by.get(fixedC.event_id)).toMatchObject({ resolution: null }); // the refused resend waits for a person

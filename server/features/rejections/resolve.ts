@@ -25,17 +25,29 @@ export function listRejections(sql: Queryable, f: { status: 'waiting' | 'resolve
  * (stock, signals, live feed), written as the console's device and linked from the rejected row; or a dismissal.
  * Already resolved: 409 with what was decided. A corrected event the push refuses: 422 and nothing changes.
  */
-export async function resolveRejection(sql: Sql, rejectionId: string, body: ResolveRejection, user: string | null): Promise<RejectedEventView> {
+export async function resolveRejection(
+  sql: Sql,
+  rejectionId: string,
+  body: ResolveRejection,
+  user: string | null
+): Promise<RejectedEventView> {
   return sql.begin(async (tx: TransactionSql) => {
-    const [row] = await tx<RejectedEventView[]>`SELECT ${COLUMNS(tx)} FROM rejected_events WHERE rejection_id = ${rejectionId}::uuid FOR UPDATE`;
+    const [row] = await tx<
+      RejectedEventView[]
+    >`SELECT ${COLUMNS(tx)} FROM rejected_events WHERE rejection_id = ${rejectionId}::uuid FOR UPDATE`;
     if (!row) throw new ApiError(404, 'not_found', `No rejected event ${rejectionId}.`);
     if (row.resolution)
-      throw new ApiError(409, 'already_resolved', `This rejected event was already resolved (${row.resolution}) by ${row.resolved_by ?? 'someone'}.`, {
-        resolution: row.resolution,
-        resolved_by: row.resolved_by,
-        resolved_at: row.resolved_at,
-        corrected_event_id: row.corrected_event_id
-      });
+      throw new ApiError(
+        409,
+        'already_resolved',
+        `This rejected event was already resolved (${row.resolution}) by ${row.resolved_by ?? 'someone'}.`,
+        {
+          resolution: row.resolution,
+          resolved_by: row.resolved_by,
+          resolved_at: row.resolved_at,
+          corrected_event_id: row.corrected_event_id
+        }
+      );
     let correctedId: string | null = null;
     if (body.action === 'apply_corrected') {
       await tx`SELECT pg_advisory_xact_lock(hashtextextended(${'device:' + CONSOLE_DEVICE}, 0))`;
@@ -43,10 +55,19 @@ export async function resolveRejection(sql: Sql, rejectionId: string, body: Reso
         SELECT (COALESCE(max(device_seq), 0) + 1)::int AS seq FROM scan_events WHERE device_id = ${CONSOLE_DEVICE}`;
       const event = correctedEvent(row.payload, body, { event_id: uuid7(), device_seq: seq, now: new Date() });
       // A supervisor corrects to an item the catalog knows: a typo must not become a placeholder item.
-      const res = await pushEventsIn(tx, { device_id: CONSOLE_DEVICE, events: [event] }, { userEmail: user, requireKnownItems: true });
+      const res = await pushEventsIn(
+        tx,
+        { device_id: CONSOLE_DEVICE, events: [event] },
+        { userEmail: user, requireKnownItems: true }
+      );
       const result = res.results[0];
       if (result.status !== 'applied')
-        throw new ApiError(422, 'correction_rejected', `The corrected event was refused: ${result.reason ?? result.status}.`, { reason: result.reason });
+        throw new ApiError(
+          422,
+          'correction_rejected',
+          `The corrected event was refused: ${result.reason ?? result.status}.`,
+          { reason: result.reason }
+        );
       correctedId = event.event_id;
     }
     const resolution = body.action === 'apply_corrected' ? 'corrected' : 'dismissed';

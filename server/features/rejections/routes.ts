@@ -15,7 +15,8 @@ export function rejectionRoutes({ sql }: Deps) {
     })
     .post('/:rejection_id/resolve', supervisorOnly, async (c) => {
       const id = c.req.param('rejection_id');
-      if (!uuid.safeParse(id).success) throw new ApiError(400, 'invalid_request', 'Invalid path: rejection_id must be a UUID.');
+      if (!uuid.safeParse(id).success)
+        throw new ApiError(400, 'invalid_request', 'Invalid path: rejection_id must be a UUID.');
       const body = await jsonBody(c, resolveRejectionSchema);
       return c.json(await resolveRejection(sql, id.toLowerCase(), body, c.get('user').email));
     });

@@ -8,7 +8,12 @@ import { appendSignals } from '../sync/push';
 import { signalsQuery, type SignalView } from './queries';
 
 /** Appends `to` to a signal's lifecycle when the rules allow it from its current state; 409 when they do not. */
-export async function moveSignal(sql: Sql, signalId: string, to: 'ACKNOWLEDGED' | 'FULFILLED', email: string): Promise<SignalView> {
+export async function moveSignal(
+  sql: Sql,
+  signalId: string,
+  to: 'ACKNOWLEDGED' | 'FULFILLED',
+  email: string
+): Promise<SignalView> {
   await sql.begin(async (tx) => {
     const [first] = await tx<{ item_id: string; location_id: string }[]>`
       SELECT item_id, location_id FROM replenishment_signals WHERE signal_id = ${signalId}::uuid LIMIT 1`;

@@ -43,7 +43,13 @@ it('answers count and median seconds per week, newest week first, within the wee
 
   const { rows } = await (await app.request('/api/signals/weekly')).json();
   expect(rows).toHaveLength(2);
-  expect(rows[0]).toMatchObject({ opened: 3, acknowledged: 3, fulfilled: 2, median_seconds_to_acknowledge: 1200, median_seconds_to_fulfil: 5400 });
+  expect(rows[0]).toMatchObject({
+    opened: 3,
+    acknowledged: 3,
+    fulfilled: 2,
+    median_seconds_to_acknowledge: 1200,
+    median_seconds_to_fulfil: 5400
+  });
   expect(rows[1]).toMatchObject({ opened: 1, median_seconds_to_acknowledge: 300, median_seconds_to_fulfil: 1800 });
   expect(rows[0].week > rows[1].week).toBe(true);
   expect((await (await app.request('/api/signals/weekly?weeks=12')).json()).rows).toHaveLength(3);

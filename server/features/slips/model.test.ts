@@ -12,7 +12,14 @@ type Handler = (req: IncomingMessage, body: unknown, res: ServerResponse) => voi
 let server: Server;
 let host: string;
 let answers: Handler[] = [];
-let requests: { path: string; auth?: string; body: { messages: { content: { type: string; text?: string; image_url?: { url: string } }[] }[]; response_format: { type: string; json_schema: { name: string; strict: boolean; schema: { required: string[] } } } } }[] = [];
+let requests: {
+  path: string;
+  auth?: string;
+  body: {
+    messages: { content: { type: string; text?: string; image_url?: { url: string } }[] }[];
+    response_format: { type: string; json_schema: { name: string; strict: boolean; schema: { required: string[] } } };
+  };
+}[] = [];
 
 const chat = (content: string) => ({
   id: 'chatcmpl-1',
@@ -32,24 +39,42 @@ const GOOD = {
     { supplier_part: null, description: 'Nyloc nut M8', qty: 12.5, unit: 'BOX', lot: 'L1', confidence: 0.9 }
   ]
 };
-const ok: Handler = (_q, _b, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chat(JSON.stringify(GOOD))));
-const malformed: Handler = (_q, _b, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chat('Here are the lines: AF-100 x 200')));
-const wrongShape: Handler = (_q, _b, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chat(JSON.stringify({ lines: [{ qty: 'two' }] }))));
+const ok: Handler = (_q, _b, res) =>
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(chat(JSON.stringify(GOOD))));
+const malformed: Handler = (_q, _b, res) =>
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify(chat('Here are the lines: AF-100 x 200')));
+const wrongShape: Handler = (_q, _b, res) =>
+  res
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(JSON.stringify(chat(JSON.stringify({ lines: [{ qty: 'two' }] }))));
 const tooMany: Handler = (_q, _b, res) =>
-  res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Exceeded rate limit' }));
+  res
+    .writeHead(429, { 'content-type': 'application/json' })
+    .end(JSON.stringify({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: 'Exceeded rate limit' }));
 const silent: Handler = () => {};
 
-const client = (seconds = 5) => new WorkspaceClient({ host, token: 'dapi-model-test', authType: 'pat', httpTimeoutSeconds: seconds, retryTimeoutSeconds: seconds });
+const client = (seconds = 5) =>
+  new WorkspaceClient({
+    host,
+    token: 'dapi-model-test',
+    authType: 'pat',
+    httpTimeoutSeconds: seconds,
+    retryTimeoutSeconds: seconds
+  });
 const image = { contentType: 'image/png', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]) };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c) => chunks.push(c)).on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
-      requests.push({ path: req.url!, auth: req.headers.authorization, body });
-      (answers.shift() ?? ok)(req, body, res);
-    });
+    req
+      .on('data', (c) => chunks.push(c))
+      .on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+        requests.push({ path: req.url!, auth: req.headers.authorization, body });
+        (answers.shift() ?? ok)(req, body, res);
+      });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -72,9 +97,21 @@ describe('readWithModel', () => {
     expect(req.auth).toBe('Bearer dapi-model-test');
     const content = req.body.messages[0].content;
     expect(content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/packing slip/) });
-    expect(content[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${Buffer.from(image.bytes).toString('base64')}` } });
-    expect(req.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'packing_slip', strict: true } });
-    expect(req.body.response_format.json_schema.schema.required).toEqual(['supplier', 'slip_number', 'po_number', 'date', 'lines']);
+    expect(content[1]).toEqual({
+      type: 'image_url',
+      image_url: { url: `data:image/png;base64,${Buffer.from(image.bytes).toString('base64')}` }
+    });
+    expect(req.body.response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'packing_slip', strict: true }
+    });
+    expect(req.body.response_format.json_schema.schema.required).toEqual([
+      'supplier',
+      'slip_number',
+      'po_number',
+      'date',
+      'lines'
+    ]);
     expect(slip).toEqual({
       supplier: 'Acme Fasteners Ltd',
       slip_number: 'PS-1001',
@@ -97,9 +134,13 @@ describe('readWithModel', () => {
 
   it('gives up after two malformed answers, saying why', async () => {
     answers = [malformed, wrongShape];
-    const err = await readWithModel([image], { endpoint: 'slip-reader', timeoutMs: 5000, client: client() }).catch((e) => e);
+    const err = await readWithModel([image], { endpoint: 'slip-reader', timeoutMs: 5000, client: client() }).catch(
+      (e) => e
+    );
     expect(err).toBeInstanceOf(ModelFailed);
-    expect(err.message).toBe('the model answered JSON that does not follow the packing slip schema (first attempt: the model did not answer with JSON)');
+    expect(err.message).toBe(
+      'the model answered JSON that does not follow the packing slip schema (first attempt: the model did not answer with JSON)'
+    );
     expect(requests).toHaveLength(2);
   });
 
@@ -112,7 +153,9 @@ describe('readWithModel', () => {
 
   it('gives up when the endpoint stays rate-limited past the time limit', async () => {
     answers = Array.from({ length: 20 }, () => tooMany);
-    const err = await readWithModel([image], { endpoint: 'slip-reader', timeoutMs: 1200, client: client(1) }).catch((e) => e);
+    const err = await readWithModel([image], { endpoint: 'slip-reader', timeoutMs: 1200, client: client(1) }).catch(
+      (e) => e
+    );
     expect(err).toBeInstanceOf(ModelFailed);
     expect(requests.length).toBeGreaterThanOrEqual(2);
   });
@@ -120,9 +163,13 @@ describe('readWithModel', () => {
   it('times out an endpoint that does not answer, twice, then gives up', async () => {
     answers = [silent, silent];
     const started = Date.now();
-    const err = await readWithModel([image], { endpoint: 'slip-reader', timeoutMs: 400, client: client() }).catch((e) => e);
+    const err = await readWithModel([image], { endpoint: 'slip-reader', timeoutMs: 400, client: client() }).catch(
+      (e) => e
+    );
     expect(err).toBeInstanceOf(ModelFailed);
-    expect(err.message).toBe('the model did not answer within 400 ms (first attempt: the model did not answer within 400 ms)');
+    expect(err.message).toBe(
+      'the model did not answer within 400 ms (first attempt: the model did not answer within 400 ms)'
+    );
     expect(requests).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(5000);
   });
@@ -131,7 +178,11 @@ describe('readWithModel', () => {
 describe('readSlip with a model', () => {
   it('draws a scanned PDF page to PNG for the model and keeps its lines', async () => {
     const scanned = (await slipFixtures()).find((f) => f.name === 'scanned')!;
-    const read = await readSlip([{ contentType: 'application/pdf', bytes: scanned.bytes }], { endpoint: 'slip-reader', timeoutMs: 5000, client: client() });
+    const read = await readSlip([{ contentType: 'application/pdf', bytes: scanned.bytes }], {
+      endpoint: 'slip-reader',
+      timeoutMs: 5000,
+      client: client()
+    });
     expect(read.parser).toBe('model');
     expect(read.slip.lines.map((l) => l.supplier_part)).toEqual(['AF-100', 'AF-220', null]);
     const url = requests[0].body.messages[0].content[1].image_url!.url;
@@ -141,13 +192,25 @@ describe('readSlip with a model', () => {
 
   it('falls back to entry by hand with a clear message when the model fails', async () => {
     answers = [malformed, malformed];
-    const read = await readSlip([{ contentType: 'image/png', bytes: image.bytes }], { endpoint: 'slip-reader', timeoutMs: 5000, client: client() });
-    expect(read).toEqual({ slip: { supplier: null, slip_number: null, po_number: null, date: null, lines: [] }, parser: 'manual', error: COULD_NOT_PARSE });
+    const read = await readSlip([{ contentType: 'image/png', bytes: image.bytes }], {
+      endpoint: 'slip-reader',
+      timeoutMs: 5000,
+      client: client()
+    });
+    expect(read).toEqual({
+      slip: { supplier: null, slip_number: null, po_number: null, date: null, lines: [] },
+      parser: 'manual',
+      error: COULD_NOT_PARSE
+    });
   });
 
   it('reads a digital PDF without asking the model', async () => {
     const classic = (await slipFixtures())[0];
-    const read = await readSlip([{ contentType: 'application/pdf', bytes: classic.bytes }], { endpoint: 'slip-reader', timeoutMs: 5000, client: client() });
+    const read = await readSlip([{ contentType: 'application/pdf', bytes: classic.bytes }], {
+      endpoint: 'slip-reader',
+      timeoutMs: 5000,
+      client: client()
+    });
     expect(read.parser).toBe('digital');
     expect(requests).toHaveLength(0);
   });

@@ -85,11 +85,17 @@ export function chatRequest(images: ModelImage[]) {
         role: 'user',
         content: [
           { type: 'text', text: PROMPT },
-          ...images.map((i) => ({ type: 'image_url', image_url: { url: `data:${i.contentType};base64,${Buffer.from(i.bytes).toString('base64')}` } }))
+          ...images.map((i) => ({
+            type: 'image_url',
+            image_url: { url: `data:${i.contentType};base64,${Buffer.from(i.bytes).toString('base64')}` }
+          }))
         ]
       }
     ],
-    response_format: { type: 'json_schema', json_schema: { name: 'packing_slip', schema: SLIP_JSON_SCHEMA, strict: true } },
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'packing_slip', schema: SLIP_JSON_SCHEMA, strict: true }
+    },
     temperature: 0,
     max_tokens: 8000
   };

@@ -19,7 +19,9 @@ async function open(bytes, maxPages) {
     pdf = await getDocument({ data: bytes, verbosity: 0, isEvalSupported: false, disableFontFace: true }).promise;
   } catch (e) {
     const err = /** @type {Error} */ (e);
-    throw new Unreadable(`The PDF cannot be read: ${err.name === 'PasswordException' ? 'it is password-protected' : `it is damaged (${err.message})`}.`);
+    throw new Unreadable(
+      `The PDF cannot be read: ${err.name === 'PasswordException' ? 'it is password-protected' : `it is damaged (${err.message})`}.`
+    );
   }
   if (pdf.numPages > maxPages) {
     await pdf.destroy();
@@ -36,7 +38,9 @@ async function textLayer(pdf) {
     const [, , width, height] = page.view;
     const content = await page.getTextContent();
     const items = content.items.flatMap((/** @type {any} */ i) =>
-      'str' in i && i.str.trim() !== '' ? [{ s: i.str, x: i.transform[4], y: height - i.transform[5], w: i.width, h: i.height }] : []
+      'str' in i && i.str.trim() !== ''
+        ? [{ s: i.str, x: i.transform[4], y: height - i.transform[5], w: i.width, h: i.height }]
+        : []
     );
     pages.push({ width, height, items });
     page.cleanup();
@@ -58,18 +62,26 @@ async function render(pdf, scale) {
   return out;
 }
 
-port.on('message', async (/** @type {{ id: number, op: 'text' | 'render', bytes: Uint8Array, maxPages: number, scale: number }} */ m) => {
-  try {
-    const pdf = await open(m.bytes, m.maxPages);
+port.on(
+  'message',
+  async (
+    /** @type {{ id: number, op: 'text' | 'render', bytes: Uint8Array, maxPages: number, scale: number }} */ m
+  ) => {
     try {
-      const result = m.op === 'text' ? await textLayer(pdf) : await render(pdf, m.scale);
-      port.postMessage({ id: m.id, ok: true, result }, m.op === 'render' ? result.map((/** @type {any} */ png) => png.buffer) : []);
-    } finally {
-      await pdf.destroy();
+      const pdf = await open(m.bytes, m.maxPages);
+      try {
+        const result = m.op === 'text' ? await textLayer(pdf) : await render(pdf, m.scale);
+        port.postMessage(
+          { id: m.id, ok: true, result },
+          m.op === 'render' ? result.map((/** @type {any} */ png) => png.buffer) : []
+        );
+      } finally {
+        await pdf.destroy();
+      }
+    } catch (e) {
+      const err = /** @type {Error} */ (e);
+      const message = e instanceof Unreadable ? err.message : `The PDF cannot be read: it is damaged (${err.message}).`;
+      port.postMessage({ id: m.id, ok: false, message });
     }
-  } catch (e) {
-    const err = /** @type {Error} */ (e);
-    const message = e instanceof Unreadable ? err.message : `The PDF cannot be read: it is damaged (${err.message}).`;
-    port.postMessage({ id: m.id, ok: false, message });
   }
-});
+);

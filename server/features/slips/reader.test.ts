@@ -33,7 +33,10 @@ describe('generated packing slips', () => {
   it('finds no text in the picture of a slip, so it goes to the model or a person', async () => {
     const scanned = fixtures.find((f) => !f.digital)!;
     expect(hasText(await readTextLayer(scanned.bytes))).toBe(false);
-    expect(await readSlip([{ contentType: 'application/pdf', bytes: scanned.bytes }], null)).toMatchObject({ parser: 'manual', slip: { lines: [] } });
+    expect(await readSlip([{ contentType: 'application/pdf', bytes: scanned.bytes }], null)).toMatchObject({
+      parser: 'manual',
+      slip: { lines: [] }
+    });
   });
 });
 
@@ -62,8 +65,20 @@ describe('npm run parse-slip', () => {
     await writeFile(join(dir, 'cut.pdf'), f.bytes.slice(0, 300));
     const env = { ...process.env, SLIP_MODEL_ENDPOINT: '' };
     const { stdout } = await run('node', ['--import', 'tsx', 'scripts/parse-slip.ts', join(dir, 'slip.pdf')], { env });
-    expect(JSON.parse(stdout)).toEqual({ ...f.expected, lines: f.expected.lines.map(({ supplier_part, description, qty, unit, lot, confidence }) => ({ supplier_part, description, qty, unit, lot, confidence })) });
-    const bad = await run('node', ['--import', 'tsx', 'scripts/parse-slip.ts', join(dir, 'cut.pdf')], { env }).catch((e) => e);
+    expect(JSON.parse(stdout)).toEqual({
+      ...f.expected,
+      lines: f.expected.lines.map(({ supplier_part, description, qty, unit, lot, confidence }) => ({
+        supplier_part,
+        description,
+        qty,
+        unit,
+        lot,
+        confidence
+      }))
+    });
+    const bad = await run('node', ['--import', 'tsx', 'scripts/parse-slip.ts', join(dir, 'cut.pdf')], { env }).catch(
+      (e) => e
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/cut\.pdf: The PDF cannot be read: it is damaged/);
   });
@@ -82,7 +97,10 @@ describe('readSlip over several files', () => {
         return doc.save();
       })
     );
-    const read = await readSlip(split.map((bytes) => ({ contentType: 'application/pdf' as const, bytes })), null);
+    const read = await readSlip(
+      split.map((bytes) => ({ contentType: 'application/pdf' as const, bytes })),
+      null
+    );
     expect(read).toEqual({ slip: twoPages.expected, parser: 'digital', error: null });
   });
 });

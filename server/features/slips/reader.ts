@@ -24,12 +24,20 @@ export async function checkSlipFile(name: string, declaredType: string, bytes: U
   if (!bytes.length) throw new ApiError(400, 'empty_file', `The file ${label} is empty: capture the slip again.`);
   const contentType = sniffSlipFile(bytes);
   if (!contentType)
-    throw new ApiError(415, 'unsupported_file_type', `The file ${label} is not a PDF, JPEG, PNG, WebP or HEIC image (judged by its content, not its name).`);
+    throw new ApiError(
+      415,
+      'unsupported_file_type',
+      `The file ${label} is not a PDF, JPEG, PNG, WebP or HEIC image (judged by its content, not its name).`
+    );
   // The bytes decide what a file is; one that claims to be something else was mislabelled, and saying so is
   // clearer than failing later (a photo renamed to .pdf would not open as a PDF on the tablet either).
   const claimed = claimedType(name, declaredType);
   if (claimed && claimed !== contentType)
-    throw new ApiError(415, 'type_mismatch', `The file ${label} is named or labelled as ${describeType(claimed)} but its content is ${describeType(contentType)}.`);
+    throw new ApiError(
+      415,
+      'type_mismatch',
+      `The file ${label} is named or labelled as ${describeType(claimed)} but its content is ${describeType(contentType)}.`
+    );
   if (contentType === 'application/pdf') {
     try {
       await readTextLayer(bytes);
@@ -57,9 +65,14 @@ export async function readSlip(files: SlipFile[], model: ModelOptions | null): P
   const digital = text.length ? parseTextLayer(text) : null;
   if (digital?.lines.length) return { slip: digital, parser: 'digital', error: null };
   if (!model)
-    return { slip: emptySlip(), parser: 'manual', error: 'No lines could be read from this slip without a model — enter them by hand.' };
+    return {
+      slip: emptySlip(),
+      parser: 'manual',
+      error: 'No lines could be read from this slip without a model — enter them by hand.'
+    };
   // Pictures of pages, or text with no table the reader recognised: the model reads the drawn pages.
-  for (const pdf of pdfs) for (const png of await renderPages(pdf)) images.push({ contentType: 'image/png', bytes: png });
+  for (const pdf of pdfs)
+    for (const png of await renderPages(pdf)) images.push({ contentType: 'image/png', bytes: png });
   try {
     const slip = await readWithModel(images, model);
     return slip.lines.length

@@ -3,13 +3,30 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { capturedAt, deviceId, locationId, uuid } from '#domain/events';
-import { MAX_SLIP_BYTES, MAX_SLIP_FILES, reviewSchema, SLIP_STATUSES, textLayerSchema, type TextLayer } from '#domain/slip';
+import {
+  MAX_SLIP_BYTES,
+  MAX_SLIP_FILES,
+  reviewSchema,
+  SLIP_STATUSES,
+  textLayerSchema,
+  type TextLayer
+} from '#domain/slip';
 import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, jsonBody, pageParams, queryParams } from '../../http/errors';
 import { checkSlipFile, readSlip } from './reader';
 import { isVolumePath, volumeStore, type VolumeStore } from './volume';
-import { listSlips, receiveSlip, reviewSlip, saveParse, slipDetail, slipFile, slipFiles, storeSlip, type UploadFile } from './slips';
+import {
+  listSlips,
+  receiveSlip,
+  reviewSlip,
+  saveParse,
+  slipDetail,
+  slipFile,
+  slipFiles,
+  storeSlip,
+  type UploadFile
+} from './slips';
 import { modelClient, type ModelOptions } from './model';
 
 const MB = 1024 * 1024;
@@ -19,7 +36,10 @@ const settingsSchema = z.object({
     .string()
     .refine(isVolumePath, 'must be a Unity Catalog volume path: /Volumes/<catalog>/<schema>/<volume>[/<folder>]')
     .optional(),
-  SLIP_MODEL_ENDPOINT: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a serving endpoint name').optional(),
+  SLIP_MODEL_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a serving endpoint name')
+    .optional(),
   SLIP_MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000)
 });
 
@@ -27,13 +47,20 @@ const settingsSchema = z.object({
 export function slipSettings(env: Record<string, string | undefined> = process.env) {
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('SLIP_') && v));
   const parsed = settingsSchema.safeParse(present);
-  if (!parsed.success) throw new Error(`Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+    );
   const s = parsed.data;
   return {
     volume: s.SLIP_VOLUME_PATH ? volumeStore(s.SLIP_VOLUME_PATH) : null,
     // One client for the app's life, so its credentials (the App's OAuth token) are fetched once, not per slip.
     model: s.SLIP_MODEL_ENDPOINT
-      ? { endpoint: s.SLIP_MODEL_ENDPOINT, timeoutMs: s.SLIP_MODEL_TIMEOUT_MS, client: modelClient(s.SLIP_MODEL_TIMEOUT_MS) }
+      ? {
+          endpoint: s.SLIP_MODEL_ENDPOINT,
+          timeoutMs: s.SLIP_MODEL_TIMEOUT_MS,
+          client: modelClient(s.SLIP_MODEL_TIMEOUT_MS)
+        }
       : null
   } satisfies { volume: VolumeStore | null; model: ModelOptions | null };
 }
@@ -49,22 +76,37 @@ const listSchema = z.strictObject({ status: z.enum(SLIP_STATUSES).optional(), ..
 
 function slipId(c: Context): string {
   const id = c.req.param('slip_id') ?? '';
-  if (!uuid.safeParse(id).success) throw new ApiError(400, 'invalid_request', `Invalid slip_id: ${id.slice(0, 64)} is not a UUID.`);
+  if (!uuid.safeParse(id).success)
+    throw new ApiError(400, 'invalid_request', `Invalid slip_id: ${id.slice(0, 64)} is not a UUID.`);
   return id.toLowerCase();
 }
 
 /** The multipart form, checked: fields by schema, files by count, size and their first bytes (never their names). */
 async function readUpload(c: Context) {
   if (!/^multipart\/form-data\b/i.test(c.req.header('content-type') ?? ''))
-    throw new ApiError(415, 'unsupported_media_type', 'Send the slip as multipart/form-data with slip_id, device_id and files.');
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'Send the slip as multipart/form-data with slip_id, device_id and files.'
+    );
   const form = await c.req.parseBody({ all: true });
   const files = [form.files ?? []].flat().filter((f): f is File => f instanceof File);
   const fields = Object.fromEntries(Object.entries(form).filter(([k]) => k !== 'files'));
   const parsed = uploadFields.safeParse(fields);
   if (!parsed.success)
-    throw new ApiError(400, 'invalid_request', `Invalid form: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(form)'}: ${i.message}`).join('; ')}`);
-  if (!files.length) throw new ApiError(400, 'invalid_request', 'Invalid form: files: attach at least one file (a photo or a PDF).');
-  if (files.length > MAX_SLIP_FILES) throw new ApiError(400, 'too_many_files', `A packing slip may have at most ${MAX_SLIP_FILES} files; this one has ${files.length}.`);
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `Invalid form: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(form)'}: ${i.message}`).join('; ')}`
+    );
+  if (!files.length)
+    throw new ApiError(400, 'invalid_request', 'Invalid form: files: attach at least one file (a photo or a PDF).');
+  if (files.length > MAX_SLIP_FILES)
+    throw new ApiError(
+      400,
+      'too_many_files',
+      `A packing slip may have at most ${MAX_SLIP_FILES} files; this one has ${files.length}.`
+    );
   const total = files.reduce((s, f) => s + f.size, 0);
   if (total > MAX_SLIP_BYTES) throw tooLarge(total);
   let textLayer: TextLayer | null = null;
@@ -76,7 +118,12 @@ async function readUpload(c: Context) {
       throw new ApiError(400, 'invalid_request', `Invalid form: text_layer is not valid JSON: ${(e as Error).message}`);
     }
     const layer = textLayerSchema.safeParse(json);
-    if (!layer.success) throw new ApiError(400, 'invalid_request', `Invalid form: text_layer: ${layer.error.issues[0].path.join('.')}: ${layer.error.issues[0].message}`);
+    if (!layer.success)
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `Invalid form: text_layer: ${layer.error.issues[0].path.join('.')}: ${layer.error.issues[0].message}`
+      );
     textLayer = layer.data;
   }
   const checked: UploadFile[] = [];
@@ -85,10 +132,15 @@ async function readUpload(c: Context) {
 }
 
 const tooLarge = (bytes: number) =>
-  new ApiError(413, 'payload_too_large', `A packing slip may be at most ${MAX_SLIP_BYTES / MB} MB in all; this one is ${(bytes / MB).toFixed(1)} MB.`);
+  new ApiError(
+    413,
+    'payload_too_large',
+    `A packing slip may be at most ${MAX_SLIP_BYTES / MB} MB in all; this one is ${(bytes / MB).toFixed(1)} MB.`
+  );
 
 export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
-  const parse = async (id: string) => saveParse(sql, id, await readSlip(await slipFiles(sql, id, settings.volume), settings.model));
+  const parse = async (id: string) =>
+    saveParse(sql, id, await readSlip(await slipFiles(sql, id, settings.volume), settings.model));
   return new Hono<Env>()
     .post(
       '/',
@@ -107,7 +159,10 @@ export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
             device_id: upload.device_id,
             // A tablet with a wrong clock still gets its slip in: the server's time stands in for a capture time
             // the events could not carry (before 2020 or in the future).
-            captured_at: upload.captured_at && capturedAt.safeParse(upload.captured_at).success ? upload.captured_at : new Date().toISOString(),
+            captured_at:
+              upload.captured_at && capturedAt.safeParse(upload.captured_at).success
+                ? upload.captured_at
+                : new Date().toISOString(),
             text_layer: upload.textLayer,
             files: upload.files
           },
@@ -128,11 +183,15 @@ export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
     .get('/:slip_id/files/:page', async (c) => {
       const id = slipId(c);
       const page = Number(c.req.param('page'));
-      if (!Number.isInteger(page) || page < 1 || page > MAX_SLIP_FILES) throw new ApiError(400, 'invalid_request', `Invalid page: must be 1 to ${MAX_SLIP_FILES}.`);
+      if (!Number.isInteger(page) || page < 1 || page > MAX_SLIP_FILES)
+        throw new ApiError(400, 'invalid_request', `Invalid page: must be 1 to ${MAX_SLIP_FILES}.`);
       await slipDetail(sql, id); // 404 for an unknown slip
       const file = await slipFile(sql, id, page, settings.volume);
       if (!file) throw new ApiError(404, 'not_found', `Packing slip ${id} has no file ${page}.`);
-      return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': file.contentType, 'cache-control': 'private, max-age=86400, immutable' });
+      return c.body(file.bytes as Uint8Array<ArrayBuffer>, 200, {
+        'content-type': file.contentType,
+        'cache-control': 'private, max-age=86400, immutable'
+      });
     })
     .put('/:slip_id/lines', async (c) => {
       const id = slipId(c);

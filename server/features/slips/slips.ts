@@ -3,7 +3,14 @@
 import { createHash } from 'node:crypto';
 import type { Queryable, Sql } from '../../db/connect';
 import { checkEvent, MAX_QTY, type ScanEvent } from '#domain/events';
-import { MAX_SLIP_LINES, type ParsedLine, type Parser, type Review, type SlipStatus, type TextLayer } from '#domain/slip';
+import {
+  MAX_SLIP_LINES,
+  type ParsedLine,
+  type Parser,
+  type Review,
+  type SlipStatus,
+  type TextLayer
+} from '#domain/slip';
 import type { SlipContentType } from '#domain/slip-files';
 import { poNumberKey, receiptRefusal } from '#domain/purchase-orders';
 import { ApiError } from '../../http/errors';
@@ -65,7 +72,10 @@ export async function findSlip(sql: Queryable, slipId: string): Promise<SlipRow 
   return row;
 }
 
-export async function listSlips(sql: Queryable, f: { status?: SlipStatus; limit: number; offset: number }): Promise<SlipRow[]> {
+export async function listSlips(
+  sql: Queryable,
+  f: { status?: SlipStatus; limit: number; offset: number }
+): Promise<SlipRow[]> {
   return sql<SlipRow[]>`
     SELECT ${SLIP_COLUMNS(sql)} FROM packing_slips s
     WHERE ${f.status ? sql`s.status = ${f.status}` : sql`true`}
@@ -77,7 +87,18 @@ export async function slipDetail(sql: Queryable, slipId: string) {
   if (!slip) throw new ApiError(404, 'not_found', `No packing slip ${slipId}.`);
   const [files, lines] = await Promise.all([
     sql`SELECT page, content_type, size_bytes, sha256 FROM packing_slip_files WHERE slip_id = ${slipId} ORDER BY page`,
-    sql<{ line_no: number; supplier_part: string | null; item_id: string | null; description: string; qty: number; unit: string | null; lot: string | null; confidence: number }[]>`
+    sql<
+      {
+        line_no: number;
+        supplier_part: string | null;
+        item_id: string | null;
+        description: string;
+        qty: number;
+        unit: string | null;
+        lot: string | null;
+        confidence: number;
+      }[]
+    >`
       SELECT line_no, supplier_part, item_id, description, qty, unit, lot, confidence FROM packing_slip_lines
       WHERE slip_id = ${slipId} ORDER BY line_no`
   ]);
@@ -86,7 +107,12 @@ export async function slipDetail(sql: Queryable, slipId: string) {
 }
 
 /** Stores a new slip and its files; false when the slip_id is already stored (a retry), which then changes nothing. */
-export async function storeSlip(sql: Sql, s: NewSlip, user: string | null, volume: VolumeStore | null): Promise<boolean> {
+export async function storeSlip(
+  sql: Sql,
+  s: NewSlip,
+  user: string | null,
+  volume: VolumeStore | null
+): Promise<boolean> {
   if (await findSlip(sql, s.slip_id)) return false;
   // Volume writes happen first and are idempotent by name: a failed transaction leaves at worst a file to overwrite.
   const files = await Promise.all(
@@ -97,7 +123,9 @@ export async function storeSlip(sql: Sql, s: NewSlip, user: string | null, volum
       size_bytes: f.bytes.length,
       sha256: createHash('sha256').update(f.bytes).digest('hex'),
       data: volume ? null : Buffer.from(f.bytes),
-      volume_path: volume ? await volume.put(`${s.slip_id}/${i + 1}.${EXT[f.contentType]}`, f.bytes, f.contentType) : null
+      volume_path: volume
+        ? await volume.put(`${s.slip_id}/${i + 1}.${EXT[f.contentType]}`, f.bytes, f.contentType)
+        : null
     }))
   );
   return sql.begin(async (tx) => {
@@ -115,18 +143,32 @@ type FileRow = { content_type: SlipContentType; data: Buffer | null; volume_path
 
 async function fileBytes(r: FileRow, volume: VolumeStore | null): Promise<UploadFile> {
   if (r.data) return { contentType: r.content_type, bytes: new Uint8Array(r.data) };
-  if (!volume) throw new ApiError(503, 'volume_unavailable', `The slip's files are in a volume (${r.volume_path}) and SLIP_VOLUME_PATH is not set.`);
+  if (!volume)
+    throw new ApiError(
+      503,
+      'volume_unavailable',
+      `The slip's files are in a volume (${r.volume_path}) and SLIP_VOLUME_PATH is not set.`
+    );
   return { contentType: r.content_type, bytes: await volume.get(r.volume_path!) };
 }
 
 export async function slipFiles(sql: Queryable, slipId: string, volume: VolumeStore | null): Promise<UploadFile[]> {
-  const rows = await sql<FileRow[]>`SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} ORDER BY page`;
+  const rows = await sql<
+    FileRow[]
+  >`SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} ORDER BY page`;
   return Promise.all(rows.map((r) => fileBytes(r, volume)));
 }
 
 /** One file of a slip, or undefined when it has no such page. */
-export async function slipFile(sql: Queryable, slipId: string, page: number, volume: VolumeStore | null): Promise<UploadFile | undefined> {
-  const [row] = await sql<FileRow[]>`SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} AND page = ${page}`;
+export async function slipFile(
+  sql: Queryable,
+  slipId: string,
+  page: number,
+  volume: VolumeStore | null
+): Promise<UploadFile | undefined> {
+  const [row] = await sql<
+    FileRow[]
+  >`SELECT content_type, data, volume_path FROM packing_slip_files WHERE slip_id = ${slipId} AND page = ${page}`;
   return row ? fileBytes(row, volume) : undefined;
 }
 
@@ -140,7 +182,10 @@ async function mapItems(sql: Queryable, supplier: string | null, lines: ParsedLi
     SELECT item_id, item_id FROM items WHERE item_id = ANY(${parts}::text[]) AND NOT placeholder`;
   const known = new Map<string, string>();
   for (const r of rows) if (!known.has(r.supplier_part)) known.set(r.supplier_part, r.item_id);
-  return lines.map((l) => ({ ...l, item_id: l.item_id ?? (l.supplier_part ? (known.get(l.supplier_part) ?? null) : null) }));
+  return lines.map((l) => ({
+    ...l,
+    item_id: l.item_id ?? (l.supplier_part ? (known.get(l.supplier_part) ?? null) : null)
+  }));
 }
 
 // What was read is cut to what a review may send back, so saving an untouched review never fails on length.
@@ -200,12 +245,19 @@ async function unknownItems(sql: Queryable, ids: string[]): Promise<string[]> {
 
 /** Replaces the lines with the reviewed ones; a received slip is history and stays as it was received. */
 export async function reviewSlip(sql: Sql, slipId: string, review: Review): Promise<void> {
-  const unknown = await unknownItems(sql, review.lines.flatMap((l) => (l.item_id ? [l.item_id] : [])));
-  if (unknown.length) throw new ApiError(422, 'unknown_item', `Unknown item ids: ${unknown.join(', ')}.`, { item_ids: unknown });
+  const unknown = await unknownItems(
+    sql,
+    review.lines.flatMap((l) => (l.item_id ? [l.item_id] : []))
+  );
+  if (unknown.length)
+    throw new ApiError(422, 'unknown_item', `Unknown item ids: ${unknown.join(', ')}.`, { item_ids: unknown });
   await sql.begin(async (tx) => {
-    const [slip] = await tx<{ status: SlipStatus }[]>`SELECT status FROM packing_slips WHERE slip_id = ${slipId} FOR UPDATE`;
+    const [slip] = await tx<
+      { status: SlipStatus }[]
+    >`SELECT status FROM packing_slips WHERE slip_id = ${slipId} FOR UPDATE`;
     if (!slip) throw new ApiError(404, 'not_found', `No packing slip ${slipId}.`);
-    if (slip.status === 'received') throw new ApiError(409, 'already_received', 'This slip is received; its lines can no longer change.');
+    if (slip.status === 'received')
+      throw new ApiError(409, 'already_received', 'This slip is received; its lines can no longer change.');
     await tx`
       UPDATE packing_slips SET status = 'parsed', parser = COALESCE(parser, 'manual'), parsed_at = COALESCE(parsed_at, now()),
         supplier = ${review.supplier ?? null}, slip_number = ${review.slip_number ?? null}, po_number = ${review.po_number ?? null},
@@ -215,7 +267,12 @@ export async function reviewSlip(sql: Sql, slipId: string, review: Review): Prom
     await insertLines(
       tx,
       slipId,
-      review.lines.map((l) => ({ ...l, supplier_part: l.supplier_part ?? null, unit: l.unit ?? null, lot: l.lot ?? null }))
+      review.lines.map((l) => ({
+        ...l,
+        supplier_part: l.supplier_part ?? null,
+        unit: l.unit ?? null,
+        lot: l.lot ?? null
+      }))
     );
   });
 }
@@ -244,21 +301,38 @@ export interface ReceiveRequest {
  * When the slip names one of our purchase orders, the same transaction raises what the PO's lines received and moves
  * its status: stock and PO move together or not at all. A slip without a PO (or naming none of ours) receives alone.
  */
-export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest, user: string | null, requireKnownItems: boolean) {
+export async function receiveSlip(
+  sql: Sql,
+  slipId: string,
+  req: ReceiveRequest,
+  user: string | null,
+  requireKnownItems: boolean
+) {
   const slip = await findSlip(sql, slipId);
   if (!slip) throw new ApiError(404, 'not_found', `No packing slip ${slipId}.`);
   if (slip.status === 'received')
-    throw new ApiError(409, 'already_received', `This slip was received at ${slip.received_at!.toISOString()} by ${slip.received_by ?? 'someone'}.`);
+    throw new ApiError(
+      409,
+      'already_received',
+      `This slip was received at ${slip.received_at!.toISOString()} by ${slip.received_by ?? 'someone'}.`
+    );
   const [location] = await sql`SELECT 1 FROM locations WHERE location_id = ${req.location_id}`;
   if (!location) throw new ApiError(422, 'unknown_location', `Unknown location ${req.location_id}.`);
-  const lines = await sql<{ line_no: number; item_id: string | null; qty: number; lot: string | null; supplier_part: string | null }[]>`
+  const lines = await sql<
+    { line_no: number; item_id: string | null; qty: number; lot: string | null; supplier_part: string | null }[]
+  >`
     SELECT line_no, item_id, qty, lot, supplier_part FROM packing_slip_lines WHERE slip_id = ${slipId} ORDER BY line_no`;
   if (!lines.length) throw new ApiError(422, 'no_lines', 'The slip has no lines to receive: enter them first.');
   const unmapped = lines.filter((l) => !l.item_id).map((l) => l.line_no);
   if (unmapped.length)
-    throw new ApiError(422, 'unmapped_lines', `Pick an item for line${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} before receiving.`, {
-      lines: unmapped
-    });
+    throw new ApiError(
+      422,
+      'unmapped_lines',
+      `Pick an item for line${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')} before receiving.`,
+      {
+        lines: unmapped
+      }
+    );
   // Said before anything is written; checked again under the PO's lock inside the transaction.
   const po = await findPoByNumber(sql, slip.po_number);
   const refusal = po ? receiptRefusal(po.status, po.po_number) : null;
@@ -286,17 +360,30 @@ export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest,
     return checked.ok ? [] : [{ line: lines[i].line_no, reason: checked.reason }];
   });
   if (invalid.length)
-    throw new ApiError(422, 'invalid_lines', `Line ${invalid[0].line} cannot be received: ${invalid[0].reason}`, { lines: invalid });
+    throw new ApiError(422, 'invalid_lines', `Line ${invalid[0].line} cannot be received: ${invalid[0].reason}`, {
+      lines: invalid
+    });
 
   return sql.begin(async (tx) => {
     const pushed = await pushEventsIn(
       tx,
-      { device_id: slipDeviceId(slipId), events, device_name: `Packing slip ${slip.slip_number ?? slipId}`, station_id: req.station_id ?? undefined, location_id: req.location_id },
+      {
+        device_id: slipDeviceId(slipId),
+        events,
+        device_name: `Packing slip ${slip.slip_number ?? slipId}`,
+        station_id: req.station_id ?? undefined,
+        location_id: req.location_id
+      },
       { userEmail: user, requireKnownItems }
     );
     const rejected = pushed.results.filter((r) => r.status === 'rejected');
     if (rejected.length)
-      throw new ApiError(409, 'receive_rejected', `${rejected.length} line(s) could not be received: ${rejected[0].reason}`, { results: pushed.results });
+      throw new ApiError(
+        409,
+        'receive_rejected',
+        `${rejected.length} line(s) could not be received: ${rejected[0].reason}`,
+        { results: pushed.results }
+      );
 
     // Only what this receive applied counts against the PO: a retry answered duplicate adds nothing.
     const applied = events.filter((_, i) => pushed.results[i].status === 'applied');
@@ -306,7 +393,9 @@ export async function receiveSlip(sql: Sql, slipId: string, req: ReceiveRequest,
         po_id = ${po?.po_id ?? null}::uuid
       WHERE slip_id = ${slipId} AND status <> 'received'`;
     // Every confirmed mapping teaches the next slip from this supplier.
-    const learned = lines.filter((l) => l.supplier_part).map((l) => ({ supplier: slip.supplier ?? '', supplier_part: l.supplier_part!, item_id: l.item_id! }));
+    const learned = lines
+      .filter((l) => l.supplier_part)
+      .map((l) => ({ supplier: slip.supplier ?? '', supplier_part: l.supplier_part!, item_id: l.item_id! }));
     const unique = [...new Map(learned.map((l) => [l.supplier_part, l])).values()];
     if (unique.length)
       await tx`

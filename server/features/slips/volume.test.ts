@@ -27,14 +27,24 @@ beforeAll(async () => {
   server = createServer(async (req, res) => {
     const url = new URL(req.url!, 'http://x');
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/2\.0\/fs\/files/, ''));
-    seen.push({ method: req.method!, path, auth: req.headers.authorization, type: req.headers['content-type'], overwrite: url.searchParams.get('overwrite') });
-    if (!url.pathname.startsWith('/api/2.0/fs/files/Volumes/')) return res.writeHead(404).end(JSON.stringify({ error_code: 'NOT_FOUND', message: 'no such API' }));
+    seen.push({
+      method: req.method!,
+      path,
+      auth: req.headers.authorization,
+      type: req.headers['content-type'],
+      overwrite: url.searchParams.get('overwrite')
+    });
+    if (!url.pathname.startsWith('/api/2.0/fs/files/Volumes/'))
+      return res.writeHead(404).end(JSON.stringify({ error_code: 'NOT_FOUND', message: 'no such API' }));
     if (req.method === 'PUT') {
       files.set(path, await body(req));
       return res.writeHead(204).end();
     }
     const data = files.get(path);
-    if (!data) return res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 'NOT_FOUND', message: `${path} does not exist` }));
+    if (!data)
+      return res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error_code: 'NOT_FOUND', message: `${path} does not exist` }));
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length }).end(data);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -67,7 +77,13 @@ describe('SLIP_VOLUME_PATH', () => {
 
     const path = `${ROOT}/${slip_id}/1.pdf`;
     expect(new Uint8Array(files.get(path)!)).toEqual(fixture.bytes);
-    expect(seen[0]).toEqual({ method: 'PUT', path, auth: 'Bearer dapi-volume-test', type: 'application/octet-stream', overwrite: 'true' });
+    expect(seen[0]).toEqual({
+      method: 'PUT',
+      path,
+      auth: 'Bearer dapi-volume-test',
+      type: 'application/octet-stream',
+      overwrite: 'true'
+    });
     const [row] = await db.sql`SELECT data, volume_path, size_bytes FROM packing_slip_files WHERE slip_id = ${slip_id}`;
     expect(row).toEqual({ data: null, volume_path: path, size_bytes: fixture.bytes.length });
 
@@ -80,7 +96,11 @@ describe('SLIP_VOLUME_PATH', () => {
   it('answers 502 with the reason and stores nothing when the volume refuses the file', async () => {
     files.clear();
     server.removeAllListeners('request');
-    server.on('request', (_req, res) => res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error_code: 'PERMISSION_DENIED', message: 'no WRITE VOLUME' })));
+    server.on('request', (_req, res) =>
+      res
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error_code: 'PERMISSION_DENIED', message: 'no WRITE VOLUME' }))
+    );
     const form = new FormData();
     form.set('slip_id', randomUUID());
     form.set('device_id', 'tab-recv');
@@ -88,7 +108,10 @@ describe('SLIP_VOLUME_PATH', () => {
     const before = await db.sql`SELECT count(*)::int AS n FROM packing_slips`;
     const res = await app.request('/api/packing-slips', { method: 'POST', body: form });
     expect(res.status).toBe(502);
-    expect((await res.json()).error).toMatchObject({ code: 'volume_failed', message: expect.stringMatching(/Could not write .*packing slips.*no WRITE VOLUME/) });
+    expect((await res.json()).error).toMatchObject({
+      code: 'volume_failed',
+      message: expect.stringMatching(/Could not write .*packing slips.*no WRITE VOLUME/)
+    });
     expect(await db.sql`SELECT count(*)::int AS n FROM packing_slips`).toEqual(before);
   });
 });

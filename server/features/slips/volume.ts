@@ -46,7 +46,12 @@ export function volumeStore(root: string, client: WorkspaceClient = new Workspac
     },
     async get(path) {
       const res = (await client.apiClient
-        .request({ path: `/api/2.0/fs/files${encodePath(path)}`, method: 'GET', headers: new Headers({ Accept: 'application/octet-stream' }), raw: true })
+        .request({
+          path: `/api/2.0/fs/files${encodePath(path)}`,
+          method: 'GET',
+          headers: new Headers({ Accept: 'application/octet-stream' }),
+          raw: true
+        })
         .catch((e) => {
           throw failed('read', path, e);
         })) as { contents?: ReadableStream<Uint8Array> };

@@ -14,12 +14,26 @@ export const MAX_SUPPLIER_IMPORT_BYTES = 8 * 1024 * 1024;
 /** A file's errors by row: its rows are checked in several passes. */
 export const invalid = (errors: CsvError[]) => invalidCsv([...errors].sort((a, b) => a.row - b.row));
 
-const counts = (rows: number, created: number, updated: number) => ({ rows, created, updated, unchanged: rows - created - updated });
+const counts = (rows: number, created: number, updated: number) => ({
+  rows,
+  created,
+  updated,
+  unchanged: rows - created - updated
+});
 
 export async function applySuppliers(tx: TransactionSql, file: SupplierImport, user: string) {
-  const before = new Map((await lockSuppliers(tx, file.rows.map((r) => r.supplier_id))).map((s) => [s.supplier_id, s]));
+  const before = new Map(
+    (
+      await lockSuppliers(
+        tx,
+        file.rows.map((r) => r.supplier_id)
+      )
+    ).map((s) => [s.supplier_id, s])
+  );
   const errors: CsvError[] = [];
-  for (const r of file.rows) if (!before.has(r.supplier_id) && r.name === undefined) errors.push({ row: r.row, column: 'name', message: `${r.supplier_id} is a new supplier: it needs a name` });
+  for (const r of file.rows)
+    if (!before.has(r.supplier_id) && r.name === undefined)
+      errors.push({ row: r.row, column: 'name', message: `${r.supplier_id} is a new supplier: it needs a name` });
   const named = file.rows.filter((r) => r.name !== undefined);
   if (named.length) {
     const taken = await tx<{ supplier_id: string; name: string }[]>`
@@ -27,11 +41,23 @@ export async function applySuppliers(tx: TransactionSql, file: SupplierImport, u
       WHERE lower(name) = ANY(${named.map((r) => r.name!.toLowerCase())}::text[]) AND NOT supplier_id = ANY(${file.rows.map((r) => r.supplier_id)}::text[])`;
     const owner = new Map(taken.map((t) => [t.name.toLowerCase(), t.supplier_id]));
     for (const r of named)
-      if (owner.has(r.name!.toLowerCase())) errors.push({ row: r.row, column: 'name', message: `"${r.name}" is already the name of supplier ${owner.get(r.name!.toLowerCase())}` });
+      if (owner.has(r.name!.toLowerCase()))
+        errors.push({
+          row: r.row,
+          column: 'name',
+          message: `"${r.name}" is already the name of supplier ${owner.get(r.name!.toLowerCase())}`
+        });
   }
   if (errors.length) throw invalid(errors);
   const rows: SupplierValues[] = file.rows.map(({ row: _row, ...r }) => {
-    const base = before.get(r.supplier_id) ?? { contact: '', lead_time_days: 0, address: '', latitude: null, longitude: null, active: true };
+    const base = before.get(r.supplier_id) ?? {
+      contact: '',
+      lead_time_days: 0,
+      address: '',
+      latitude: null,
+      longitude: null,
+      active: true
+    };
     const { version: _v, updated_at: _u, updated_by: _b, ...kept } = base as Record<string, unknown>;
     return { ...kept, ...r } as SupplierValues;
   });
@@ -42,7 +68,8 @@ export async function applySuppliers(tx: TransactionSql, file: SupplierImport, u
 
 export async function applySupplierItems(tx: TransactionSql, file: SupplierItemImport, user: string) {
   const unknown = await unknownReferences(tx, file.rows);
-  if (unknown.length) throw invalid(unknown.map((u) => ({ row: file.rows[u.index].row, column: u.path, message: u.message })));
+  if (unknown.length)
+    throw invalid(unknown.map((u) => ({ row: file.rows[u.index].row, column: u.path, message: u.message })));
   const before = new Map((await lockSupplierItems(tx, file.rows)).map((s) => [supplierItemKey(s), s]));
   // Items this file gives a preferred supplier: a flag kept from the database on another of their rows would clash.
   const filePreferred = new Set(file.rows.filter((r) => r.preferred).map((r) => r.item_id));

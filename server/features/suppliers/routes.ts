@@ -20,7 +20,9 @@ export function supplierRoutes({ sql }: Deps) {
       const user = c.get('user').email;
       return c.json(await sql.begin((tx) => saveSuppliers(tx, rows, user)));
     })
-    .get('/:supplier_id/audit', supervisorOnly, async (c) => c.json({ rows: await supplierAudit(sql, supplierParam(c.req.param('supplier_id'))) }))
+    .get('/:supplier_id/audit', supervisorOnly, async (c) =>
+      c.json({ rows: await supplierAudit(sql, supplierParam(c.req.param('supplier_id'))) })
+    )
     .get('/:supplier_id', async (c) => {
       const id = supplierParam(c.req.param('supplier_id'));
       const supplier = await getSupplier(sql, id);

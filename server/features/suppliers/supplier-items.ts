@@ -5,7 +5,12 @@
 import { z } from 'zod';
 import { itemId } from '#domain/events';
 import { supplierId } from '#domain/suppliers';
-import { SUPPLIER_ITEM_FIELDS, supplierItemKey, type SupplierItemEdit, type SupplierItemValues } from '#domain/supplier-items';
+import {
+  SUPPLIER_ITEM_FIELDS,
+  supplierItemKey,
+  type SupplierItemEdit,
+  type SupplierItemValues
+} from '#domain/supplier-items';
 import type { Queryable } from '../../db/connect';
 import { ApiError, pageParams } from '../../http/errors';
 import { checkVersions } from '../../http/grid-save';
@@ -14,11 +19,19 @@ import { checkVersions } from '../../http/grid-save';
 export const SUPPLIER_ITEM_COLUMNS =
   'si.supplier_id, si.supplier, si.supplier_part, si.item_id, si.pack_size, si.price::float8 AS price, si.preferred, si.confirmed, si.version, si.updated_at, si.updated_by';
 
-export type StoredSupplierItem = SupplierItemValues & { supplier: string; version: number; confirmed: number; updated_at: Date; updated_by: string | null };
+export type StoredSupplierItem = SupplierItemValues & {
+  supplier: string;
+  version: number;
+  confirmed: number;
+  updated_at: Date;
+  updated_by: string | null;
+};
 
 export const auditId = (r: { supplier_id: string; supplier_part: string }) => `${r.supplier_id}/${r.supplier_part}`;
-const values = (r: Partial<SupplierItemValues>) => Object.fromEntries(SUPPLIER_ITEM_FIELDS.map((f) => [f, r[f] ?? null]));
-const RECORD = 'supplier_id text, supplier_part text, item_id text, pack_size integer, price numeric, preferred boolean';
+const values = (r: Partial<SupplierItemValues>) =>
+  Object.fromEntries(SUPPLIER_ITEM_FIELDS.map((f) => [f, r[f] ?? null]));
+const RECORD =
+  'supplier_id text, supplier_part text, item_id text, pack_size integer, price numeric, preferred boolean';
 const keysJson = (tx: Queryable, rows: { supplier_id: string; supplier_part: string }[]) =>
   tx.json(rows.map((r) => ({ supplier_id: r.supplier_id, supplier_part: r.supplier_part })) as never);
 
@@ -33,15 +46,21 @@ export function lockSupplierItems(tx: Queryable, keys: { supplier_id: string; su
 /** Unknown suppliers and items named by rows, as issues with the row's key. */
 export async function unknownReferences(tx: Queryable, rows: { supplier_id: string; item_id: string }[]) {
   const [suppliers, items] = await Promise.all([
-    tx<{ supplier_id: string }[]>`SELECT supplier_id FROM suppliers WHERE supplier_id = ANY(${[...new Set(rows.map((r) => r.supplier_id))]}::text[])`,
+    tx<
+      { supplier_id: string }[]
+    >`SELECT supplier_id FROM suppliers WHERE supplier_id = ANY(${[...new Set(rows.map((r) => r.supplier_id))]}::text[])`,
     // A join, not item_id = ANY(...): with 0009's trigram index on item_id the planner takes that GIN index for the
     // array (it answers equality too) and a 1,000-id lookup took 7 s; the join is a hash or key lookup.
-    tx<{ item_id: string }[]>`SELECT i.item_id FROM items i JOIN unnest(${[...new Set(rows.map((r) => r.item_id))]}::text[]) AS u(id) ON i.item_id = u.id`
+    tx<
+      { item_id: string }[]
+    >`SELECT i.item_id FROM items i JOIN unnest(${[...new Set(rows.map((r) => r.item_id))]}::text[]) AS u(id) ON i.item_id = u.id`
   ]);
   const knownS = new Set(suppliers.map((s) => s.supplier_id));
   const knownI = new Set(items.map((i) => i.item_id));
   return rows.flatMap((r, i) => [
-    ...(knownS.has(r.supplier_id) ? [] : [{ index: i, path: 'supplier_id', message: `there is no supplier ${r.supplier_id}` }]),
+    ...(knownS.has(r.supplier_id)
+      ? []
+      : [{ index: i, path: 'supplier_id', message: `there is no supplier ${r.supplier_id}` }]),
     ...(knownI.has(r.item_id) ? [] : [{ index: i, path: 'item_id', message: `there is no item ${r.item_id}` }])
   ]);
 }
@@ -49,11 +68,23 @@ export async function unknownReferences(tx: Queryable, rows: { supplier_id: stri
 function concurrentWriteError(e: unknown): never {
   const err = e as { code?: string; constraint_name?: string; detail?: string };
   if (err.code === '23505' && err.constraint_name === 'supplier_items_one_preferred')
-    throw new ApiError(409, 'conflict', `Someone else chose a preferred supplier for this item meanwhile (${err.detail ?? ''}): reload and choose again. Nothing was saved.`);
+    throw new ApiError(
+      409,
+      'conflict',
+      `Someone else chose a preferred supplier for this item meanwhile (${err.detail ?? ''}): reload and choose again. Nothing was saved.`
+    );
   if (err.code === '23505' && err.constraint_name === 'supplier_items_pkey')
-    throw new ApiError(409, 'conflict', `A supplier part you are adding was created by someone else meanwhile (${err.detail ?? ''}): reload and review it. Nothing was saved.`);
+    throw new ApiError(
+      409,
+      'conflict',
+      `A supplier part you are adding was created by someone else meanwhile (${err.detail ?? ''}): reload and review it. Nothing was saved.`
+    );
   if (err.code === '23503' && err.constraint_name === 'supplier_items_supplier_fkey')
-    throw new ApiError(409, 'conflict', 'The supplier was renamed while you saved: reload and save again. Nothing was saved.');
+    throw new ApiError(
+      409,
+      'conflict',
+      'The supplier was renamed while you saved: reload and save again. Nothing was saved.'
+    );
   throw e;
 }
 
@@ -94,7 +125,13 @@ export async function writeSupplierItems(
     await tx`UPDATE supplier_items si SET preferred = false, updated_at = now(), updated_by = ${user}
              FROM json_to_recordset(${keysJson(tx, demoted)}::json) AS k(supplier_id text, supplier_part text)
              WHERE si.supplier_id = k.supplier_id AND si.supplier_part = k.supplier_part`;
-    for (const d of demoted) audit.push({ entity_id: auditId(d), action: 'unprefer', before: values(d), after: values({ ...d, preferred: false }) });
+    for (const d of demoted)
+      audit.push({
+        entity_id: auditId(d),
+        action: 'unprefer',
+        before: values(d),
+        after: values({ ...d, preferred: false })
+      });
   }
   // Another save between our reads and these writes (the same new row, or another preferred supplier for the item,
   // both invisible to our reads until it committed) surfaces here as a unique violation: a conflict, not a fault.
@@ -122,7 +159,12 @@ export async function writeSupplierItems(
   const saved = written.length ? await lockSupplierItems(tx, written) : [];
   for (const s of saved) {
     const b = before.get(supplierItemKey(s));
-    audit.push({ entity_id: auditId(s), action: b ? action : 'create', before: b ? values(b) : null, after: values(s) });
+    audit.push({
+      entity_id: auditId(s),
+      action: b ? action : 'create',
+      before: b ? values(b) : null,
+      after: values(s)
+    });
   }
   if (audit.length)
     await tx`
@@ -137,9 +179,17 @@ export async function saveSupplierItems(tx: Queryable, rows: SupplierItemEdit[],
   const current = await lockSupplierItems(tx, rows);
   const byKey = new Map(current.map((c) => [supplierItemKey(c), c]));
   const notFound = (missing: SupplierItemEdit[]) =>
-    new ApiError(404, 'not_found', `No such supplier item: ${missing.slice(0, 10).map((m) => `${m.supplier_part} of ${m.supplier_id}`).join(', ')}.`, {
-      missing: missing.map((m) => ({ supplier_id: m.supplier_id, supplier_part: m.supplier_part }))
-    });
+    new ApiError(
+      404,
+      'not_found',
+      `No such supplier item: ${missing
+        .slice(0, 10)
+        .map((m) => `${m.supplier_part} of ${m.supplier_id}`)
+        .join(', ')}.`,
+      {
+        missing: missing.map((m) => ({ supplier_id: m.supplier_id, supplier_part: m.supplier_part }))
+      }
+    );
   checkVersions(rows, byKey, supplierItemKey, notFound);
   const kept = rows.filter((r) => !r.remove);
   const unknown = await unknownReferences(tx, kept);
@@ -147,7 +197,10 @@ export async function saveSupplierItems(tx: Queryable, rows: SupplierItemEdit[],
     throw new ApiError(400, 'invalid_request', `Row ${unknown[0].index + 1}: ${unknown[0].message}.`, {
       issues: unknown.map((u) => ({ path: `rows.${rows.indexOf(kept[u.index])}.${u.path}`, message: u.message }))
     });
-  const removed = rows.filter((r) => r.remove).map((r) => byKey.get(supplierItemKey(r))!).filter(Boolean);
+  const removed = rows
+    .filter((r) => r.remove)
+    .map((r) => byKey.get(supplierItemKey(r))!)
+    .filter(Boolean);
   const saved = await writeSupplierItems(
     tx,
     kept.map(({ version: _v, remove: _r, ...v }) => v),
@@ -159,7 +212,11 @@ export async function saveSupplierItems(tx: Queryable, rows: SupplierItemEdit[],
   return { saved, removed: removed.map((r) => ({ supplier_id: r.supplier_id, supplier_part: r.supplier_part })) };
 }
 
-export const supplierItemListQuery = z.strictObject({ supplier_id: supplierId.optional(), item_id: itemId.optional(), ...pageParams });
+export const supplierItemListQuery = z.strictObject({
+  supplier_id: supplierId.optional(),
+  item_id: itemId.optional(),
+  ...pageParams
+});
 
 /** Supplier items of one supplier or one item (or all), with the item's description and unit. */
 export async function listSupplierItems(sql: Queryable, q: z.infer<typeof supplierItemListQuery>) {

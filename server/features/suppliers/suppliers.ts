@@ -7,20 +7,30 @@ import { containsPattern as like } from '../../db/search';
 import { ApiError, pageParams } from '../../http/errors';
 import { checkVersions } from '../../http/grid-save';
 
-export const SUPPLIER_COLUMNS = 'supplier_id, name, contact, lead_time_days, address, latitude, longitude, active, version, created_at, updated_at, updated_by';
+export const SUPPLIER_COLUMNS =
+  'supplier_id, name, contact, lead_time_days, address, latitude, longitude, active, version, created_at, updated_at, updated_by';
 
 export type StoredSupplier = SupplierValues & { version: number; updated_at: Date; updated_by: string | null };
 
 /** The editable values of a row, as the audit log keeps them. */
-export const supplierValues = (r: Partial<SupplierValues>) => Object.fromEntries(SUPPLIER_FIELDS.map((f) => [f, r[f] ?? null]));
+export const supplierValues = (r: Partial<SupplierValues>) =>
+  Object.fromEntries(SUPPLIER_FIELDS.map((f) => [f, r[f] ?? null]));
 
 /** A database refusal a person can act on, as the 4xx it is; anything else is rethrown. */
 export function supplierDbError(e: unknown): never {
   const err = e as { code?: string; constraint_name?: string; detail?: string };
   if (err.code === '23505' && err.constraint_name === 'suppliers_name')
-    throw new ApiError(409, 'name_taken', `Another supplier has that name already (${err.detail ?? 'names are unique, whatever their case'}).`);
+    throw new ApiError(
+      409,
+      'name_taken',
+      `Another supplier has that name already (${err.detail ?? 'names are unique, whatever their case'}).`
+    );
   if (err.code === '23505' && err.constraint_name === 'suppliers_pkey')
-    throw new ApiError(409, 'conflict', `A supplier you are adding was created by someone else meanwhile (${err.detail ?? ''}): reload and review it.`);
+    throw new ApiError(
+      409,
+      'conflict',
+      `A supplier you are adding was created by someone else meanwhile (${err.detail ?? ''}): reload and review it.`
+    );
   if (err.code === '23505' && err.constraint_name === 'supplier_items_pkey')
     throw new ApiError(
       409,
@@ -34,10 +44,19 @@ export function supplierDbError(e: unknown): never {
  * Writes supplier rows with every value given: new ones inserted, the others updated where a value differs, each
  * audited with `action`. `before` holds the stored rows by id (locked by the caller).
  */
-export async function writeSuppliers(tx: Queryable, rows: SupplierValues[], before: Map<string, StoredSupplier>, user: string, action: string) {
+export async function writeSuppliers(
+  tx: Queryable,
+  rows: SupplierValues[],
+  before: Map<string, StoredSupplier>,
+  user: string,
+  action: string
+) {
   const fresh = rows.filter((r) => !before.has(r.supplier_id));
-  const changed = rows.filter((r) => before.has(r.supplier_id) && SUPPLIER_FIELDS.some((f) => r[f] !== before.get(r.supplier_id)![f]));
-  const record = 'supplier_id text, name text, contact text, lead_time_days integer, address text, latitude double precision, longitude double precision, active boolean';
+  const changed = rows.filter(
+    (r) => before.has(r.supplier_id) && SUPPLIER_FIELDS.some((f) => r[f] !== before.get(r.supplier_id)![f])
+  );
+  const record =
+    'supplier_id text, name text, contact text, lead_time_days integer, address text, latitude double precision, longitude double precision, active boolean';
   const out: StoredSupplier[] = [];
   try {
     if (changed.length)
@@ -47,7 +66,11 @@ export async function writeSuppliers(tx: Queryable, rows: SupplierValues[], befo
                  latitude = r.latitude, longitude = r.longitude, active = r.active, version = s.version + 1, updated_at = now(), updated_by = ${user}
           FROM json_to_recordset(${tx.json(changed as never)}::json) AS r(${tx.unsafe(record)})
           WHERE s.supplier_id = r.supplier_id
-          RETURNING ${tx.unsafe(SUPPLIER_COLUMNS.split(', ').map((c) => 's.' + c).join(', '))}`)
+          RETURNING ${tx.unsafe(
+            SUPPLIER_COLUMNS.split(', ')
+              .map((c) => 's.' + c)
+              .join(', ')
+          )}`)
       );
     if (fresh.length)
       out.push(
@@ -74,25 +97,51 @@ export async function writeSuppliers(tx: Queryable, rows: SupplierValues[], befo
 }
 
 export const lockSuppliers = (tx: Queryable, ids: string[]) =>
-  tx<StoredSupplier[]>`SELECT ${tx.unsafe(SUPPLIER_COLUMNS)} FROM suppliers WHERE supplier_id = ANY(${ids}::text[]) ORDER BY supplier_id FOR UPDATE`;
+  tx<
+    StoredSupplier[]
+  >`SELECT ${tx.unsafe(SUPPLIER_COLUMNS)} FROM suppliers WHERE supplier_id = ANY(${ids}::text[]) ORDER BY supplier_id FOR UPDATE`;
 
 /**
  * The grid's save. All or nothing: a row whose version moved on since the editor read it (or a "new" row someone
  * created meanwhile) makes the whole save a 409 carrying the current values of every such row.
  */
-export async function saveSuppliers(tx: Queryable, rows: SupplierEdit[], user: string): Promise<{ saved: StoredSupplier[] }> {
-  const current = await lockSuppliers(tx, rows.map((r) => r.supplier_id));
+export async function saveSuppliers(
+  tx: Queryable,
+  rows: SupplierEdit[],
+  user: string
+): Promise<{ saved: StoredSupplier[] }> {
+  const current = await lockSuppliers(
+    tx,
+    rows.map((r) => r.supplier_id)
+  );
   const byId = new Map(current.map((c) => [c.supplier_id, c]));
   const notFound = (missing: SupplierEdit[]) =>
-    new ApiError(404, 'not_found', `No such supplier: ${missing.slice(0, 10).map((r) => r.supplier_id).join(', ')}.`, { missing: missing.map((r) => r.supplier_id) });
+    new ApiError(
+      404,
+      'not_found',
+      `No such supplier: ${missing
+        .slice(0, 10)
+        .map((r) => r.supplier_id)
+        .join(', ')}.`,
+      { missing: missing.map((r) => r.supplier_id) }
+    );
   checkVersions(rows, byId, (r) => r.supplier_id, notFound);
   const names = rows.map((r) => r.name.toLowerCase());
   const taken = await tx<{ supplier_id: string; name: string }[]>`
     SELECT supplier_id, name FROM suppliers WHERE lower(name) = ANY(${names}::text[]) AND NOT supplier_id = ANY(${rows.map((r) => r.supplier_id)}::text[])`;
   if (taken.length)
-    throw new ApiError(400, 'invalid_request', `The name "${taken[0].name}" belongs to supplier ${taken[0].supplier_id} already.`, {
-      issues: taken.map((t) => ({ supplier_id: rows.find((r) => r.name.toLowerCase() === t.name.toLowerCase())!.supplier_id, path: 'name', message: `already the name of ${t.supplier_id}` }))
-    });
+    throw new ApiError(
+      400,
+      'invalid_request',
+      `The name "${taken[0].name}" belongs to supplier ${taken[0].supplier_id} already.`,
+      {
+        issues: taken.map((t) => ({
+          supplier_id: rows.find((r) => r.name.toLowerCase() === t.name.toLowerCase())!.supplier_id,
+          path: 'name',
+          message: `already the name of ${t.supplier_id}`
+        }))
+      }
+    );
   const values = rows.map(({ version: _v, ...r }) => r);
   return { saved: await writeSuppliers(tx, values, byId, user, 'update') };
 }

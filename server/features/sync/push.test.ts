@@ -22,7 +22,8 @@ beforeEach(async () => {
 });
 
 async function stock(item = 'P-1', loc = 'LINE-1') {
-  const [row] = await db.sql`SELECT on_hand, intake_total, consume_total FROM stock_levels WHERE item_id = ${item} AND location_id = ${loc}`;
+  const [row] =
+    await db.sql`SELECT on_hand, intake_total, consume_total FROM stock_levels WHERE item_id = ${item} AND location_id = ${loc}`;
   return row ?? null;
 }
 async function signals(item = 'P-1') {
@@ -54,7 +55,11 @@ describe('idempotency', () => {
     const e = makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 5 });
     await push([e]);
     const res = await push([{ ...e, qty: 50 }]);
-    expect(res.results[0]).toEqual({ event_id: e.event_id, status: 'rejected', reason: 'conflict: event_id reused with different content' });
+    expect(res.results[0]).toEqual({
+      event_id: e.event_id,
+      status: 'rejected',
+      reason: 'conflict: event_id reused with different content'
+    });
     const [row] = await db.sql`SELECT qty FROM scan_events WHERE event_id = ${e.event_id}`;
     expect(row.qty).toBe(5);
     expect(await stock()).toMatchObject({ on_hand: 5 });
@@ -91,26 +96,67 @@ describe('storage', () => {
   // A batch reaches PostgreSQL as one array per column: quotes, commas, braces, backslashes, "NULL" and empty strings
   // must come back exactly as sent, stock must land on the right row, and a retry must still match what is stored.
   it('stores every field exactly as sent, whatever characters it holds', async () => {
-    const tricky = ['NULL', 'null', '', ' ', '"', '\\', '{}', '{a,b}', 'a,b', "it's", '\\"NULL\\"', 'ÄÖ ü 日本 🧰', '(1)'];
-    const text = fc.oneof(fc.constantFrom(...tricky), fc.string({ maxLength: 12 }).filter((t) => !/[\p{Cc}\p{Cs}]/u.test(t)));
+    const tricky = [
+      'NULL',
+      'null',
+      '',
+      ' ',
+      '"',
+      '\\',
+      '{}',
+      '{a,b}',
+      'a,b',
+      "it's",
+      '\\"NULL\\"',
+      'ÄÖ ü 日本 🧰',
+      '(1)'
+    ];
+    const text = fc.oneof(
+      fc.constantFrom(...tricky),
+      fc.string({ maxLength: 12 }).filter((t) => !/[\p{Cc}\p{Cs}]/u.test(t))
+    );
     const optional = fc.oneof(text, fc.constant(null));
     const code = text.map((t) => t.trim()).filter((t) => t.length > 0);
-    const barcode = fc.oneof(optional, text.map((t) => `01${t}\u001d10LOT`));
+    const barcode = fc.oneof(
+      optional,
+      text.map((t) => `01${t}\u001d10LOT`)
+    );
     let seq = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ item_id: code, location_id: code, station_id: optional, barcode_raw: barcode, lot: optional, operator: optional }), { minLength: 1, maxLength: 6 }), async (fields) => {
-        const events = fields.map((f) => makeEvent({ device_seq: ++seq, event_type: 'INTAKE', qty: 3, ...f }));
-        expect(tally((await push(events)).results)).toEqual({ applied: events.length });
-        const stored = await db.sql`
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            item_id: code,
+            location_id: code,
+            station_id: optional,
+            barcode_raw: barcode,
+            lot: optional,
+            operator: optional
+          }),
+          { minLength: 1, maxLength: 6 }
+        ),
+        async (fields) => {
+          const events = fields.map((f) => makeEvent({ device_seq: ++seq, event_type: 'INTAKE', qty: 3, ...f }));
+          expect(tally((await push(events)).results)).toEqual({ applied: events.length });
+          const stored = await db.sql`
           SELECT event_id::text, item_id, location_id, station_id, barcode_raw, lot, operator FROM scan_events
           WHERE event_id = ANY(${events.map((e) => e.event_id)}::uuid[])`;
-        const byId = new Map(stored.map((r) => [r.event_id, r]));
-        for (const e of events) {
-          const { item_id, location_id, station_id, barcode_raw, lot, operator } = e;
-          expect(byId.get(e.event_id)).toEqual({ event_id: e.event_id, item_id, location_id, station_id, barcode_raw, lot, operator });
+          const byId = new Map(stored.map((r) => [r.event_id, r]));
+          for (const e of events) {
+            const { item_id, location_id, station_id, barcode_raw, lot, operator } = e;
+            expect(byId.get(e.event_id)).toEqual({
+              event_id: e.event_id,
+              item_id,
+              location_id,
+              station_id,
+              barcode_raw,
+              lot,
+              operator
+            });
+          }
+          expect(tally((await push(events)).results)).toEqual({ duplicate: events.length });
         }
-        expect(tally((await push(events)).results)).toEqual({ duplicate: events.length });
-      }),
+      ),
       { numRuns: 40 }
     );
     expect(await verifyStock(db.sql)).toMatchObject({ drift: [] });
@@ -151,7 +197,10 @@ describe('atomicity', () => {
   it('stores nothing of a batch whose transaction fails', async () => {
     await db.sql`ALTER TABLE stock_levels ADD CONSTRAINT test_cap CHECK (on_hand < 100)`;
     try {
-      const events = [makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 5 }), makeEvent({ device_seq: 2, event_type: 'INTAKE', qty: 500 })];
+      const events = [
+        makeEvent({ device_seq: 1, event_type: 'INTAKE', qty: 5 }),
+        makeEvent({ device_seq: 2, event_type: 'INTAKE', qty: 500 })
+      ];
       await expect(push(events)).rejects.toThrow(/test_cap/);
       const [{ n }] = await db.sql`SELECT count(*) AS n FROM scan_events`;
       expect(n).toBe(0);
@@ -171,8 +220,14 @@ describe('VOID', () => {
     expect((await push([v])).results[0].status).toBe('applied');
     expect(await stock()).toMatchObject({ on_hand: 0, intake_total: 0 });
     expect(await db.sql`SELECT 1 FROM scan_events WHERE event_id = ${take.event_id}`).toHaveLength(1);
-    const again = await push([makeEvent({ device_seq: 1, event_type: 'VOID', qty: 7, voids_event_id: take.event_id })], 'tab-2');
-    expect(again.results[0]).toMatchObject({ status: 'rejected', reason: `invalid: event ${take.event_id} is already voided` });
+    const again = await push(
+      [makeEvent({ device_seq: 1, event_type: 'VOID', qty: 7, voids_event_id: take.event_id })],
+      'tab-2'
+    );
+    expect(again.results[0]).toMatchObject({
+      status: 'rejected',
+      reason: `invalid: event ${take.event_id} is already voided`
+    });
     expect(await stock()).toMatchObject({ on_hand: 0 });
   });
 
@@ -219,7 +274,14 @@ describe('VOID', () => {
       makeEvent({ device_seq: 6, event_type: 'VOID', qty: 3, voids_event_id: v.event_id }),
       makeEvent({ device_seq: 7, event_type: 'INTAKE', voids_event_id: a.event_id })
     ]);
-    expect(res.results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'applied', 'rejected', 'rejected']);
+    expect(res.results.map((r) => r.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+      'applied',
+      'rejected',
+      'rejected'
+    ]);
     expect(res.results[0].reason).toMatch(/not a known event/);
     expect(res.results[1].reason).toMatch(/must carry the item, location and qty/);
     expect(res.results[4].reason).toMatch(/already voided|cannot be voided/);
@@ -266,24 +328,34 @@ describe('stock and signals', () => {
   });
 
   it('never signals for items without a reorder point, nor for placeholders', async () => {
-    await push([makeEvent({ device_seq: 1, item_id: 'P-2', qty: 3 }), makeEvent({ device_seq: 2, item_id: 'NEW-9', qty: 3 })]);
+    await push([
+      makeEvent({ device_seq: 1, item_id: 'P-2', qty: 3 }),
+      makeEvent({ device_seq: 2, item_id: 'NEW-9', qty: 3 })
+    ]);
     expect(await db.sql`SELECT * FROM replenishment_signals`).toHaveLength(0);
   });
 });
 
 describe('unknown items and locations', () => {
   it('creates placeholders flagged for a supervisor, and audits them', async () => {
-    const res = await push([makeEvent({ device_seq: 1, item_id: 'NEW-1', location_id: 'DOCK-9', event_type: 'INTAKE' })]);
+    const res = await push([
+      makeEvent({ device_seq: 1, item_id: 'NEW-1', location_id: 'DOCK-9', event_type: 'INTAKE' })
+    ]);
     expect(res.results[0].status).toBe('applied');
     const [item] = await db.sql`SELECT placeholder, updated_by FROM items WHERE item_id = 'NEW-1'`;
     expect(item).toEqual({ placeholder: true, updated_by: 'op@plant.example' });
-    expect(await db.sql`SELECT placeholder FROM locations WHERE location_id = 'DOCK-9'`).toEqual([{ placeholder: true }]);
+    expect(await db.sql`SELECT placeholder FROM locations WHERE location_id = 'DOCK-9'`).toEqual([
+      { placeholder: true }
+    ]);
     expect(await db.sql`SELECT action FROM audit_log WHERE entity_id = 'NEW-1'`).toEqual([{ action: 'placeholder' }]);
   });
 
   it('rejects unknown items when configured to require known ones, and applies the rest', async () => {
     const res = await push(
-      [makeEvent({ device_seq: 1, item_id: 'NEW-1' }), makeEvent({ device_seq: 2, item_id: 'P-1', event_type: 'INTAKE' })],
+      [
+        makeEvent({ device_seq: 1, item_id: 'NEW-1' }),
+        makeEvent({ device_seq: 2, item_id: 'P-1', event_type: 'INTAKE' })
+      ],
       'tab-1',
       { ...ctx, requireKnownItems: true }
     );
@@ -302,12 +374,23 @@ describe('devices', () => {
         app_version: '1.2.3',
         pending_count: 4,
         sent_at: new Date(Date.now() - 5000).toISOString(),
-        events: [makeEvent({ device_seq: 1 }), makeEvent({ device_seq: 2 }), makeEvent({ device_seq: 5 }), { bad: true }]
+        events: [
+          makeEvent({ device_seq: 1 }),
+          makeEvent({ device_seq: 2 }),
+          makeEvent({ device_seq: 5 }),
+          { bad: true }
+        ]
       },
       ctx
     );
     const [d] = await db.sql`SELECT * FROM devices WHERE device_id = 'tab-9'`;
-    expect(d).toMatchObject({ app_version: '1.2.3', last_seq: 5, events_received: 3, pending_reported: 0, rejections_total: 1 }); // 4 pending, all 4 in the batch
+    expect(d).toMatchObject({
+      app_version: '1.2.3',
+      last_seq: 5,
+      events_received: 3,
+      pending_reported: 0,
+      rejections_total: 1
+    }); // 4 pending, all 4 in the batch
     expect(d.clock_offset_ms).toBeGreaterThanOrEqual(4000);
   });
 });
@@ -319,7 +402,12 @@ describe('concurrency', () => {
       devices.map(async (device) => {
         for (let b = 0; b < 4; b++) {
           const events = Array.from({ length: 50 }, (_, i) =>
-            makeEvent({ device_seq: b * 50 + i + 1, item_id: i % 2 ? 'P-1' : 'P-2', location_id: i % 3 ? 'LINE-1' : 'LINE-2', qty: 1 })
+            makeEvent({
+              device_seq: b * 50 + i + 1,
+              item_id: i % 2 ? 'P-1' : 'P-2',
+              location_id: i % 3 ? 'LINE-1' : 'LINE-2',
+              qty: 1
+            })
           );
           const res = await push(events, device);
           expect(tally(res.results)).toEqual({ applied: 50 });
@@ -344,40 +432,56 @@ describe('projection', () => {
       device: fc.constantFrom('a', 'b')
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), async (batches) => {
-        await db.sql`TRUNCATE scan_events, stock_levels, replenishment_signals, devices CASCADE`;
-        const sent: ScanEvent[] = [];
-        const seq: Record<string, number> = { a: 0, b: 0 };
-        for (const batch of batches) {
-          const byDevice: Record<string, unknown[]> = { a: [], b: [] };
-          for (const o of batch) {
-            if (o.type === 'RETRY' && sent.length) {
-              const e = sent[o.pick % sent.length];
-              byDevice[e.device_seq % 2 ? 'a' : 'b'].push(e);
-              continue;
+      fc.asyncProperty(
+        fc.array(fc.array(op, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }),
+        async (batches) => {
+          await db.sql`TRUNCATE scan_events, stock_levels, replenishment_signals, devices CASCADE`;
+          const sent: ScanEvent[] = [];
+          const seq: Record<string, number> = { a: 0, b: 0 };
+          for (const batch of batches) {
+            const byDevice: Record<string, unknown[]> = { a: [], b: [] };
+            for (const o of batch) {
+              if (o.type === 'RETRY' && sent.length) {
+                const e = sent[o.pick % sent.length];
+                byDevice[e.device_seq % 2 ? 'a' : 'b'].push(e);
+                continue;
+              }
+              const target = o.type === 'VOID' && sent.length ? sent[o.pick % sent.length] : null;
+              if (o.type === 'RETRY' || (o.type === 'VOID' && !target)) continue;
+              const e = target
+                ? makeEvent({
+                    device_seq: 0,
+                    event_type: 'VOID',
+                    item_id: target.item_id,
+                    location_id: target.location_id,
+                    qty: target.qty,
+                    voids_event_id: target.event_id
+                  })
+                : makeEvent({
+                    device_seq: 0,
+                    event_type: o.type as 'INTAKE' | 'CONSUME',
+                    item_id: o.item,
+                    location_id: o.loc,
+                    qty: o.qty
+                  });
+              // Odd sequence numbers belong to device a, even to b, so a retry finds its own device again.
+              seq[o.device] += 1;
+              e.device_seq = seq[o.device] * 2 - (o.device === 'a' ? 1 : 0);
+              sent.push(e);
+              byDevice[o.device].push(e);
             }
-            const target = o.type === 'VOID' && sent.length ? sent[o.pick % sent.length] : null;
-            if (o.type === 'RETRY' || (o.type === 'VOID' && !target)) continue;
-            const e = target
-              ? makeEvent({ device_seq: 0, event_type: 'VOID', item_id: target.item_id, location_id: target.location_id, qty: target.qty, voids_event_id: target.event_id })
-              : makeEvent({ device_seq: 0, event_type: o.type as 'INTAKE' | 'CONSUME', item_id: o.item, location_id: o.loc, qty: o.qty });
-            // Odd sequence numbers belong to device a, even to b, so a retry finds its own device again.
-            seq[o.device] += 1;
-            e.device_seq = seq[o.device] * 2 - (o.device === 'a' ? 1 : 0);
-            sent.push(e);
-            byDevice[o.device].push(e);
+            for (const d of ['a', 'b']) if (byDevice[d].length) await push(byDevice[d], d);
           }
-          for (const d of ['a', 'b']) if (byDevice[d].length) await push(byDevice[d], d);
-        }
-        const v = await verifyStock(db.sql);
-        expect(v.drift).toEqual([]);
-        // Signals agree with the projection: an active signal exactly where stock_levels says one is.
-        const active = await db.sql`
+          const v = await verifyStock(db.sql);
+          expect(v.drift).toEqual([]);
+          // Signals agree with the projection: an active signal exactly where stock_levels says one is.
+          const active = await db.sql`
           SELECT count(*) AS n FROM (SELECT DISTINCT ON (signal_id) state FROM replenishment_signals ORDER BY signal_id, row_id DESC) s
           WHERE state <> 'FULFILLED'`;
-        const [{ n }] = await db.sql`SELECT count(*) AS n FROM stock_levels WHERE active_signal_id IS NOT NULL`;
-        expect(active[0].n).toBe(n);
-      }),
+          const [{ n }] = await db.sql`SELECT count(*) AS n FROM stock_levels WHERE active_signal_id IS NOT NULL`;
+          expect(active[0].n).toBe(n);
+        }
+      ),
       { numRuns: 40 }
     );
   });

@@ -61,8 +61,12 @@ export async function pushEventsIn(tx: TransactionSql, req: PushRequest, ctx: Pu
 
   // Batches of one device are applied one after another; retries of the same batch then see each other.
   await tx`SELECT pg_advisory_xact_lock(hashtextextended(${'device:' + req.device_id}, 0))`;
-  const blocked = req.settled_on_device?.length ? await settleOnDevice(tx, req.device_id, ctx.userEmail, req.settled_on_device) : new Map<string, string>();
-  const { applied, stored } = candidates.length ? await applyBatch(tx, req, candidates, results, ctx, blocked) : { applied: [], stored: new Map() };
+  const blocked = req.settled_on_device?.length
+    ? await settleOnDevice(tx, req.device_id, ctx.userEmail, req.settled_on_device)
+    : new Map<string, string>();
+  const { applied, stored } = candidates.length
+    ? await applyBatch(tx, req, candidates, results, ctx, blocked)
+    : { applied: [], stored: new Map() };
 
   // Repeats within the batch answer like their first copy, or as a conflict when their content differs.
   req.events.forEach((raw, index) => {
@@ -71,19 +75,30 @@ export async function pushEventsIn(tx: TransactionSql, req: PushRequest, ctx: Pu
     const first = firstIndex.get(event.event_id)!;
     const firstEvent = candidates.find((c) => c.index === first)!.event;
     const firstResult = results[first]!;
-    if (!sameContent(event, firstEvent)) results[index] = { event_id: event.event_id, status: 'rejected', reason: CONFLICT };
+    if (!sameContent(event, firstEvent))
+      results[index] = { event_id: event.event_id, status: 'rejected', reason: CONFLICT };
     else if (firstResult.status === 'rejected') results[index] = { ...firstResult };
     else results[index] = { event_id: event.event_id, status: 'duplicate' };
   });
 
-  const rejected = (results as EventResult[]).flatMap((r, i) => (r.status === 'rejected' ? [{ event_id: r.event_id, raw: req.events[i], reason: r.reason ?? 'rejected' }] : []));
+  const rejected = (results as EventResult[]).flatMap((r, i) =>
+    r.status === 'rejected' ? [{ event_id: r.event_id, raw: req.events[i], reason: r.reason ?? 'rejected' }] : []
+  );
   if (rejected.length) await recordRejections(tx, req.device_id, ctx.userEmail, rejected);
   await touchDevice(tx, req, ctx.userEmail, applied, rejected.length);
   const resolved = req.rejected_waiting ? await resolvedFor(tx, req.device_id, req.rejected_waiting) : undefined;
   // The stock rows go last: their locks are the ones other devices' pushes wait for, and they are held to the commit.
   const signalIds = await project(tx, applied, stored, ctx.userEmail);
-  await announce(tx, applied.map((e) => [e.item_id, e.location_id]), signalIds);
-  return { results: results as EventResult[], server_time: new Date().toISOString(), ...(resolved ? { resolved } : {}) };
+  await announce(
+    tx,
+    applied.map((e) => [e.item_id, e.location_id]),
+    signalIds
+  );
+  return {
+    results: results as EventResult[],
+    server_time: new Date().toISOString(),
+    ...(resolved ? { resolved } : {})
+  };
 }
 
 function rawId(raw: unknown): string {
@@ -106,7 +121,8 @@ async function applyBatch(
   ctx: PushContext,
   blocked: Map<string, string>
 ): Promise<{ applied: ScanEvent[]; stored: Map<string, Target> }> {
-  const reject = (c: Candidate, reason: string) => (results[c.index] = { event_id: c.event.event_id, status: 'rejected', reason });
+  const reject = (c: Candidate, reason: string) =>
+    (results[c.index] = { event_id: c.event.event_id, status: 'rejected', reason });
 
   const unknown = ctx.requireKnownItems ? await unknownItems(tx, candidates) : new Set<string>();
   const seqsTaken = new Set<number>();
@@ -114,7 +130,8 @@ async function applyBatch(
   const voids: Candidate[] = [];
   for (const c of candidates) {
     if (blocked.has(c.event.event_id)) reject(c, blocked.get(c.event.event_id)!);
-    else if (seqsTaken.has(c.event.device_seq)) reject(c, `conflict: device_seq ${c.event.device_seq} is used twice in this batch`);
+    else if (seqsTaken.has(c.event.device_seq))
+      reject(c, `conflict: device_seq ${c.event.device_seq} is used twice in this batch`);
     else if (unknown.has(c.event.item_id)) reject(c, `unknown item: ${c.event.item_id}`);
     else {
       seqsTaken.add(c.event.device_seq);
@@ -162,7 +179,11 @@ async function unknownItems(tx: Queryable, candidates: Candidate[]): Promise<Set
 }
 
 /** The events a batch's VOIDs point at: from this batch where stored, else from the table. */
-async function voidTargets(tx: Queryable, voids: Candidate[], stored: Map<string, Target>): Promise<Map<string, Target>> {
+async function voidTargets(
+  tx: Queryable,
+  voids: Candidate[],
+  stored: Map<string, Target>
+): Promise<Map<string, Target>> {
   const targets = new Map<string, Target>();
   const wanted = [...new Set(voids.map((c) => c.event.voids_event_id!.toLowerCase()))];
   for (const id of wanted) if (stored.has(id)) targets.set(id, stored.get(id)!);
@@ -240,7 +261,11 @@ async function insertOrExplain(
     const code = (e as { code?: string }).code;
     if (code !== '23505' && code !== '23503') throw e; // unique_violation, foreign_key_violation
   }
-  await createPlaceholders(tx, batch.map((c) => c.event), user);
+  await createPlaceholders(
+    tx,
+    batch.map((c) => c.event),
+    user
+  );
   const inserted = await tx<{ event_id: string }[]>`
     INSERT INTO scan_events ${eventRows(tx, deviceId, user, columns)} ON CONFLICT DO NOTHING RETURNING event_id::text`;
   const ids = new Set(inserted.map((r) => r.event_id));
@@ -307,7 +332,11 @@ async function explain(tx: Queryable, deviceId: string, lost: Candidate[], resul
         ? { event_id: e.event_id, status: 'duplicate' }
         : { event_id: e.event_id, status: 'rejected', reason: CONFLICT }
       : seqOwner
-        ? { event_id: e.event_id, status: 'rejected', reason: `conflict: device_seq ${e.device_seq} is already used by event ${seqOwner.event_id}` }
+        ? {
+            event_id: e.event_id,
+            status: 'rejected',
+            reason: `conflict: device_seq ${e.device_seq} is already used by event ${seqOwner.event_id}`
+          }
         : { event_id: e.event_id, status: 'rejected', reason: `invalid: event ${e.voids_event_id} is already voided` };
   }
 }
@@ -324,14 +353,24 @@ function movement(event: ScanEvent, targets: Map<string, Target>): Movement {
   const type = (cancels ?? event).event_type as 'INTAKE' | 'CONSUME';
   const sign = cancels ? -1 : 1;
   const qty = sign * event.qty;
-  return { event, delta: sign * stockDelta(type, event.qty), intake: type === 'INTAKE' ? qty : 0, consume: type === 'CONSUME' ? qty : 0 };
+  return {
+    event,
+    delta: sign * stockDelta(type, event.qty),
+    intake: type === 'INTAKE' ? qty : 0,
+    consume: type === 'CONSUME' ? qty : 0
+  };
 }
 
 /**
  * Moves stock_levels and the signals by the events just stored, locking each (item, location) row in one order.
  * Answers the signals it opened or fulfilled, for the live feed (a later push to the same row must not hide them).
  */
-async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, Target>, user: string | null): Promise<string[]> {
+async function project(
+  tx: Queryable,
+  events: ScanEvent[],
+  targets: Map<string, Target>,
+  user: string | null
+): Promise<string[]> {
   if (!events.length) return [];
   const byKey = new Map<string, Movement[]>();
   for (const event of events) {
@@ -345,7 +384,15 @@ async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, 
   const col = <T>(f: (moves: Movement[]) => T) => groups.map(f);
 
   // One statement adds every delta and locks the rows in one order, so concurrent batches cannot deadlock.
-  const after = await tx<{ item_id: string; location_id: string; on_hand: number; active_signal_id: string | null; reorder_point: number | null }[]>`
+  const after = await tx<
+    {
+      item_id: string;
+      location_id: string;
+      on_hand: number;
+      active_signal_id: string | null;
+      reorder_point: number | null;
+    }[]
+  >`
     WITH up AS (
     INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
     SELECT * FROM unnest(
@@ -392,7 +439,8 @@ async function project(tx: Queryable, events: ScanEvent[], targets: Map<string, 
         });
       if (change === 'fulfil') active = null;
     }
-    if (active !== row.active_signal_id) activeChanges.push({ item_id: row.item_id, location_id: row.location_id, active_signal_id: active });
+    if (active !== row.active_signal_id)
+      activeChanges.push({ item_id: row.item_id, location_id: row.location_id, active_signal_id: active });
   }
   if (signals.length) await appendSignals(tx, signals);
   if (activeChanges.length)
@@ -425,7 +473,10 @@ export async function appendSignals(tx: Queryable, rows: SignalRow[]) {
       WHERE signal_id = ANY(${carry}::uuid[]) ORDER BY signal_id, row_id`;
     for (const s of stored) opened.set(s.signal_id, s.triggered_at_qty);
   }
-  const complete = rows.map((r) => ({ ...r, triggered_at_qty: r.triggered_at_qty ?? opened.get(r.signal_id) ?? r.on_hand_at_change }));
+  const complete = rows.map((r) => ({
+    ...r,
+    triggered_at_qty: r.triggered_at_qty ?? opened.get(r.signal_id) ?? r.on_hand_at_change
+  }));
   await tx`INSERT INTO replenishment_signals ${tx(complete)}`;
 }
 
@@ -435,7 +486,13 @@ export const unsentAfter = (req: PushRequest): number | null =>
   req.pending_count === undefined ? null : Math.max(0, req.pending_count - req.events.length);
 
 /** Records that the device was heard from, what it reported and how far its sequence has come. */
-async function touchDevice(tx: Queryable, req: PushRequest, user: string | null, list: ScanEvent[], rejected: number): Promise<void> {
+async function touchDevice(
+  tx: Queryable,
+  req: PushRequest,
+  user: string | null,
+  list: ScanEvent[],
+  rejected: number
+): Promise<void> {
   const maxSeq = list.reduce((m, e) => Math.max(m, e.device_seq), 0);
   const offset = req.sent_at ? Date.now() - Date.parse(req.sent_at) : null;
   await tx`

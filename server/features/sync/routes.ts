@@ -15,12 +15,19 @@ export function syncRoutes({ sql, config }: Deps) {
       bodyLimit({
         maxSize: MAX_BATCH_BYTES,
         onError: () => {
-          throw new ApiError(413, 'payload_too_large', `A push may be at most ${MAX_BATCH_BYTES} bytes: send fewer events per request.`);
+          throw new ApiError(
+            413,
+            'payload_too_large',
+            `A push may be at most ${MAX_BATCH_BYTES} bytes: send fewer events per request.`
+          );
         }
       }),
       async (c) => {
         const req = await jsonBody(c, pushRequestSchema);
-        const res = await pushEvents(sql, req, { userEmail: c.get('user').email, requireKnownItems: config.REQUIRE_KNOWN_ITEMS });
+        const res = await pushEvents(sql, req, {
+          userEmail: c.get('user').email,
+          requireKnownItems: config.REQUIRE_KNOWN_ITEMS
+        });
         return c.json(res);
       }
     )

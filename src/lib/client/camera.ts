@@ -147,19 +147,26 @@ export function createCamera(options: CameraOptions): Camera {
 
   let frameNo = 0;
   function grab(): ImageData | null {
-    const w = video.videoWidth, h = video.videoHeight;
+    const w = video.videoWidth,
+      h = video.videoHeight;
     if (!w || !h) return null;
     const [outW, outH] = w >= h ? [GRAB_WIDTH, GRAB_HEIGHT] : [GRAB_HEIGHT, GRAB_WIDTH];
     // About 640×480 whichever way the tablet is held: enough pixels for a label, little work per frame. Every other
     // frame is the centre at the camera's own resolution instead, where a dense GS1-128 gets the pixels it needs.
     const crop = frameNo++ % 2 === 1 && w >= outW * 1.5 && h >= outH * 1.5;
     const scale = crop ? 1 : Math.min(1, outW / w, outH / h);
-    const sw = crop ? outW : w, sh = crop ? outH : h;
-    const cw = Math.max(1, Math.round(sw * scale)), ch = Math.max(1, Math.round(sh * scale));
+    const sw = crop ? outW : w,
+      sh = crop ? outH : h;
+    const cw = Math.max(1, Math.round(sw * scale)),
+      ch = Math.max(1, Math.round(sh * scale));
     if (!canvas || canvas.width !== cw || canvas.height !== ch) {
-      canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(cw, ch) : Object.assign(document.createElement('canvas'), { width: cw, height: ch });
+      canvas =
+        typeof OffscreenCanvas !== 'undefined'
+          ? new OffscreenCanvas(cw, ch)
+          : Object.assign(document.createElement('canvas'), { width: cw, height: ch });
     }
-    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true }) as
+      CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
     if (!ctx) return null;
     ctx.drawImage(video, (w - sw) / 2, (h - sh) / 2, sw, sh, 0, 0, cw, ch);
     return ctx.getImageData(0, 0, cw, ch);
@@ -169,7 +176,11 @@ export function createCamera(options: CameraOptions): Camera {
     const id = nextId++;
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      const req: DecodeRequest = { id, frame: { data: frame.data, width: frame.width, height: frame.height }, formats: [...formats] };
+      const req: DecodeRequest = {
+        id,
+        frame: { data: frame.data, width: frame.width, height: frame.height },
+        formats: [...formats]
+      };
       getWorker().postMessage(req, [frame.data.buffer]);
     });
   }
@@ -208,13 +219,19 @@ export function createCamera(options: CameraOptions): Camera {
     const size = { width: { ideal: 1280 }, height: { ideal: 720 } };
     if (deviceId) {
       try {
-        return await navigator.mediaDevices.getUserMedia({ video: { deviceId: { exact: deviceId }, ...size }, audio: false });
+        return await navigator.mediaDevices.getUserMedia({
+          video: { deviceId: { exact: deviceId }, ...size },
+          audio: false
+        });
       } catch (e) {
         // The remembered camera is gone (another tablet, unplugged): fall back to the rear one.
         if (!(e instanceof DOMException) || !['NotFoundError', 'OverconstrainedError'].includes(e.name)) throw e;
       }
     }
-    return navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' }, ...size }, audio: false });
+    return navigator.mediaDevices.getUserMedia({
+      video: { facingMode: { ideal: 'environment' }, ...size },
+      audio: false
+    });
   }
 
   async function start(): Promise<void> {
@@ -312,11 +329,18 @@ export function createCamera(options: CameraOptions): Camera {
     async focusAt(x: number, y: number) {
       const caps = capabilities();
       if (!track || !caps.focusMode?.length) return false;
-      const mode = caps.focusMode.includes('single-shot') ? 'single-shot' : caps.focusMode.includes('continuous') ? 'continuous' : null;
+      const mode = caps.focusMode.includes('single-shot')
+        ? 'single-shot'
+        : caps.focusMode.includes('continuous')
+          ? 'continuous'
+          : null;
       if (!mode) return false;
       const point = { x: Math.min(1, Math.max(0, x)), y: Math.min(1, Math.max(0, y)) };
       try {
-        const constraint = { focusMode: mode, ...(caps.pointsOfInterest !== undefined ? { pointsOfInterest: [point] } : {}) };
+        const constraint = {
+          focusMode: mode,
+          ...(caps.pointsOfInterest !== undefined ? { pointsOfInterest: [point] } : {})
+        };
         await track.applyConstraints({ advanced: [constraint as MediaTrackConstraintSet] });
         return true;
       } catch {

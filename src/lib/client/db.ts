@@ -183,57 +183,70 @@ export async function restoreFromJournal(db: StationDb, now: number = Date.now()
   if (!journal.enabled) return none;
   const { device, seq, entries } = journal.read();
   const settled: string[] = [];
-  const result = await db.transaction('rw', [db.device, db.counters, db.outbox, db.sync], async (): Promise<Restored> => {
-    const [current, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
-    if (!device) {
-      // No journal yet (a tablet set up before there was one): start it with the identity and every scan still
-      // waiting for the server. Nothing to restore.
-      if (current) {
-        journal.rememberDevice(current, counter?.value ?? 0);
-        const waiting = await db.outbox
-          .where('[state+device_seq]')
-          .between(['pending', Dexie.minKey], ['rejected', Dexie.maxKey]) // states sort pending < rejected < resolved
-          .toArray();
-        journal.record(current, waiting);
+  const result = await db.transaction(
+    'rw',
+    [db.device, db.counters, db.outbox, db.sync],
+    async (): Promise<Restored> => {
+      const [current, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
+      if (!device) {
+        // No journal yet (a tablet set up before there was one): start it with the identity and every scan still
+        // waiting for the server. Nothing to restore.
+        if (current) {
+          journal.rememberDevice(current, counter?.value ?? 0);
+          const waiting = await db.outbox
+            .where('[state+device_seq]')
+            .between(['pending', Dexie.minKey], ['rejected', Dexie.maxKey]) // states sort pending < rejected < resolved
+            .toArray();
+          journal.record(current, waiting);
+        }
+        return none;
       }
-      return none;
-    }
-    // Another identity in the database (set up again by hand): these scans are not its to send.
-    if (current && current.device_id !== device.device_id) return none;
-    const ids = entries.map((e) => String(e.event?.event_id).toLowerCase());
-    const [have, seqTaken] = await Promise.all([
-      db.outbox.bulkGet(ids),
-      db.outbox.where('device_seq').anyOf(entries.map((e) => Number(e.event?.device_seq)).filter(Number.isSafeInteger)).primaryKeys()
-    ]);
-    const taken = new Set(seqTaken.map(String));
-    const restore: OutboxRow[] = [];
-    entries.forEach((entry, i) => {
-      const row = have[i];
-      if (row) {
-        if (row.state === 'synced' || row.state === 'resolved') settled.push(ids[i]);
-        return;
-      }
-      const checked = checkEvent(entry.event);
-      if (!checked.ok || taken.has(String(checked.event.device_seq))) return; // unreadable, or its number reused: left in the journal
-      const recorded = Number(entry.recorded_at);
-      restore.push({
-        event_id: checked.event.event_id,
-        device_seq: checked.event.device_seq,
-        state: 'pending',
-        event: checked.event,
-        recorded_at: Number.isFinite(recorded) ? recorded : now
+      // Another identity in the database (set up again by hand): these scans are not its to send.
+      if (current && current.device_id !== device.device_id) return none;
+      const ids = entries.map((e) => String(e.event?.event_id).toLowerCase());
+      const [have, seqTaken] = await Promise.all([
+        db.outbox.bulkGet(ids),
+        db.outbox
+          .where('device_seq')
+          .anyOf(entries.map((e) => Number(e.event?.device_seq)).filter(Number.isSafeInteger))
+          .primaryKeys()
+      ]);
+      const taken = new Set(seqTaken.map(String));
+      const restore: OutboxRow[] = [];
+      entries.forEach((entry, i) => {
+        const row = have[i];
+        if (row) {
+          if (row.state === 'synced' || row.state === 'resolved') settled.push(ids[i]);
+          return;
+        }
+        const checked = checkEvent(entry.event);
+        if (!checked.ok || taken.has(String(checked.event.device_seq))) return; // unreadable, or its number reused: left in the journal
+        const recorded = Number(entry.recorded_at);
+        restore.push({
+          event_id: checked.event.event_id,
+          device_seq: checked.event.device_seq,
+          state: 'pending',
+          event: checked.event,
+          recorded_at: Number.isFinite(recorded) ? recorded : now
+        });
       });
-    });
-    const highest = Math.max(seq, ...entries.map((e) => Number(e.event?.device_seq) || 0));
-    const seqBack = highest > (counter?.value ?? 0);
-    await Promise.all([
-      current ? null : db.device.put({ ...device, id: 'this' }),
-      seqBack ? db.counters.put({ name: 'device_seq', value: highest }) : null,
-      restore.length ? db.outbox.bulkAdd(restore) : null,
-      restore.length ? db.sync.get('this').then((s) => db.sync.put({ ...(s ?? EMPTY_SYNC), id: 'this', restored_scans: restore.length, restored_at: now })) : null
-    ]);
-    return { scans: restore.length, device: !current, seq: seqBack };
-  });
+      const highest = Math.max(seq, ...entries.map((e) => Number(e.event?.device_seq) || 0));
+      const seqBack = highest > (counter?.value ?? 0);
+      await Promise.all([
+        current ? null : db.device.put({ ...device, id: 'this' }),
+        seqBack ? db.counters.put({ name: 'device_seq', value: highest }) : null,
+        restore.length ? db.outbox.bulkAdd(restore) : null,
+        restore.length
+          ? db.sync
+              .get('this')
+              .then((s) =>
+                db.sync.put({ ...(s ?? EMPTY_SYNC), id: 'this', restored_scans: restore.length, restored_at: now })
+              )
+          : null
+      ]);
+      return { scans: restore.length, device: !current, seq: seqBack };
+    }
+  );
   journal.forget(settled);
   return result;
 }

@@ -1,7 +1,15 @@
 // The decoder core on barcode images made by bwip-js (tests/fixtures/barcodes.ts), in Node: the same code the
 // worker runs. Each decoded text must parse to what the label says.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { barcodeFixtures, BARCODES, cameraFrame, FIXTURE_ITEMS, renderBarcode, VARIANTS, type Fixture } from '../../../tests/fixtures/barcodes';
+import {
+  barcodeFixtures,
+  BARCODES,
+  cameraFrame,
+  FIXTURE_ITEMS,
+  renderBarcode,
+  VARIANTS,
+  type Fixture
+} from '../../../tests/fixtures/barcodes';
 import { gtinLookup, parseBarcode } from '../domain/barcode';
 import { CAMERA_FORMATS } from './camera';
 import { decodeGrey, decodeImage, SCAN_FORMATS, toGrey } from './decoder';
@@ -27,7 +35,8 @@ describe('decodeImage on camera frames', () => {
         failures.push(`${f.file}: nothing decoded`);
         continue;
       }
-      if (decoded.format !== f.spec.format) failures.push(`${f.file}: format ${decoded.format}, expected ${f.spec.format}`);
+      if (decoded.format !== f.spec.format)
+        failures.push(`${f.file}: format ${decoded.format}, expected ${f.spec.format}`);
       const parsed = parseBarcode(decoded.text, { gtinToItem: lookup });
       if (!parsed.ok || JSON.stringify(sorted(parsed)) !== JSON.stringify(sorted({ ok: true, ...f.spec.expect })))
         failures.push(`${f.file}: ${JSON.stringify(decoded.text)} parsed to ${JSON.stringify(parsed)}`);
@@ -46,17 +55,28 @@ describe('decodeImage on camera frames', () => {
 
   it('reads a 1D code held sideways through its own 90° pass', () => {
     const f = fixtures.find((x) => x.file === 'ean13/rot90.png')!;
-    expect(decodeImage(f.image)).toMatchObject({ text: FIXTURE_ITEMS[2].gtin, format: 'ean_13', pass: expect.stringMatching(/^rot90/) });
+    expect(decodeImage(f.image)).toMatchObject({
+      text: FIXTURE_ITEMS[2].gtin,
+      format: 'ean_13',
+      pass: expect.stringMatching(/^rot90/)
+    });
   });
 
   it("reads a tilted 1D code with 'thorough' effort that a single upright pass misses", async () => {
     const symbol = await renderBarcode({ bcid: 'ean13', data: FIXTURE_ITEMS[0].gtin });
     const frame = cameraFrame(symbol, { ...VARIANTS[0], name: 'tilt40', angle: 40 });
-    expect(decodeImage(frame, { effort: 'thorough' })).toMatchObject({ text: FIXTURE_ITEMS[0].gtin, pass: expect.stringMatching(/^rot/) });
+    expect(decodeImage(frame, { effort: 'thorough' })).toMatchObject({
+      text: FIXTURE_ITEMS[0].gtin,
+      pass: expect.stringMatching(/^rot/)
+    });
   });
 
   it('returns null for a frame with no code, and keeps the library quiet while it looks', () => {
-    const blank = { data: new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : 128 + ((i * 7919) % 61))), width: 640, height: 480 };
+    const blank = {
+      data: new Uint8ClampedArray(640 * 480 * 4).map((_, i) => (i % 4 === 3 ? 255 : 128 + ((i * 7919) % 61))),
+      width: 640,
+      height: 480
+    };
     const error = vi.spyOn(console, 'error');
     const warn = vi.spyOn(console, 'warn');
     const log = vi.spyOn(console, 'log');

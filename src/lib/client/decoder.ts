@@ -66,9 +66,11 @@ const FROM_ZXING = new Map<BarcodeFormat, ScanFormat>(SCAN_FORMATS.map((f) => [T
 
 export function toGrey(img: RgbaImage): GreyImage {
   const { width, height, data } = img;
-  if (data.length < width * height * 4) throw new RangeError(`expected ${width}×${height} RGBA pixels, got ${data.length} bytes`);
+  if (data.length < width * height * 4)
+    throw new RangeError(`expected ${width}×${height} RGBA pixels, got ${data.length} bytes`);
   const out = new Uint8ClampedArray(width * height);
-  for (let i = 0, p = 0; i < out.length; i++, p += 4) out[i] = (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
+  for (let i = 0, p = 0; i < out.length; i++, p += 4)
+    out[i] = (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
   return { data: out, width, height };
 }
 
@@ -89,13 +91,19 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
       let source: LuminanceSource | undefined = turned.get(key);
       if (!source) {
         const { data, width: w, height: h } = rotateGrey(grey, pass.angle);
-        source = new RGBLuminanceSource(pass.smooth ? smoothColumns(data, w, h) : pass.denoise ? boxBlur3(data, w, h) : data, w, h);
+        source = new RGBLuminanceSource(
+          pass.smooth ? smoothColumns(data, w, h) : pass.denoise ? boxBlur3(data, w, h) : data,
+          w,
+          h
+        );
         turned.set(key, source as RGBLuminanceSource);
       }
       if (pass.inverted) source = new InvertedLuminanceSource(source);
       const reader = readerFor(wanted, pass.harder);
       try {
-        const result = reader.decodeWithState(new BinaryBitmap(pass.global ? new GlobalHistogramBinarizer(source) : new HybridBinarizer(source)));
+        const result = reader.decodeWithState(
+          new BinaryBitmap(pass.global ? new GlobalHistogramBinarizer(source) : new HybridBinarizer(source))
+        );
         const format = FROM_ZXING.get(result.getBarcodeFormat());
         if (format) return { text: result.getText(), format, pass: passName(pass) };
       } catch {
@@ -142,7 +150,14 @@ const THOROUGH_PASSES: Pass[] = [
 ];
 
 function passName(p: Pass): string {
-  return [p.angle ? `rot${p.angle}` : '', p.smooth ? 'smooth' : '', p.denoise ? 'denoise' : '', p.global ? 'global' : 'hybrid', p.harder ? 'harder' : '', p.inverted ? 'inverted' : '']
+  return [
+    p.angle ? `rot${p.angle}` : '',
+    p.smooth ? 'smooth' : '',
+    p.denoise ? 'denoise' : '',
+    p.global ? 'global' : 'hybrid',
+    p.harder ? 'harder' : '',
+    p.inverted ? 'inverted' : ''
+  ]
     .filter(Boolean)
     .join('+');
 }
@@ -176,16 +191,19 @@ export function rotateGrey(grey: GreyImage, degrees: number): GreyImage {
     return { data: out, width: h, height: w };
   }
   const a = (degrees * Math.PI) / 180;
-  const cos = Math.cos(a), sin = Math.sin(a);
+  const cos = Math.cos(a),
+    sin = Math.sin(a);
   const out = new Uint8ClampedArray(w * h).fill(255);
-  const cx = w / 2, cy = h / 2;
+  const cx = w / 2,
+    cy = h / 2;
   for (let y = 0; y < h; y++) {
     const dy = y - cy;
     // Walk the source along the row: two additions per pixel instead of a rotation.
     let sx = cos * -cx + sin * dy + cx;
     let sy = -sin * -cx + cos * dy + cy;
     for (let x = 0; x < w; x++, sx += cos, sy -= sin) {
-      const ix = sx | 0, iy = sy | 0;
+      const ix = sx | 0,
+        iy = sy | 0;
       if (sx >= 0 && sy >= 0 && ix < w && iy < h) out[y * w + x] = data[iy * w + ix];
     }
   }
@@ -197,7 +215,17 @@ function boxBlur3(data: Uint8ClampedArray, w: number, h: number): Uint8ClampedAr
   for (let y = 1; y < h - 1; y++)
     for (let x = 1; x < w - 1; x++) {
       const i = y * w + x;
-      out[i] = (data[i - w - 1] + data[i - w] + data[i - w + 1] + data[i - 1] + data[i] + data[i + 1] + data[i + w - 1] + data[i + w] + data[i + w + 1]) / 9;
+      out[i] =
+        (data[i - w - 1] +
+          data[i - w] +
+          data[i - w + 1] +
+          data[i - 1] +
+          data[i] +
+          data[i + 1] +
+          data[i + w - 1] +
+          data[i + w] +
+          data[i + w + 1]) /
+        9;
     }
   return out;
 }
@@ -207,11 +235,12 @@ function smoothColumns(data: Uint8ClampedArray, w: number, h: number): Uint8Clam
   const R = 3;
   const out = new Uint8ClampedArray(w * h);
   for (let x = 0; x < w; x++) {
-    let sum = 0, n = 0;
-    for (let y = 0; y < Math.min(R, h); y++) (sum += data[y * w + x]), n++;
+    let sum = 0,
+      n = 0;
+    for (let y = 0; y < Math.min(R, h); y++) ((sum += data[y * w + x]), n++);
     for (let y = 0; y < h; y++) {
-      if (y + R < h) (sum += data[(y + R) * w + x]), n++;
-      if (y - R - 1 >= 0) (sum -= data[(y - R - 1) * w + x]), n--;
+      if (y + R < h) ((sum += data[(y + R) * w + x]), n++);
+      if (y - R - 1 >= 0) ((sum -= data[(y - R - 1) * w + x]), n--);
       out[y * w + x] = sum / n;
     }
   }

@@ -27,7 +27,8 @@ class MemoryStorage implements JournalStorage {
   setItem(k: string, v: string) {
     let used = 0;
     for (const [key, value] of this.map) if (key !== k) used += key.length + value.length;
-    if (used + k.length + v.length > this.quotaChars) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    if (used + k.length + v.length > this.quotaChars)
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     this.map.set(k, String(v));
   }
   removeItem(k: string) {
@@ -43,11 +44,26 @@ let n = 0;
 
 type Fetch = typeof fetch;
 const apiFetch = (env: Record<string, string> = {}): Fetch => {
-  const a = createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test', ...env }), dbKind: server.kind });
+  const a = createApp({
+    sql: server.sql,
+    config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test', ...env }),
+    dbKind: server.kind
+  });
   return ((input: RequestInfo | URL, init?: RequestInit) => a.request(String(input), init)) as Fetch;
 };
-const cfg = (over: Partial<SyncConfig> = {}): SyncConfig => ({ baseUrl: 'http://linesync.test', appVersion: 'test-1', fetch: apiFetch(), ...over });
-const scan = (over: Partial<ScanInput> = {}): ScanInput => ({ event_type: 'INTAKE', item_id: 'P-1', qty: 1, source: 'wedge', ...over });
+const cfg = (over: Partial<SyncConfig> = {}): SyncConfig => ({
+  baseUrl: 'http://linesync.test',
+  appVersion: 'test-1',
+  fetch: apiFetch(),
+  ...over
+});
+const scan = (over: Partial<ScanInput> = {}): ScanInput => ({
+  event_type: 'INTAKE',
+  item_id: 'P-1',
+  qty: 1,
+  source: 'wedge',
+  ...over
+});
 
 async function record(db: StationDb, input: ScanInput = scan()) {
   const r = await recordScan(db, input);
@@ -79,7 +95,14 @@ beforeEach(async () => {
   name = `journal-test-${n}`;
   storage = new MemoryStorage();
   station = openStationDb(name, storage);
-  const device = { id: 'this' as const, device_id: `jtab-${n}`, device_name: 'Tablet J', station_id: 'ST-1', location_id: 'LINE-1', configured_at: new Date().toISOString() };
+  const device = {
+    id: 'this' as const,
+    device_id: `jtab-${n}`,
+    device_name: 'Tablet J',
+    station_id: 'ST-1',
+    location_id: 'LINE-1',
+    configured_at: new Date().toISOString()
+  };
   await station.device.put(device);
   station.journal.rememberDevice(device);
 });
@@ -92,7 +115,9 @@ describe('the recovery journal', () => {
     const good = await record(station);
     const bad = await record(station, scan({ item_id: 'NO-SUCH-PART' }));
     const other = await record(station, scan({ item_id: 'ALSO-UNKNOWN' }));
-    expect(station.journal.read().entries.map((e) => e.event.event_id)).toEqual([good, bad, other].map((r) => r.rows[0].event_id));
+    expect(station.journal.read().entries.map((e) => e.event.event_id)).toEqual(
+      [good, bad, other].map((r) => r.rows[0].event_id)
+    );
     expect(station.journal.read().seq).toBe(3);
 
     await syncOnce(station, cfg({ fetch: apiFetch({ REQUIRE_KNOWN_ITEMS: 'true' }) }));
@@ -100,7 +125,9 @@ describe('the recovery journal', () => {
 
     const fixed = await resendFixed(station, bad.rows[0].event_id, { item_id: 'P-2', qty: 2 });
     expect(await dismissRejected(station, other.rows[0].event_id)).toBe(true);
-    expect(station.journal.read().entries.map((e) => e.event.event_id)).toEqual([fixed.ok ? fixed.rows[0].event_id : '']);
+    expect(station.journal.read().entries.map((e) => e.event.event_id)).toEqual([
+      fixed.ok ? fixed.rows[0].event_id : ''
+    ]);
     await syncOnce(station, cfg());
     expect(station.journal.read()).toMatchObject({ entries: [], seq: 4, device: { device_id: `jtab-${n}` } });
   });
@@ -114,7 +141,8 @@ describe('the recovery journal', () => {
     const real = apiFetch();
     const losing = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-      if (body?.events?.length) await real(input, { ...init, body: JSON.stringify({ ...body, events: body.events.slice(0, 1) }) });
+      if (body?.events?.length)
+        await real(input, { ...init, body: JSON.stringify({ ...body, events: body.events.slice(0, 1) }) });
       throw new TypeError('connection lost');
     }) as Fetch;
     expect(await syncOnce(station, cfg({ fetch: losing }))).toMatchObject({ status: 'failed' });
@@ -175,7 +203,14 @@ describe('the recovery journal', () => {
     station.close();
     await wipe(name);
     const bare = openStationDb(name, null); // no journal: the database set up again as another tablet
-    await bare.device.put({ id: 'this', device_id: 'someone-else', device_name: 'X', station_id: 'S', location_id: 'LINE-1', configured_at: '' });
+    await bare.device.put({
+      id: 'this',
+      device_id: 'someone-else',
+      device_name: 'X',
+      station_id: 'S',
+      location_id: 'LINE-1',
+      configured_at: ''
+    });
     bare.close();
     station = openStationDb(name, storage);
     expect(await station.outbox.count()).toBe(0);
@@ -185,7 +220,14 @@ describe('the recovery journal', () => {
   it('a tablet set up before the journal existed starts it at the next open, with the scans still waiting', async () => {
     station.close();
     const old = openStationDb(`${name}-old`, null); // no journal: the app as it was
-    await old.device.put({ id: 'this', device_id: `jtab-${n}-old`, device_name: 'Old', station_id: 'ST-1', location_id: 'LINE-1', configured_at: '' });
+    await old.device.put({
+      id: 'this',
+      device_id: `jtab-${n}-old`,
+      device_name: 'Old',
+      station_id: 'ST-1',
+      location_id: 'LINE-1',
+      configured_at: ''
+    });
     const a = await record(old);
     await record(old);
     await syncOnce(old, cfg({ fetch: apiFetch() }));
@@ -193,7 +235,11 @@ describe('the recovery journal', () => {
     old.close();
     const upgraded = openStationDb(`${name}-old`, storage);
     await upgraded.open();
-    expect(upgraded.journal.read()).toMatchObject({ device: { device_id: `jtab-${n}-old` }, seq: 3, entries: [{ event: { event_id: waiting.rows[0].event_id } }] });
+    expect(upgraded.journal.read()).toMatchObject({
+      device: { device_id: `jtab-${n}-old` },
+      seq: 3,
+      entries: [{ event: { event_id: waiting.rows[0].event_id } }]
+    });
     upgraded.close();
     await wipe(`${name}-old`);
     const back = openStationDb(`${name}-old`, storage);
@@ -207,7 +253,14 @@ describe('the recovery journal', () => {
   it('when localStorage is full the scan still counts and the worker is told the backup is missing', async () => {
     const tight = new MemoryStorage(2_000);
     const db = openStationDb(`${name}-tight`, tight);
-    await db.device.put({ id: 'this', device_id: `jtab-${n}-t`, device_name: 'T', station_id: 'ST-1', location_id: 'LINE-1', configured_at: '' });
+    await db.device.put({
+      id: 'this',
+      device_id: `jtab-${n}-t`,
+      device_name: 'T',
+      station_id: 'ST-1',
+      location_id: 'LINE-1',
+      configured_at: ''
+    });
     const results = [];
     for (let i = 0; i < 6; i++) results.push(await recordScan(db, scan()));
     expect(results.every((r) => r.ok)).toBe(true);
@@ -221,7 +274,14 @@ describe('the recovery journal', () => {
 
   it('holds at most its bound of scans and says so when full', () => {
     const j = new Journal(new MemoryStorage(), 'bounded', 2);
-    const device = { id: 'this' as const, device_id: 'b', device_name: 'B', station_id: 'S', location_id: 'L', configured_at: '' };
+    const device = {
+      id: 'this' as const,
+      device_id: 'b',
+      device_name: 'B',
+      station_id: 'S',
+      location_id: 'L',
+      configured_at: ''
+    };
     const row = (seq: number) => ({
       event_id: `00000000-0000-7000-8000-00000000000${seq}`,
       device_seq: seq,

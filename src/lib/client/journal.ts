@@ -67,7 +67,10 @@ export class Journal {
     try {
       const meta = JSON.parse(this.storage?.getItem(this.metaKey) ?? 'null');
       const seq = Number(meta?.seq);
-      return { device: meta?.device?.device_id ? meta.device : null, seq: Number.isSafeInteger(seq) && seq > 0 ? seq : 0 };
+      return {
+        device: meta?.device?.device_id ? meta.device : null,
+        seq: Number.isSafeInteger(seq) && seq > 0 ? seq : 0
+      };
     } catch {
       return { device: null, seq: 0 };
     }
@@ -96,7 +99,10 @@ export class Journal {
     for (const row of rows) {
       if (ids.size >= this.maxScans) return JOURNAL_FULL_WARNING;
       try {
-        this.storage.setItem(this.entryPrefix + row.event_id, JSON.stringify({ event: row.event, recorded_at: row.recorded_at }));
+        this.storage.setItem(
+          this.entryPrefix + row.event_id,
+          JSON.stringify({ event: row.event, recorded_at: row.recorded_at })
+        );
         ids.add(row.event_id);
       } catch (e) {
         return `this tablet could not keep a backup copy of the scan (${(e as Error).message}): sync soon.`;
@@ -145,4 +151,3 @@ export function browserStorage(): JournalStorage | null {
     return null;
   }
 }
-

@@ -33,7 +33,9 @@ export function describe(item_id: string, known: KnownItems): string {
   const it = known.byId.get(item_id);
   if (!it) return known.checkable ? 'unknown part' : 'not checked: no item list on this tablet yet';
   if (it.description) return `${it.description} (${it.unit || 'ea'})`;
-  return (it as SnapshotItem & { placeholder?: boolean }).placeholder ? 'unnamed part (placeholder)' : `(${it.unit || 'ea'})`;
+  return (it as SnapshotItem & { placeholder?: boolean }).placeholder
+    ? 'unnamed part (placeholder)'
+    : `(${it.unit || 'ea'})`;
 }
 
 export function ordinal(n: number): string {
@@ -57,7 +59,8 @@ export class ScanCounts {
 
   constructor(now: number, todayRows: OutboxRow[] = []) {
     this.day = startOfDay(now);
-    for (const r of todayRows) if (r.recorded_at >= this.day && r.event.event_type !== 'VOID') this.bump(this.today, r.event.item_id);
+    for (const r of todayRows)
+      if (r.recorded_at >= this.day && r.event.event_type !== 'VOID') this.bump(this.today, r.event.item_id);
   }
 
   /** Counts one more scan of `item_id` and answers the counts with it included. */

@@ -56,7 +56,12 @@ interface Hooks {
   after?: (rows: OutboxRow[]) => Promise<unknown>;
 }
 
-async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | string, clock: Clock, hooks: Hooks = {}): Promise<Recorded> {
+async function commit(
+  db: StationDb,
+  build: (device: DeviceRow) => Draft[] | string,
+  clock: Clock,
+  hooks: Hooks = {}
+): Promise<Recorded> {
   // The IndexedDB transaction itself: when it aborts, its error says why (a request inside may only say AbortError).
   let idbTransaction: IDBTransaction | undefined;
   let recordedBy: DeviceRow | undefined;
@@ -66,7 +71,8 @@ async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | str
       idbTransaction = (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
       // Each IndexedDB request is a round trip to the browser process: read together, write together.
       const [device, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
-      if (!device) return { ok: false, reason: 'This tablet is not set up yet: give it a name, station and location first.' };
+      if (!device)
+        return { ok: false, reason: 'This tablet is not set up yet: give it a name, station and location first.' };
       recordedBy = device;
       const problem = hooks.before ? await hooks.before() : null;
       if (problem) return { ok: false, reason: problem };
@@ -81,7 +87,13 @@ async function commit(db: StationDb, build: (device: DeviceRow) => Draft[] | str
         seq += 1;
         const event = checkEvent({ ...d, device_seq: seq });
         if (!event.ok) throw new Error(event.reason); // cannot happen: the same draft passed above
-        return { event_id: event.event.event_id, device_seq: seq, state: 'pending', event: event.event, recorded_at: clock.now() };
+        return {
+          event_id: event.event.event_id,
+          device_seq: seq,
+          state: 'pending',
+          event: event.event,
+          recorded_at: clock.now()
+        };
       });
       await Promise.all([db.counters.put({ name: 'device_seq', value: seq }), db.outbox.bulkAdd(rows)]);
       if (hooks.after) await hooks.after(rows);
@@ -121,7 +133,8 @@ async function storageFull(e: unknown, tx: IDBTransaction | undefined): Promise<
   if (names.includes('QuotaExceededError')) return true;
   // Chromium may abort with UnknownError "… IO error: …: FILE_ERROR_NO_SPACE" (and close the connection) instead;
   // the reopen that follows then fails with "Internal error opening backing store" while the disk stays full.
-  if (/quota|disk full|no[ _]space|opening backing store/i.test(`${(e as Error)?.message} ${txError?.message ?? ''}`)) return true;
+  if (/quota|disk full|no[ _]space|opening backing store/i.test(`${(e as Error)?.message} ${txError?.message ?? ''}`))
+    return true;
   try {
     const { usage, quota } = (await globalThis.navigator?.storage?.estimate?.()) ?? {};
     return usage !== undefined && quota !== undefined && quota - usage < NEARLY_FULL_BYTES;
@@ -139,7 +152,8 @@ export function recordScan(db: StationDb, input: ScanInput, clock: Clock = syste
 async function undoProblem(db: StationDb, row: OutboxRow | undefined): Promise<string | null> {
   if (!row) return 'That scan is not on this tablet.';
   if (row.event.event_type === 'VOID') return 'An undo cannot be undone; scan the item again instead.';
-  if (row.state === 'rejected' || row.state === 'resolved') return 'That scan was never accepted by the server; nothing to undo.';
+  if (row.state === 'rejected' || row.state === 'resolved')
+    return 'That scan was never accepted by the server; nothing to undo.';
   const voids = await db.outbox.where('event.voids_event_id').equals(row.event_id).count();
   return voids ? 'That scan is already undone.' : null;
 }
@@ -148,7 +162,12 @@ function voidOf(device: DeviceRow, row: OutboxRow, clock: Clock): Draft {
   const e = row.event;
   // A VOID must carry the item, location and qty of the scan it cancels, whatever the device is set to now.
   return {
-    ...draft(device, { event_type: 'CONSUME', item_id: e.item_id, qty: e.qty, source: 'manual', operator: e.operator }, clock, e.event_id),
+    ...draft(
+      device,
+      { event_type: 'CONSUME', item_id: e.item_id, qty: e.qty, source: 'manual', operator: e.operator },
+      clock,
+      e.event_id
+    ),
     location_id: e.location_id,
     station_id: e.station_id ?? null
   };
@@ -157,16 +176,26 @@ function voidOf(device: DeviceRow, row: OutboxRow, clock: Clock): Draft {
 /** Undo: appends a VOID that cancels the scan. */
 export async function undoScan(db: StationDb, eventId: string, clock: Clock = systemClock): Promise<Recorded> {
   let target: OutboxRow | undefined;
-  return commit(db, (device) => (target ? [voidOf(device, target, clock)] : 'That scan is not on this tablet.'), clock, {
-    before: async () => {
-      target = await db.outbox.get(eventId);
-      return undoProblem(db, target);
+  return commit(
+    db,
+    (device) => (target ? [voidOf(device, target, clock)] : 'That scan is not on this tablet.'),
+    clock,
+    {
+      before: async () => {
+        target = await db.outbox.get(eventId);
+        return undoProblem(db, target);
+      }
     }
-  });
+  );
 }
 
 /** A quantity corrected after the scan: a VOID of the old scan and the same scan with the new quantity. */
-export async function changeQty(db: StationDb, eventId: string, qty: number, clock: Clock = systemClock): Promise<Recorded> {
+export async function changeQty(
+  db: StationDb,
+  eventId: string,
+  qty: number,
+  clock: Clock = systemClock
+): Promise<Recorded> {
   const target = await db.outbox.get(eventId);
   if (!target) return { ok: false, reason: 'That scan is not on this tablet.' };
   if (target.event.qty === qty) return { ok: true, rows: [] };
@@ -176,7 +205,19 @@ export async function changeQty(db: StationDb, eventId: string, qty: number, clo
     (device) => [
       voidOf(device, target, clock),
       {
-        ...draft(device, { event_type: e.event_type as 'INTAKE' | 'CONSUME', item_id: e.item_id, qty, source: e.source, barcode_raw: e.barcode_raw, lot: e.lot, operator: e.operator }, clock),
+        ...draft(
+          device,
+          {
+            event_type: e.event_type as 'INTAKE' | 'CONSUME',
+            item_id: e.item_id,
+            qty,
+            source: e.source,
+            barcode_raw: e.barcode_raw,
+            lot: e.lot,
+            operator: e.operator
+          },
+          clock
+        ),
         location_id: e.location_id,
         station_id: e.station_id ?? null
       }
@@ -192,7 +233,12 @@ export interface Fix {
 }
 
 /** A rejected scan corrected by a person: sent again as a new event; the rejected one is kept, marked resolved. */
-export async function resendFixed(db: StationDb, eventId: string, fix: Fix, clock: Clock = systemClock): Promise<Recorded> {
+export async function resendFixed(
+  db: StationDb,
+  eventId: string,
+  fix: Fix,
+  clock: Clock = systemClock
+): Promise<Recorded> {
   const old = await db.outbox.get(eventId);
   if (!old || old.state !== 'rejected') return { ok: false, reason: 'Only a rejected scan can be fixed and resent.' };
   const e = old.event;
@@ -202,16 +248,35 @@ export async function resendFixed(db: StationDb, eventId: string, fix: Fix, cloc
     db,
     (device) => [
       {
-        ...draft(device, { event_type: type, item_id: fix.item_id, qty: fix.qty, source: e.source, barcode_raw: e.barcode_raw, lot: e.lot, operator: e.operator }, clock),
+        ...draft(
+          device,
+          {
+            event_type: type,
+            item_id: fix.item_id,
+            qty: fix.qty,
+            source: e.source,
+            barcode_raw: e.barcode_raw,
+            lot: e.lot,
+            operator: e.operator
+          },
+          clock
+        ),
         location_id: e.location_id,
         station_id: e.station_id ?? null
       }
     ],
     clock,
     {
-      before: async () => ((await db.outbox.get(eventId))?.state === 'rejected' ? null : 'That scan was already resolved.'),
+      before: async () =>
+        (await db.outbox.get(eventId))?.state === 'rejected' ? null : 'That scan was already resolved.',
       after: (rows) =>
-        db.outbox.update(eventId, { state: 'resolved', settled_at: clock.now(), replaced_by: rows[0].event_id, settled_as: 'resent', told_server: false })
+        db.outbox.update(eventId, {
+          state: 'resolved',
+          settled_at: clock.now(),
+          replaced_by: rows[0].event_id,
+          settled_as: 'resent',
+          told_server: false
+        })
     }
   ).then((r) => {
     if (r.ok) db.journal.forget([eventId]);
@@ -224,7 +289,12 @@ export async function dismissRejected(db: StationDb, eventId: string, clock: Clo
   const done = await db.transaction('rw', db.outbox, async () => {
     const row = await db.outbox.get(eventId);
     if (!row || row.state !== 'rejected') return false;
-    await db.outbox.update(eventId, { state: 'resolved', settled_at: clock.now(), settled_as: 'voided', told_server: false });
+    await db.outbox.update(eventId, {
+      state: 'resolved',
+      settled_at: clock.now(),
+      settled_as: 'voided',
+      told_server: false
+    });
     return true;
   });
   if (done) db.journal.forget([eventId]);
@@ -247,7 +317,10 @@ export interface PendingExport {
 export async function exportPending(db: StationDb, clock: Pick<Clock, 'now'> = systemClock): Promise<PendingExport> {
   return db.transaction('r', db.device, db.outbox, async () => {
     const device = await db.device.get('this');
-    const rows = await db.outbox.orderBy('device_seq').filter((r) => r.state === 'pending' || r.state === 'rejected').toArray();
+    const rows = await db.outbox
+      .orderBy('device_seq')
+      .filter((r) => r.state === 'pending' || r.state === 'rejected')
+      .toArray();
     return {
       format: 'linesync-pending/1',
       exported_at: new Date(clock.now()).toISOString(),

@@ -9,11 +9,14 @@ pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 export const MAX_PHOTO_SIDE = 2000;
 
 function canvasBlob(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Blob> {
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the page could not be drawn'))), type, quality));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the page could not be drawn'))), type, quality)
+  );
 }
 
 export async function preparePdf(file: Blob): Promise<{ pages: Blob[]; textLayer: TextLayer }> {
-  const pdf = await pdfjs.getDocument({ data: new Uint8Array(await file.arrayBuffer()), isEvalSupported: false }).promise;
+  const pdf = await pdfjs.getDocument({ data: new Uint8Array(await file.arrayBuffer()), isEvalSupported: false })
+    .promise;
   try {
     const pages: Blob[] = [];
     const textLayer: TextLayer = [];
@@ -25,7 +28,9 @@ export async function preparePdf(file: Blob): Promise<{ pages: Blob[]; textLayer
         width,
         height,
         items: content.items.flatMap((i) =>
-          'str' in i && i.str.trim() !== '' ? [{ s: i.str, x: i.transform[4], y: height - i.transform[5], w: i.width, h: i.height }] : []
+          'str' in i && i.str.trim() !== ''
+            ? [{ s: i.str, x: i.transform[4], y: height - i.transform[5], w: i.width, h: i.height }]
+            : []
         )
       });
       const viewport = page.getViewport({ scale: 2 });

@@ -14,7 +14,12 @@ let db: SlipDb;
 let pdf: Uint8Array;
 let n = 0;
 let posts = 0;
-const app = () => createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }), dbKind: server.kind });
+const app = () =>
+  createApp({
+    sql: server.sql,
+    config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }),
+    dbKind: server.kind
+  });
 const api = (): typeof fetch =>
   (async (input: RequestInfo | URL, init?: RequestInit) => {
     posts++;
@@ -70,11 +75,19 @@ describe('uploadPending', () => {
   it('waits out a missing network, then uploads once and keeps the server reading; the original stays until received', async () => {
     const id = await captured([pdfFile()]);
     expect(await uploadPending(db, 'http://linesync.test', down)).toBe(0);
-    expect(await db.slips.get(id)).toMatchObject({ status: 'captured', error: 'Waiting for the network.', refused: false });
+    expect(await db.slips.get(id)).toMatchObject({
+      status: 'captured',
+      error: 'Waiting for the network.',
+      refused: false
+    });
 
     expect(await uploadPending(db, 'http://linesync.test', api())).toBe(1);
     const row = (await db.slips.get(id))!;
-    expect(row).toMatchObject({ status: 'parsed', error: null, summary: { supplier: 'Acme Fasteners Ltd', slip_number: 'PS-1001', line_count: 3, parser: 'digital' } });
+    expect(row).toMatchObject({
+      status: 'parsed',
+      error: null,
+      summary: { supplier: 'Acme Fasteners Ltd', slip_number: 'PS-1001', line_count: 3, parser: 'digital' }
+    });
     expect(row.originals).toHaveLength(1);
     expect(await server.sql`SELECT count(*)::int AS n FROM packing_slips WHERE slip_id = ${id}`).toEqual([{ n: 1 }]);
 
@@ -95,13 +108,19 @@ describe('uploadPending', () => {
     expect((await db.slips.get(id))!.status).toBe('captured');
     expect(await uploadPending(db, 'http://linesync.test', api())).toBe(1);
     expect((await db.slips.get(id))!.status).toBe('parsed');
-    expect(await server.sql`SELECT count(*)::int AS n FROM packing_slip_files WHERE slip_id = ${id}`).toEqual([{ n: 1 }]);
+    expect(await server.sql`SELECT count(*)::int AS n FROM packing_slip_files WHERE slip_id = ${id}`).toEqual([
+      { n: 1 }
+    ]);
   });
 
   it('keeps a slip the server refuses, with its reason, and does not send it again', async () => {
     const id = await captured([new File(['not a slip at all'], 'slip.pdf', { type: 'application/pdf' })]);
     await uploadPending(db, 'http://linesync.test', api());
-    expect(await db.slips.get(id)).toMatchObject({ status: 'captured', refused: true, error: expect.stringMatching(/not a PDF, JPEG, PNG, WebP or HEIC/) });
+    expect(await db.slips.get(id)).toMatchObject({
+      status: 'captured',
+      refused: true,
+      error: expect.stringMatching(/not a PDF, JPEG, PNG, WebP or HEIC/)
+    });
     posts = 0;
     await uploadPending(db, 'http://linesync.test', api());
     expect(posts).toBe(0);

@@ -39,12 +39,19 @@ export function openSlipDb(name = 'linesync-slips'): SlipDb {
 }
 
 /** Stores the captured files at once; refuses what the server would refuse anyway, before anything is kept. */
-export async function captureSlip(db: SlipDb, files: File[], deviceId: string, now = Date.now()): Promise<{ ok: true; slip_id: string } | { ok: false; reason: string }> {
+export async function captureSlip(
+  db: SlipDb,
+  files: File[],
+  deviceId: string,
+  now = Date.now()
+): Promise<{ ok: true; slip_id: string } | { ok: false; reason: string }> {
   if (!files.length) return { ok: false, reason: 'No file was chosen.' };
   if (files.length > MAX_SLIP_FILES) return { ok: false, reason: `A slip may have at most ${MAX_SLIP_FILES} files.` };
-  if (files.some((f) => f.size === 0)) return { ok: false, reason: `${files.find((f) => f.size === 0)!.name} is empty.` };
+  if (files.some((f) => f.size === 0))
+    return { ok: false, reason: `${files.find((f) => f.size === 0)!.name} is empty.` };
   const total = files.reduce((s, f) => s + f.size, 0);
-  if (total > MAX_SLIP_BYTES) return { ok: false, reason: `A slip may be at most 20 MB; these files are ${(total / 1048576).toFixed(1)} MB.` };
+  if (total > MAX_SLIP_BYTES)
+    return { ok: false, reason: `A slip may be at most 20 MB; these files are ${(total / 1048576).toFixed(1)} MB.` };
   const slip_id = crypto.randomUUID();
   await db.slips.add({
     slip_id,

@@ -57,7 +57,8 @@ export function stockView(snapshot: SnapshotRow | undefined, rows: OutboxRow[], 
     return l;
   };
 
-  for (const s of snapshot?.stock ?? []) if (!location || s.location_id === location) line(s.item_id, s.location_id).as_of_snapshot = s.on_hand;
+  for (const s of snapshot?.stock ?? [])
+    if (!location || s.location_id === location) line(s.item_id, s.location_id).as_of_snapshot = s.on_hand;
 
   for (const row of rows) {
     if (!notInSnapshot(row, snapshot)) continue;
@@ -66,7 +67,8 @@ export function stockView(snapshot: SnapshotRow | undefined, rows: OutboxRow[], 
     if (e.event_type === 'VOID') {
       // A VOID moves stock back by the scan it cancels; a target no longer on this tablet moved nothing here.
       const target = byId.get(e.voids_event_id ?? '');
-      if (target && target.event_type !== 'VOID') line(e.item_id, e.location_id).pending_delta -= stockDelta(target.event_type, target.qty);
+      if (target && target.event_type !== 'VOID')
+        line(e.item_id, e.location_id).pending_delta -= stockDelta(target.event_type, target.qty);
     } else {
       line(e.item_id, e.location_id).pending_delta += stockDelta(e.event_type, e.qty);
     }
@@ -85,14 +87,21 @@ export function stockView(snapshot: SnapshotRow | undefined, rows: OutboxRow[], 
 export async function readStockView(db: StationDb, location?: string): Promise<StockView> {
   return db.transaction('r', db.snapshot, db.outbox, async () => {
     const snapshot = await db.snapshot.get('this');
-    const pending = await db.outbox.where('[state+device_seq]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).toArray();
+    const pending = await db.outbox
+      .where('[state+device_seq]')
+      .between(['pending', Dexie.minKey], ['pending', Dexie.maxKey])
+      .toArray();
     const late = snapshot ? await db.outbox.where('settled_at').above(snapshot.requested_at).toArray() : [];
     const rows = [...pending, ...late];
     // A VOID moves stock by the scan it cancels, which may be older than anything loaded so far. Those targets are
     // only looked up, never counted again: the snapshot holds them already.
     const have = new Set(rows.map((r) => r.event_id));
-    const targets = [...new Set(rows.map((r) => r.event.voids_event_id).filter((id): id is string => !!id && !have.has(id)))];
-    const found = (await db.outbox.bulkGet(targets)).filter((r): r is OutboxRow => !!r).map((r) => ({ ...r, state: 'resolved' as const }));
+    const targets = [
+      ...new Set(rows.map((r) => r.event.voids_event_id).filter((id): id is string => !!id && !have.has(id)))
+    ];
+    const found = (await db.outbox.bulkGet(targets))
+      .filter((r): r is OutboxRow => !!r)
+      .map((r) => ({ ...r, state: 'resolved' as const }));
     return stockView(snapshot, [...rows, ...found], location);
   });
 }

@@ -18,7 +18,11 @@ const requests: { path: string; events: number }[] = [];
 
 type Fetch = typeof fetch;
 function apiFetch(env: Record<string, string> = {}): Fetch {
-  const app = createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test', ...env }), dbKind: server.kind });
+  const app = createApp({
+    sql: server.sql,
+    config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test', ...env }),
+    dbKind: server.kind
+  });
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
     const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
@@ -27,14 +31,34 @@ function apiFetch(env: Record<string, string> = {}): Fetch {
   }) as Fetch;
 }
 
-const cfg = (over: Partial<SyncConfig> = {}): SyncConfig => ({ baseUrl: 'http://linesync.test', appVersion: 'test-1', fetch: apiFetch(), ...over });
-const scan = (over: Partial<ScanInput> = {}): ScanInput => ({ event_type: 'INTAKE', item_id: 'P-1', qty: 1, source: 'wedge', ...over });
+const cfg = (over: Partial<SyncConfig> = {}): SyncConfig => ({
+  baseUrl: 'http://linesync.test',
+  appVersion: 'test-1',
+  fetch: apiFetch(),
+  ...over
+});
+const scan = (over: Partial<ScanInput> = {}): ScanInput => ({
+  event_type: 'INTAKE',
+  item_id: 'P-1',
+  qty: 1,
+  source: 'wedge',
+  ...over
+});
 
 async function setUp(db: StationDb, device_id = `tab-${n}`) {
-  await db.device.put({ id: 'this', device_id, device_name: 'Tablet A', station_id: 'ST-1', location_id: 'LINE-1', configured_at: new Date().toISOString() });
+  await db.device.put({
+    id: 'this',
+    device_id,
+    device_name: 'Tablet A',
+    station_id: 'ST-1',
+    location_id: 'LINE-1',
+    configured_at: new Date().toISOString()
+  });
 }
 async function serverEvents(device_id: string) {
-  return server.sql<{ event_id: string; device_seq: number; event_type: string; qty: number; voids_event_id: string | null }[]>`
+  return server.sql<
+    { event_id: string; device_seq: number; event_type: string; qty: number; voids_event_id: string | null }[]
+  >`
     SELECT event_id::text, device_seq, event_type, qty, voids_event_id::text FROM scan_events WHERE device_id = ${device_id} ORDER BY device_seq`;
 }
 async function record(db: StationDb, input: ScanInput = scan()) {
@@ -67,13 +91,24 @@ describe('recording a scan', () => {
     expect([a.device_seq, b.device_seq]).toEqual([1, 2]);
     expect(a.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     expect(uuid7Time(a.event_id)).toBeGreaterThanOrEqual(before);
-    expect(b.event).toMatchObject({ event_type: 'CONSUME', qty: 3, location_id: 'LINE-1', station_id: 'ST-1', source: 'wedge' });
+    expect(b.event).toMatchObject({
+      event_type: 'CONSUME',
+      qty: 3,
+      location_id: 'LINE-1',
+      station_id: 'ST-1',
+      source: 'wedge'
+    });
     expect(await station.outbox.count()).toBe(2);
     expect(await countState(station, 'pending')).toBe(2);
   });
 
   it('refuses an invalid scan with a reason, stores nothing and spends no sequence number', async () => {
-    for (const bad of [scan({ qty: 0 }), scan({ qty: 1.5 }), scan({ item_id: '  ' }), scan({ item_id: 'x'.repeat(65) })]) {
+    for (const bad of [
+      scan({ qty: 0 }),
+      scan({ qty: 1.5 }),
+      scan({ item_id: '  ' }),
+      scan({ item_id: 'x'.repeat(65) })
+    ]) {
       const r = await recordScan(station, bad);
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.reason).toMatch(/^Not recorded: (qty|item_id)/);
@@ -108,9 +143,16 @@ describe('sync against the Core API', () => {
     const sync = await readSync(station);
     expect(sync.last_success_at).not.toBeNull();
     expect(sync.failures).toBe(0);
-    const [device] = await server.sql`SELECT name, station_id, app_version, pending_reported, last_seq FROM devices WHERE device_id = ${`tab-${n}`}`;
+    const [device] =
+      await server.sql`SELECT name, station_id, app_version, pending_reported, last_seq FROM devices WHERE device_id = ${`tab-${n}`}`;
     // The last batch carried the last pending scan: nothing is left on the tablet once it is applied.
-    expect(device).toMatchObject({ name: 'Tablet A', station_id: 'ST-1', app_version: 'test-1', pending_reported: 0, last_seq: 5 });
+    expect(device).toMatchObject({
+      name: 'Tablet A',
+      station_id: 'ST-1',
+      app_version: 'test-1',
+      pending_reported: 0,
+      last_seq: 5
+    });
   });
 
   it('loses nothing and doubles nothing when the answer to a push is lost', async () => {
@@ -146,7 +188,10 @@ describe('sync against the Core API', () => {
     const out = await syncOnce(station, cfg({ fetch: apiFetch({ AUTH_MODE: 'databricks' }) }));
     expect(out).toMatchObject({ status: 'failed', authRequired: true });
     expect(await countState(station, 'pending')).toBe(2);
-    expect(await readSync(station)).toMatchObject({ auth_required: true, last_error: expect.stringMatching(/sign in again/i) });
+    expect(await readSync(station)).toMatchObject({
+      auth_required: true,
+      last_error: expect.stringMatching(/sign in again/i)
+    });
     expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 2 });
     expect((await readSync(station)).auth_required).toBe(false);
   });
@@ -169,18 +214,27 @@ describe('sync against the Core API', () => {
 
     const stored = await serverEvents(`tab-${n}`);
     expect(stored.map((e) => e.event_id)).toEqual([good.event_id, fixed.ok ? fixed.rows[0].event_id : '']);
-    expect(await station.outbox.get(bad.event_id)).toMatchObject({ state: 'resolved', replaced_by: fixed.ok ? fixed.rows[0].event_id : '' });
+    expect(await station.outbox.get(bad.event_id)).toMatchObject({
+      state: 'resolved',
+      replaced_by: fixed.ok ? fixed.rows[0].event_id : ''
+    });
     expect((await station.outbox.get(other.event_id))?.state).toBe('resolved');
   });
 
-  it('undo appends a VOID with the voided scan\'s item, location and qty, and the server accepts it', async () => {
+  it("undo appends a VOID with the voided scan's item, location and qty, and the server accepts it", async () => {
     const a = await record(station, scan({ event_type: 'CONSUME', qty: 7 }));
     await syncOnce(station, cfg());
     const undone = await undoScan(station, a.event_id);
     expect(undone.ok).toBe(true);
     expect(await undoScan(station, a.event_id)).toEqual({ ok: false, reason: 'That scan is already undone.' });
     if (undone.ok) {
-      expect(undone.rows[0].event).toMatchObject({ event_type: 'VOID', voids_event_id: a.event_id, item_id: 'P-1', location_id: 'LINE-1', qty: 7 });
+      expect(undone.rows[0].event).toMatchObject({
+        event_type: 'VOID',
+        voids_event_id: a.event_id,
+        item_id: 'P-1',
+        location_id: 'LINE-1',
+        qty: 7
+      });
       expect(await undoScan(station, undone.rows[0].event_id)).toMatchObject({ ok: false });
     }
     expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 1, rejected: 0 });
@@ -228,14 +282,25 @@ describe('sync against the Core API', () => {
 // sync; what the worker settles on the tablet is told to the server, so no one resolves the same scan twice.
 describe('rejected scans resolved on the server or on the tablet', () => {
   const strict = () => cfg({ fetch: apiFetch({ REQUIRE_KNOWN_ITEMS: 'true' }) });
-  const supervisor = () => createApp({ sql: server.sql, config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }), dbKind: server.kind });
+  const supervisor = () =>
+    createApp({
+      sql: server.sql,
+      config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }),
+      dbKind: server.kind
+    });
   async function serverCopy(event_id: string) {
-    const [row] = await server.sql<{ rejection_id: string; resolution: string | null; corrected_event_id: string | null }[]>`
+    const [row] = await server.sql<
+      { rejection_id: string; resolution: string | null; corrected_event_id: string | null }[]
+    >`
       SELECT rejection_id::text, resolution, corrected_event_id::text FROM rejected_events WHERE device_id = ${`tab-${n}`} AND event_id = ${event_id}`;
     return row;
   }
   const resolve = (id: string, body: unknown) =>
-    supervisor().request(`/api/rejected-events/${id}/resolve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    supervisor().request(`/api/rejected-events/${id}/resolve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    });
 
   it('a supervisor\'s dismissal and correction reach the tablet, which clears them from "needs attention" and keeps them', async () => {
     const a = await record(station, scan({ item_id: 'TYPO-A', qty: 2 }));
@@ -243,8 +308,16 @@ describe('rejected scans resolved on the server or on the tablet', () => {
     expect(await syncOnce(station, strict())).toMatchObject({ status: 'done', rejected: 2 });
     expect(await countState(station, 'rejected')).toBe(2);
 
-    expect((await resolve((await serverCopy(a.event_id)).rejection_id, { action: 'dismiss', note: 'label test' })).status).toBe(200);
-    const corrected = await resolve((await serverCopy(b.event_id)).rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-2', qty: 5, location_id: 'LINE-1' });
+    expect(
+      (await resolve((await serverCopy(a.event_id)).rejection_id, { action: 'dismiss', note: 'label test' })).status
+    ).toBe(200);
+    const corrected = await resolve((await serverCopy(b.event_id)).rejection_id, {
+      action: 'apply_corrected',
+      event_type: 'INTAKE',
+      item_id: 'P-2',
+      qty: 5,
+      location_id: 'LINE-1'
+    });
     expect(corrected.status).toBe(200);
     const correctedId = ((await corrected.json()) as { corrected_event_id: string }).corrected_event_id;
 
@@ -254,8 +327,20 @@ describe('rejected scans resolved on the server or on the tablet', () => {
     expect(requests.filter((r) => r.path === '/api/sync/events')).toHaveLength(1);
     expect(await countState(station, 'rejected')).toBe(0);
     const rows = new Map((await station.outbox.toArray()).map((r) => [r.event_id, r]));
-    expect(rows.get(a.event_id)).toMatchObject({ state: 'resolved', settled_as: 'dismissed', resolution_note: 'label test', told_server: true, event: a.event });
-    expect(rows.get(b.event_id)).toMatchObject({ state: 'resolved', settled_as: 'corrected', replaced_by: correctedId, told_server: true, event: b.event });
+    expect(rows.get(a.event_id)).toMatchObject({
+      state: 'resolved',
+      settled_as: 'dismissed',
+      resolution_note: 'label test',
+      told_server: true,
+      event: a.event
+    });
+    expect(rows.get(b.event_id)).toMatchObject({
+      state: 'resolved',
+      settled_as: 'corrected',
+      replaced_by: correctedId,
+      told_server: true,
+      event: b.event
+    });
     // Told once: the next sync has nothing to say and sends nothing.
     requests.length = 0;
     await syncOnce(station, strict());
@@ -268,14 +353,23 @@ describe('rejected scans resolved on the server or on the tablet', () => {
     const c = await record(station, scan({ item_id: 'TYPO-C', qty: 4 }));
     await syncOnce(station, strict());
     // The supervisor corrects C on the server while the worker, offline, fixes A and C and voids B on the tablet.
-    await resolve((await serverCopy(c.event_id)).rejection_id, { action: 'apply_corrected', event_type: 'INTAKE', item_id: 'P-2', qty: 4, location_id: 'LINE-1' });
+    await resolve((await serverCopy(c.event_id)).rejection_id, {
+      action: 'apply_corrected',
+      event_type: 'INTAKE',
+      item_id: 'P-2',
+      qty: 4,
+      location_id: 'LINE-1'
+    });
     const fixA = await resendFixed(station, a.event_id, { item_id: 'P-1', qty: 2 });
     expect(await dismissRejected(station, b.event_id)).toBe(true);
     const fixC = await resendFixed(station, c.event_id, { item_id: 'P-2', qty: 4 });
     if (!fixA.ok || !fixC.ok) throw new Error('not recorded');
 
     expect(await syncOnce(station, strict())).toMatchObject({ status: 'done', sent: 2, accepted: 1, rejected: 1 });
-    expect(await serverCopy(a.event_id)).toMatchObject({ resolution: 'resent', corrected_event_id: fixA.rows[0].event_id });
+    expect(await serverCopy(a.event_id)).toMatchObject({
+      resolution: 'resent',
+      corrected_event_id: fixA.rows[0].event_id
+    });
     expect(await serverCopy(b.event_id)).toMatchObject({ resolution: 'voided' });
     expect(await serverCopy(c.event_id)).toMatchObject({ resolution: 'corrected' });
     // The tablet's resend of C would count it twice: it waits in "needs attention" with the reason.
@@ -317,7 +411,10 @@ describe('one sync at a time', () => {
       throw new TypeError('offline');
     }) as Fetch;
     let useNetwork: Fetch = offline;
-    const engine = new SyncEngine(station, cfg({ fetch: ((i: RequestInfo | URL, init?: RequestInit) => useNetwork(i, init)) as Fetch, random: () => 0.5 }));
+    const engine = new SyncEngine(
+      station,
+      cfg({ fetch: ((i: RequestInfo | URL, init?: RequestInit) => useNetwork(i, init)) as Fetch, random: () => 0.5 })
+    );
     await record(station);
     expect(await engine.trigger('scan')).toMatchObject({ status: 'failed' });
     useNetwork = apiFetch();
@@ -337,7 +434,7 @@ describe('backoff', () => {
 });
 
 describe('the offline stock view and the export', () => {
-  it('shows the snapshot with this tablet\'s pending scans on top, undos included', async () => {
+  it("shows the snapshot with this tablet's pending scans on top, undos included", async () => {
     await server.sql`INSERT INTO items (item_id, description, reorder_point) VALUES ('V-1', 'Washer', 5), ('V-2', 'Pin', NULL)`;
     await record(station, scan({ event_type: 'INTAKE', item_id: 'V-1', qty: 30 }));
     await syncOnce(station, cfg());
@@ -347,8 +444,18 @@ describe('the offline stock view and the export', () => {
     await undoScan(station, consume.event_id);
     const view = stockView(await station.snapshot.get('this'), await station.outbox.toArray(), 'LINE-1');
     const v1 = view.lines.find((l) => l.item_id === 'V-1');
-    expect(v1).toMatchObject({ as_of_snapshot: 30, pending_delta: -2, on_hand: 28, description: 'Washer', status: 'ok' });
-    expect(view.lines.find((l) => l.item_id === 'V-2')).toMatchObject({ as_of_snapshot: 0, pending_delta: 4, on_hand: 4 });
+    expect(v1).toMatchObject({
+      as_of_snapshot: 30,
+      pending_delta: -2,
+      on_hand: 28,
+      description: 'Washer',
+      status: 'ok'
+    });
+    expect(view.lines.find((l) => l.item_id === 'V-2')).toMatchObject({
+      as_of_snapshot: 0,
+      pending_delta: 4,
+      on_hand: 4
+    });
     await record(station, scan({ event_type: 'CONSUME', item_id: 'V-1', qty: 24 }));
     const low = stockView(await station.snapshot.get('this'), await station.outbox.toArray(), 'LINE-1');
     expect(low.lines.find((l) => l.item_id === 'V-1')).toMatchObject({ on_hand: 4, status: 'low' });
@@ -357,8 +464,14 @@ describe('the offline stock view and the export', () => {
     // After the sync the server counts them, and the view must not count them twice.
     await syncOnce(station, cfg());
     const after = stockView(await station.snapshot.get('this'), await station.outbox.toArray(), 'LINE-1');
-    expect(after.lines.find((l) => l.item_id === 'V-1')).toMatchObject({ as_of_snapshot: 4, pending_delta: 0, on_hand: 4 });
-    expect(after.signals.filter((s) => s.item_id.startsWith('V-')).map((s) => [s.item_id, s.state])).toEqual([['V-1', 'OPEN']]);
+    expect(after.lines.find((l) => l.item_id === 'V-1')).toMatchObject({
+      as_of_snapshot: 4,
+      pending_delta: 0,
+      on_hand: 4
+    });
+    expect(after.signals.filter((s) => s.item_id.startsWith('V-')).map((s) => [s.item_id, s.state])).toEqual([
+      ['V-1', 'OPEN']
+    ]);
   });
 
   it('exports every scan the server has not accepted, as events the push endpoint takes', async () => {
@@ -367,7 +480,12 @@ describe('the offline stock view and the export', () => {
     const b = await record(station, scan({ qty: 2 }));
     const c = await record(station, scan({ qty: 3 }));
     const doc = await exportPending(station);
-    expect(doc).toMatchObject({ format: 'linesync-pending/1', device_id: `tab-${n}`, device_name: 'Tablet A', rejected: [] });
+    expect(doc).toMatchObject({
+      format: 'linesync-pending/1',
+      device_id: `tab-${n}`,
+      device_name: 'Tablet A',
+      rejected: []
+    });
     expect(doc.events.map((e) => e.event_id)).toEqual([b.event_id, c.event_id]);
     expect(doc.events.map((e) => e.event_id)).not.toContain(a.event_id);
     // The export is exactly what a supervisor can push by hand for a tablet that never comes back.

@@ -4,7 +4,16 @@
 // touches a pending scan: it stays until the server has answered for it.
 import { MAX_BATCH_EVENTS, type EventResult, type ResolvedRejection, type SettledOnDevice } from '../domain/events';
 import Dexie from 'dexie';
-import { countState, pendingInOrder, readDevice, readSync, updateSync, type OutboxRow, type SnapshotRow, type StationDb } from './db';
+import {
+  countState,
+  pendingInOrder,
+  readDevice,
+  readSync,
+  updateSync,
+  type OutboxRow,
+  type SnapshotRow,
+  type StationDb
+} from './db';
 
 export interface SyncConfig {
   /** Where the API lives: '' for the page's own origin. */
@@ -60,7 +69,12 @@ async function request(cfg: SyncConfig, path: string, init: RequestInit = {}): P
   } catch (e) {
     throw new SyncError(`Server unreachable: ${(e as Error).message}`);
   }
-  if (res.status === 401 || res.status === 403 || res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))
+  if (
+    res.status === 401 ||
+    res.status === 403 ||
+    res.type === 'opaqueredirect' ||
+    (res.status >= 300 && res.status < 400)
+  )
     throw new SyncError('Sign-in expired: sign in again. Every scan is kept on this tablet.', true);
   const text = await res.text().catch(() => '');
   let body: unknown;
@@ -92,7 +106,13 @@ function readResults(body: unknown, sent: OutboxRow[]): Map<string, EventResult>
 type Totals = { sent: number; accepted: number; rejected: number };
 
 /** Marks one answered batch: one read and one write, so one strict transaction per batch, not per scan. */
-async function markBatch(db: StationDb, batch: OutboxRow[], results: Map<string, EventResult>, settledAt: number, totals: Totals) {
+async function markBatch(
+  db: StationDb,
+  batch: OutboxRow[],
+  results: Map<string, EventResult>,
+  settledAt: number,
+  totals: Totals
+) {
   const moved = await db.transaction('rw', db.outbox, async () => {
     const current = await db.outbox.bulkGet(batch.map((r) => r.event_id));
     const changed: OutboxRow[] = [];
@@ -112,7 +132,8 @@ async function markBatch(db: StationDb, batch: OutboxRow[], results: Map<string,
   });
   // Acknowledged by the server: the recovery journal need not keep them (rejected ones wait for a person).
   db.journal.forget(moved.filter((r) => r.state === 'synced').map((r) => r.event_id));
-  if (!moved.length && batch.length) throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
+  if (!moved.length && batch.length)
+    throw new SyncError('The server answered, but for none of the scans sent; they stay pending.');
 }
 
 /**
@@ -121,7 +142,11 @@ async function markBatch(db: StationDb, batch: OutboxRow[], results: Map<string,
  */
 async function rejectionNews(db: StationDb) {
   const [waiting, settledHere] = await Promise.all([
-    db.outbox.where('[state+device_seq]').between(['rejected', Dexie.minKey], ['rejected', Dexie.maxKey]).limit(MAX_BATCH_EVENTS).primaryKeys(),
+    db.outbox
+      .where('[state+device_seq]')
+      .between(['rejected', Dexie.minKey], ['rejected', Dexie.maxKey])
+      .limit(MAX_BATCH_EVENTS)
+      .primaryKeys(),
     db.outbox
       .where('[state+device_seq]')
       .between(['resolved', Dexie.minKey], ['resolved', Dexie.maxKey])
@@ -137,7 +162,9 @@ async function rejectionNews(db: StationDb) {
   const replacements = await db.outbox.bulkGet(settled.map((s) => s.replaced_by ?? ''));
   // A resend goes with the push that carries its replacement (the server refuses that replacement if a supervisor
   // already corrected the scan); the rest go with the first push.
-  const withEvent = new Map(settled.flatMap((s, i) => (replacements[i]?.state === 'pending' ? [[s.replaced_by!, s] as const] : [])));
+  const withEvent = new Map(
+    settled.flatMap((s, i) => (replacements[i]?.state === 'pending' ? [[s.replaced_by!, s] as const] : []))
+  );
   const first = settled.filter((s) => !withEvent.has(s.replaced_by ?? ''));
   return { waiting, withEvent, first };
 }
@@ -148,15 +175,25 @@ function readResolved(body: unknown): ResolvedRejection[] {
   if (!Array.isArray(resolved)) return [];
   return resolved.filter(
     (r): r is ResolvedRejection =>
-      typeof r?.event_id === 'string' && ['corrected', 'dismissed', 'resent', 'voided'].includes(r.resolution) && typeof r.resolved_at === 'string'
+      typeof r?.event_id === 'string' &&
+      ['corrected', 'dismissed', 'resent', 'voided'].includes(r.resolution) &&
+      typeof r.resolved_at === 'string'
   );
 }
 
 /** Marks what the server now knows: settlements it was told, and rejected scans it says were resolved there. */
-async function markRejectionNews(db: StationDb, told: SettledOnDevice[], resolved: ResolvedRejection[], settledAt: number) {
+async function markRejectionNews(
+  db: StationDb,
+  told: SettledOnDevice[],
+  resolved: ResolvedRejection[],
+  settledAt: number
+) {
   if (!told.length && !resolved.length) return;
   const done = await db.transaction('rw', db.outbox, async () => {
-    const rows = await db.outbox.bulkGet([...told.map((t) => t.event_id), ...resolved.map((r) => r.event_id.toLowerCase())]);
+    const rows = await db.outbox.bulkGet([
+      ...told.map((t) => t.event_id),
+      ...resolved.map((r) => r.event_id.toLowerCase())
+    ]);
     const changed: OutboxRow[] = [];
     rows.forEach((row, i) => {
       if (!row) return;
@@ -200,7 +237,10 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
   let first = news.waiting.length > 0 || news.withEvent.size > 0 || news.first.length > 0;
   try {
     while (batch.length || first) {
-      const settled = [...(first ? news.first : []), ...batch.flatMap((r) => (news.withEvent.has(r.event_id) ? [news.withEvent.get(r.event_id)!] : []))];
+      const settled = [
+        ...(first ? news.first : []),
+        ...batch.flatMap((r) => (news.withEvent.has(r.event_id) ? [news.withEvent.get(r.event_id)!] : []))
+      ];
       const waiting = first ? news.waiting : [];
       const body = await request(cfg, '/api/sync/events', {
         method: 'POST',
@@ -240,7 +280,12 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
 async function pullSnapshot(db: StationDb, cfg: SyncConfig, now: () => number): Promise<void> {
   const requestedAt = now();
   const body = (await request(cfg, '/api/sync/snapshot')) as Partial<SnapshotRow>;
-  if (!Array.isArray(body?.items) || !Array.isArray(body?.stock) || !Array.isArray(body?.signals) || typeof body.server_time !== 'string')
+  if (
+    !Array.isArray(body?.items) ||
+    !Array.isArray(body?.stock) ||
+    !Array.isArray(body?.signals) ||
+    typeof body.server_time !== 'string'
+  )
     throw new SyncError('The server sent a stock snapshot this app cannot read.');
   await db.snapshot.put({
     id: 'this',
@@ -281,7 +326,12 @@ export async function syncOnce(db: StationDb, cfg: SyncConfig): Promise<SyncOutc
 }
 
 /** Runs `fn` only if no other tab (or engine) is syncing; otherwise answers 'busy'. */
-export async function withSyncLock(db: StationDb, owner: string, fn: () => Promise<SyncOutcome>, now: () => number = Date.now): Promise<SyncOutcome> {
+export async function withSyncLock(
+  db: StationDb,
+  owner: string,
+  fn: () => Promise<SyncOutcome>,
+  now: () => number = Date.now
+): Promise<SyncOutcome> {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (locks?.request) {
     return locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => (lock ? fn() : { status: 'busy' as const }));
@@ -345,7 +395,10 @@ export class SyncEngine {
       const visible = () => document.visibilityState === 'visible' && void this.trigger('visible');
       window.addEventListener('online', online);
       document.addEventListener('visibilitychange', visible);
-      this.cleanup.push(() => window.removeEventListener('online', online), () => document.removeEventListener('visibilitychange', visible));
+      this.cleanup.push(
+        () => window.removeEventListener('online', online),
+        () => document.removeEventListener('visibilitychange', visible)
+      );
     }
     void this.trigger('start');
   }
@@ -379,7 +432,12 @@ export class SyncEngine {
     try {
       do {
         this.again = false;
-        outcome = await withSyncLock(this.db, this.owner, () => syncOnce(this.db, this.cfg), () => this.now());
+        outcome = await withSyncLock(
+          this.db,
+          this.owner,
+          () => syncOnce(this.db, this.cfg),
+          () => this.now()
+        );
       } while (this.again && outcome.status === 'done');
     } finally {
       this.running = null;

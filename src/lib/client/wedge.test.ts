@@ -41,7 +41,8 @@ describe('keyboard wedge', () => {
       const e: WedgeKey = { key, target: target as unknown as EventTarget, preventDefault: () => (stopped = true) };
       wedge.keydown(e);
       prevented.push(stopped);
-      if (!stopped && target && key.length === 1) target.setRangeText(key, target.selectionStart!, target.selectionEnd!);
+      if (!stopped && target && key.length === 1)
+        target.setRangeText(key, target.selectionStart!, target.selectionEnd!);
       t += ms;
       vi.advanceTimersByTime(ms);
     }
@@ -101,7 +102,15 @@ describe('keyboard wedge', () => {
 
   it('does not take a person typing fast bigrams and then Enter for a scanner', () => {
     const f = field();
-    for (const [k, ms] of [['s', 90], ['t', 30], ['o', 110], ['c', 95], ['k', 35], ['s', 100]] as const) type([k], ms, f);
+    for (const [k, ms] of [
+      ['s', 90],
+      ['t', 30],
+      ['o', 110],
+      ['c', 95],
+      ['k', 35],
+      ['s', 100]
+    ] as const)
+      type([k], ms, f);
     type(['Enter'], 10, f);
     expect(scans).toEqual([]);
     expect(f.value).toBe('stocks');
@@ -148,7 +157,9 @@ describe('keyboard wedge timing on a busy tablet', () => {
     const scans: string[] = [];
     const wedge = createWedge({ onScan: (c) => scans.push(c) });
     const start = 1_000_000; // any positive time on performance.now()'s clock
-    keys.forEach((key, i) => wedge.keydown({ key, target: null, timeStamp: start + i * msApart, preventDefault: () => {} }));
+    keys.forEach((key, i) =>
+      wedge.keydown({ key, target: null, timeStamp: start + i * msApart, preventDefault: () => {} })
+    );
     wedge.reset();
     return scans;
   }

@@ -45,7 +45,8 @@ export function createWedge(options: WedgeOptions) {
   const hiccup = Math.max(gap, options.hiccupMs ?? 120);
   const minLength = options.minLength ?? 4;
   // A key's own time stamp, not the time it is handled: keys queued behind a busy main thread keep their real gaps.
-  const when = (e: WedgeKey) => (options.now ? options.now() : e.timeStamp && e.timeStamp > 0 ? e.timeStamp : performance.now());
+  const when = (e: WedgeKey) =>
+    options.now ? options.now() : e.timeStamp && e.timeStamp > 0 ? e.timeStamp : performance.now();
   let run = ''; // every character of the current run
   let gaps: number[] = [];
   let last = -Infinity;
@@ -141,8 +142,10 @@ interface Valued {
 }
 
 function valued(target: EventTarget | null): Valued | null {
-  const t = target as Partial<Valued> & { readOnly?: boolean } | null;
-  return t && typeof t.value === 'string' && typeof t.dispatchEvent === 'function' && !t.readOnly ? (t as Valued) : null;
+  const t = target as (Partial<Valued> & { readOnly?: boolean }) | null;
+  return t && typeof t.value === 'string' && typeof t.dispatchEvent === 'function' && !t.readOnly
+    ? (t as Valued)
+    : null;
 }
 
 function setValue(field: Valued, value: string) {
@@ -151,7 +154,7 @@ function setValue(field: Valued, value: string) {
 }
 
 function editable(target: EventTarget | null): Editable | null {
-  const t = target as Partial<Editable> & { type?: string; readOnly?: boolean } | null;
+  const t = target as (Partial<Editable> & { type?: string; readOnly?: boolean }) | null;
   if (!t || typeof t.value !== 'string' || typeof t.setRangeText !== 'function' || t.readOnly) return null;
   // setRangeText throws on number/email/date inputs: only text-like fields get the fix-up.
   if (t.type !== undefined && !['text', 'search', 'tel', 'url', 'password', 'textarea'].includes(t.type)) return null;

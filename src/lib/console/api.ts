@@ -27,14 +27,23 @@ export async function api(path: string, init: Init & { schema?: z.ZodType } = {}
   if (!res.ok) {
     const body = await res.json().catch(() => null);
     const err = body?.error;
-    throw new ApiCallError(res.status, err?.code ?? 'http_error', err?.message ?? `${res.status} ${res.statusText}`, err?.details);
+    throw new ApiCallError(
+      res.status,
+      err?.code ?? 'http_error',
+      err?.message ?? `${res.status} ${res.statusText}`,
+      err?.details
+    );
   }
   const body: unknown = await res.json();
   if (!schema) return body;
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
-  throw new ApiCallError(res.status, 'bad_answer', `The server's answer to ${path.split('?')[0]} is not what this page reads (${first.path.join('.') || 'answer'}: ${first.message}).`);
+  throw new ApiCallError(
+    res.status,
+    'bad_answer',
+    `The server's answer to ${path.split('?')[0]} is not what this page reads (${first.path.join('.') || 'answer'}: ${first.message}).`
+  );
 }
 
 /** Query string from the set values only. */

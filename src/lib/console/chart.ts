@@ -15,9 +15,16 @@ export function niceTicks(max: number, count = 4): number[] {
 
 /** A short label for a day (YYYY-MM-DD) or an hour (ISO instant), in the reader's locale; UTC, as the gold views count. */
 export function shortLabel(value: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value))
+    return new Date(`${value}T00:00:00Z`).toLocaleDateString(undefined, {
+      month: 'short',
+      day: 'numeric',
+      timeZone: 'UTC'
+    });
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+  return Number.isNaN(d.getTime())
+    ? value
+    : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 }
 
 /** Colours for series, distinguishable and at least 3:1 against white. */

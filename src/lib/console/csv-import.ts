@@ -22,8 +22,16 @@ export function downloadCsv(text: string, name: string) {
 }
 
 /** What a refused import answered (`body` is the parsed JSON, null if there was none): its message and every error listed. */
-export function importRefusal(status: number, body: unknown): { failure: string; errors: CsvError[]; errorTotal: number } {
-  const error = (body as { error?: { message?: string; details?: { errors?: CsvError[]; total?: number } } } | null)?.error;
+export function importRefusal(
+  status: number,
+  body: unknown
+): { failure: string; errors: CsvError[]; errorTotal: number } {
+  const error = (body as { error?: { message?: string; details?: { errors?: CsvError[]; total?: number } } } | null)
+    ?.error;
   const errors = error?.details?.errors ?? [];
-  return { failure: error?.message ?? `The server answered ${status}.`, errors, errorTotal: error?.details?.total ?? errors.length };
+  return {
+    failure: error?.message ?? `The server answered ${status}.`,
+    errors,
+    errorTotal: error?.details?.total ?? errors.length
+  };
 }

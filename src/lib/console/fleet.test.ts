@@ -3,7 +3,10 @@ import { silentWithPending, versionLabel } from './fleet';
 
 describe('silentWithPending', () => {
   const now = Date.parse('2026-01-01T12:00:00Z');
-  const seen = (hoursAgo: number, pending: number | null) => ({ last_seen_at: new Date(now - hoursAgo * 3_600_000).toISOString(), pending_reported: pending });
+  const seen = (hoursAgo: number, pending: number | null) => ({
+    last_seen_at: new Date(now - hoursAgo * 3_600_000).toISOString(),
+    pending_reported: pending
+  });
 
   it('flags a device quiet for longer than the threshold with scans it reported pending', () => {
     expect(silentWithPending(seen(2.5, 3), now, 2)).toBe(true);

@@ -145,7 +145,16 @@ describe('bare GTINs (EAN-13, EAN-8, UPC-A)', () => {
 
 describe('GS1 element strings', () => {
   const full = `01${GTIN14}17261231` + `10LOT-42${GS}21SN0001${GS}30` + `12`;
-  const expected = { ok: true, format: 'gs1', item_id: 'P-1001', gtin: GTIN14, qty: 12, lot: 'LOT-42', expiry: '2026-12-31', serial: 'SN0001' };
+  const expected = {
+    ok: true,
+    format: 'gs1',
+    item_id: 'P-1001',
+    gtin: GTIN14,
+    qty: 12,
+    lot: 'LOT-42',
+    expiry: '2026-12-31',
+    serial: 'SN0001'
+  };
 
   it.each([
     ['GS1-128 with ]C1', ']C1' + full],
@@ -192,7 +201,16 @@ describe('GS1 element strings', () => {
   });
 
   it('skips AIs it recognises but does not use (dates, weights, GLNs, internal)', () => {
-    const r = ok(parseBarcode(`]d2${GS}01${GTIN14}11260101` + `3103001250` + `4101234567890128` + `15261231` + `240CUST-7${GS}91INTERNAL${GS}10L1`, opts));
+    const r = ok(
+      parseBarcode(
+        `]d2${GS}01${GTIN14}11260101` +
+          `3103001250` +
+          `4101234567890128` +
+          `15261231` +
+          `240CUST-7${GS}91INTERNAL${GS}10L1`,
+        opts
+      )
+    );
     expect(r).toMatchObject({ item_id: 'P-1001', lot: 'L1', qty: 1 });
   });
 
@@ -219,7 +237,11 @@ describe('GS1 element strings', () => {
     ['letters in a numeric field', `]C101${GTIN14}17ABCDEF`, /\(17\) USE BY or EXPIRY "ABCDEF" must be digits only/],
     ['an impossible expiry', `]C101${GTIN14}17261301`, /\(17\) 261301 is not a valid date/],
     ['Feb 30', `]C101${GTIN14}17260230`, /\(17\) 260230 is not a valid date/],
-    ['a lot run into the next field (no separator)', `]C101${GTIN14}10LOT12345678901234567890`, /longer than 20 characters: a separator is probably missing/],
+    [
+      'a lot run into the next field (no separator)',
+      `]C101${GTIN14}10LOT12345678901234567890`,
+      /longer than 20 characters: a separator is probably missing/
+    ],
     ['an empty lot', `]C101${GTIN14}10${GS}21S`, /\(10\) BATCH\/LOT is empty/],
     ['a zero count', `]C101${GTIN14}300`, /\(30\) count "0" is not a whole number/],
     ['a count over the limit', `]C101${GTIN14}3099999999`, /\(30\) count "99999999"/],
@@ -227,8 +249,16 @@ describe('GS1 element strings', () => {
     ['an unknown AI', `]C101${GTIN14}8888XYZ`, /"8888XY" is not a GS1 Application Identifier/],
     ['a marker with no data', ']d2', /holds no data/],
     ['only separators', GS + GS, /holds no data/],
-    ['a control character in a lot', `]C101${GTIN14}10A\u0007B`, /\(10\) BATCH\/LOT "A<0x07>B" holds characters GS1 does not allow \(CSET 82\)/],
-    ['the same AI twice with different values', `]C101${GTIN14}10A${GS}10B`, /\(10\) appears twice with different values/],
+    [
+      'a control character in a lot',
+      `]C101${GTIN14}10A\u0007B`,
+      /\(10\) BATCH\/LOT "A<0x07>B" holds characters GS1 does not allow \(CSET 82\)/
+    ],
+    [
+      'the same AI twice with different values',
+      `]C101${GTIN14}10A${GS}10B`,
+      /\(10\) appears twice with different values/
+    ],
     ['human-readable with trailing junk', `(01)${GTIN14}junk(10)`, /\(01\) GTIN must have 14 characters, not 18/]
   ])('rejects %s', (_name, raw, message) => {
     expect(err(parseBarcode(raw, opts))).toMatch(message);
@@ -248,16 +278,20 @@ describe('properties', () => {
   it('never throws, and every ok result is a valid event item/qty/lot', () => {
     const alphabet = fc.constantFrom(...'0123456789ABCxyz=;()]-d2C1Q3 \u001d\u0007'.split(''));
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: alphabet, maxLength: 60 })), fc.integer({ min: 1, max: MAX_QTY }), (raw, q) => {
-        const r = parseBarcode(raw, { defaultQty: q, gtinToItem: lookup, today });
-        if (!r.ok) {
-          expect(r.error.length).toBeGreaterThan(5);
-          return;
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: alphabet, maxLength: 60 })),
+        fc.integer({ min: 1, max: MAX_QTY }),
+        (raw, q) => {
+          const r = parseBarcode(raw, { defaultQty: q, gtinToItem: lookup, today });
+          if (!r.ok) {
+            expect(r.error.length).toBeGreaterThan(5);
+            return;
+          }
+          expect(itemId.safeParse(r.item_id).success).toBe(true);
+          expect(Number.isInteger(r.qty) && r.qty >= 1 && r.qty <= MAX_QTY).toBe(true);
+          if (r.lot !== undefined) expect(r.lot.length).toBeLessThanOrEqual(64);
         }
-        expect(itemId.safeParse(r.item_id).success).toBe(true);
-        expect(Number.isInteger(r.qty) && r.qty >= 1 && r.qty <= MAX_QTY).toBe(true);
-        if (r.lot !== undefined) expect(r.lot.length).toBeLessThanOrEqual(64);
-      }),
+      ),
       { numRuns: 3000 }
     );
   });
@@ -293,7 +327,12 @@ describe('properties', () => {
   it('round-trips any seed-format code', () => {
     fc.assert(
       fc.property(
-        fc.string({ minLength: 1, maxLength: 64 }).filter((s) => itemId.safeParse(s).success && s === s.trim() && !s.includes(';') && !/^\][A-Za-z][0-9A-Za-z]/.test(s)),
+        fc
+          .string({ minLength: 1, maxLength: 64 })
+          .filter(
+            (s) =>
+              itemId.safeParse(s).success && s === s.trim() && !s.includes(';') && !/^\][A-Za-z][0-9A-Za-z]/.test(s)
+          ),
         fc.integer({ min: 1, max: MAX_QTY }),
         (item, qty) => {
           expect(parseBarcode(`ITEM=${item};QTY=${qty}`)).toEqual({ ok: true, format: 'seed', item_id: item, qty });

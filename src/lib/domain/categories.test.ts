@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ancestry, categoryCreateSchema, categoryPath, categorySlug, categoryUpdateSchema, createProblem, flattenTree, MAX_CATEGORY_DEPTH, moveProblem, renameProblem, type CategoryNode
+  ancestry,
+  categoryCreateSchema,
+  categoryPath,
+  categorySlug,
+  categoryUpdateSchema,
+  createProblem,
+  flattenTree,
+  MAX_CATEGORY_DEPTH,
+  moveProblem,
+  renameProblem,
+  type CategoryNode
 } from './categories';
 
 const tree: CategoryNode[] = [
@@ -17,7 +27,15 @@ describe('category tree rules', () => {
     expect(categoryPath('tools/hand', 'wrench')).toBe('tools/hand/wrench');
     expect(ancestry(tree, 'wrench')).toEqual(['tools', 'hand', 'wrench']);
     expect(ancestry(tree, 'nope')).toBeNull();
-    expect(ancestry([{ category_id: 'a', parent_id: 'b', name: 'A' }, { category_id: 'b', parent_id: 'a', name: 'B' }], 'a')).toBeNull();
+    expect(
+      ancestry(
+        [
+          { category_id: 'a', parent_id: 'b', name: 'A' },
+          { category_id: 'b', parent_id: 'a', name: 'B' }
+        ],
+        'a'
+      )
+    ).toBeNull();
   });
 
   it('refuses a move into its own subtree, onto itself or under an unknown parent', () => {
@@ -30,10 +48,18 @@ describe('category tree rules', () => {
   });
 
   it('bounds the depth, counting the subtree that moves', () => {
-    const deep: CategoryNode[] = Array.from({ length: MAX_CATEGORY_DEPTH }, (_, i) => ({ category_id: `d${i}`, parent_id: i ? `d${i - 1}` : null, name: `D${i}` }));
+    const deep: CategoryNode[] = Array.from({ length: MAX_CATEGORY_DEPTH }, (_, i) => ({
+      category_id: `d${i}`,
+      parent_id: i ? `d${i - 1}` : null,
+      name: `D${i}`
+    }));
     expect(createProblem(deep, 'x', `d${MAX_CATEGORY_DEPTH - 2}`, 'X')).toBeNull();
     expect(createProblem(deep, 'x', `d${MAX_CATEGORY_DEPTH - 1}`, 'X')).toMatch(/deeper than/);
-    const withBranch = [...deep, { category_id: 'b0', parent_id: null, name: 'B0' }, { category_id: 'b1', parent_id: 'b0', name: 'B1' }];
+    const withBranch = [
+      ...deep,
+      { category_id: 'b0', parent_id: null, name: 'B0' },
+      { category_id: 'b1', parent_id: 'b0', name: 'B1' }
+    ];
     expect(moveProblem(withBranch, 'b0', `d${MAX_CATEGORY_DEPTH - 3}`)).toBeNull();
     expect(moveProblem(withBranch, 'b0', `d${MAX_CATEGORY_DEPTH - 2}`)).toMatch(/deeper than/);
   });

@@ -23,12 +23,26 @@ export const categoryName = z
   .max(100, 'must be at most 100 characters')
   .regex(noControl, 'must not contain control characters');
 
-export const categoryCreateSchema = z.strictObject({ category_id: categoryId, parent_id: categoryId.nullable(), name: categoryName });
+export const categoryCreateSchema = z.strictObject({
+  category_id: categoryId,
+  parent_id: categoryId.nullable(),
+  name: categoryName
+});
 /** A rename, a move, or both, at the version the editor read. */
 export const categoryUpdateSchema = z
-  .strictObject({ version: z.number().int().positive(), name: categoryName.optional(), parent_id: categoryId.nullable().optional() })
-  .refine((b) => b.name !== undefined || b.parent_id !== undefined, 'give a new name, a new parent_id (null: the top level), or both');
-export const itemCategorySchema = z.strictObject({ category_id: categoryId.nullable(), version: z.number().int().positive() });
+  .strictObject({
+    version: z.number().int().positive(),
+    name: categoryName.optional(),
+    parent_id: categoryId.nullable().optional()
+  })
+  .refine(
+    (b) => b.name !== undefined || b.parent_id !== undefined,
+    'give a new name, a new parent_id (null: the top level), or both'
+  );
+export const itemCategorySchema = z.strictObject({
+  category_id: categoryId.nullable(),
+  version: z.number().int().positive()
+});
 
 export interface CategoryNode {
   category_id: string;
@@ -36,7 +50,8 @@ export interface CategoryNode {
   name: string;
 }
 
-export const categoryPath = (parentPath: string | null, id: string) => (parentPath === null ? id : `${parentPath}/${id}`);
+export const categoryPath = (parentPath: string | null, id: string) =>
+  parentPath === null ? id : `${parentPath}/${id}`;
 
 /** The ids from the root down to `id` (itself last); null when a parent is missing or the chain loops. */
 export function ancestry(nodes: readonly CategoryNode[], id: string): string[] | null {
@@ -63,14 +78,21 @@ export function moveProblem(nodes: readonly CategoryNode[], id: string, parentId
   const chain = ancestry(nodes, parentId);
   if (!chain) return `there is no category ${parentId}`;
   if (chain.includes(id)) return `${parentId} is inside ${id}: moving it there would make a loop`;
-  if (chain.length + height(nodes, id) > MAX_CATEGORY_DEPTH) return `the tree would be deeper than ${MAX_CATEGORY_DEPTH} levels`;
+  if (chain.length + height(nodes, id) > MAX_CATEGORY_DEPTH)
+    return `the tree would be deeper than ${MAX_CATEGORY_DEPTH} levels`;
   return null;
 }
 
 /** Why a new category cannot go under `parentId`, or null. */
-export function createProblem(nodes: readonly CategoryNode[], id: string, parentId: string | null, name: string): string | null {
+export function createProblem(
+  nodes: readonly CategoryNode[],
+  id: string,
+  parentId: string | null,
+  name: string
+): string | null {
   if (nodes.some((n) => n.category_id === id)) return `category ${id} exists already`;
-  const siblingTaken = (p: string | null) => nodes.some((n) => n.parent_id === p && n.name.toLowerCase() === name.trim().toLowerCase());
+  const siblingTaken = (p: string | null) =>
+    nodes.some((n) => n.parent_id === p && n.name.toLowerCase() === name.trim().toLowerCase());
   if (parentId !== null) {
     const chain = ancestry(nodes, parentId);
     if (!chain) return `there is no category ${parentId}`;
@@ -80,11 +102,18 @@ export function createProblem(nodes: readonly CategoryNode[], id: string, parent
 }
 
 /** Why a category cannot take a name among its siblings, or null. */
-export function renameProblem(nodes: readonly CategoryNode[], id: string, name: string, parentId?: string | null): string | null {
+export function renameProblem(
+  nodes: readonly CategoryNode[],
+  id: string,
+  name: string,
+  parentId?: string | null
+): string | null {
   const me = nodes.find((n) => n.category_id === id);
   if (!me) return `there is no category ${id}`;
   const parent = parentId === undefined ? me.parent_id : parentId;
-  const taken = nodes.some((n) => n.category_id !== id && n.parent_id === parent && n.name.toLowerCase() === name.trim().toLowerCase());
+  const taken = nodes.some(
+    (n) => n.category_id !== id && n.parent_id === parent && n.name.toLowerCase() === name.trim().toLowerCase()
+  );
   return taken ? `"${name.trim()}" is already a category at that place` : null;
 }
 
@@ -100,7 +129,9 @@ export function flattenTree<T extends CategoryNode>(nodes: readonly T[]): TreeRo
   for (const n of nodes) children.set(n.parent_id, [...(children.get(n.parent_id) ?? []), n]);
   const out: TreeRow<T>[] = [];
   const walk = (parent: string | null, depth: number, prefix: string) => {
-    const kids = (children.get(parent) ?? []).slice().sort((a, b) => a.name.localeCompare(b.name) || a.category_id.localeCompare(b.category_id));
+    const kids = (children.get(parent) ?? [])
+      .slice()
+      .sort((a, b) => a.name.localeCompare(b.name) || a.category_id.localeCompare(b.category_id));
     for (const k of kids) {
       const label = prefix ? `${prefix} › ${k.name}` : k.name;
       out.push({ node: k, depth, label });

@@ -3,10 +3,17 @@ import { csvLine, itemsTemplate, parseCsv, parseItemsCsv } from './csv';
 
 describe('parseCsv', () => {
   it('reads quotes, doubled quotes, line breaks in fields, CRLF, a BOM and semicolons', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""",2\n"multi\nline",3\n').records).toEqual([['a', 'b'], ['x, "y"', '2'], ['multi\nline', '3']]);
+    expect(parseCsv('a,b\r\n"x, ""y""",2\n"multi\nline",3\n').records).toEqual([
+      ['a', 'b'],
+      ['x, "y"', '2'],
+      ['multi\nline', '3']
+    ]);
     const semi = parseCsv('\uFEFFitem_id;description\nP-1;Bolt, hex\n');
     expect(semi.delimiter).toBe(';');
-    expect(semi.records).toEqual([['item_id', 'description'], ['P-1', 'Bolt, hex']]);
+    expect(semi.records).toEqual([
+      ['item_id', 'description'],
+      ['P-1', 'Bolt, hex']
+    ]);
   });
   it('writes what it reads back, and defuses spreadsheet formulas', () => {
     const line = csvLine(['a,b', 'say "hi"', null, 5, '=cmd()', '-3']);
@@ -19,7 +26,18 @@ describe('parseItemsCsv', () => {
   it('reads the template', () => {
     const r = parseItemsCsv(itemsTemplate());
     expect(r.errors).toEqual([]);
-    expect(r.rows).toEqual([{ item_id: 'BOLT-M8', row: 2, description: 'Hex bolt M8 x 30', unit: 'ea', reorder_point: 50, reorder_qty: 200, gtin: '4006381333931', active: true }]);
+    expect(r.rows).toEqual([
+      {
+        item_id: 'BOLT-M8',
+        row: 2,
+        description: 'Hex bolt M8 x 30',
+        unit: 'ea',
+        reorder_point: 50,
+        reorder_qty: 200,
+        gtin: '4006381333931',
+        active: true
+      }
+    ]);
   });
   it('lists every error with its row and column', () => {
     const text = 'item_id;reorder_point;gtin\nA;5;\nA;x;4006381333932\n;-1;\nB;3\nC;1;96385074\nD;2;96385074\n';

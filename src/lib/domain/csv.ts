@@ -18,11 +18,11 @@ export function parseCsv(text: string): { delimiter: ',' | ';'; records: string[
     const ch = text[i];
     if (quoted) {
       if (ch === '"') {
-        if (text[i + 1] === '"') (field += '"'), i++;
+        if (text[i + 1] === '"') ((field += '"'), i++);
         else quoted = false;
       } else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) record.push(field), (field = '');
+    else if (ch === delimiter) (record.push(field), (field = ''));
     else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       record.push(field);
@@ -31,7 +31,7 @@ export function parseCsv(text: string): { delimiter: ',' | ';'; records: string[
       field = '';
     } else field += ch;
   }
-  if (field !== '' || record.length) record.push(field), records.push(record);
+  if (field !== '' || record.length) (record.push(field), records.push(record));
   return { delimiter, records: records.filter((r) => !(r.length === 1 && r[0] === '')) };
 }
 
@@ -67,9 +67,12 @@ export function parseItemsCsv(text: string): ItemImport {
   if (!records.length) return { columns: [], rows: [], errors: [{ row: 1, column: '', message: 'the file is empty' }] };
   const header = records[0].map((h) => h.trim().toLowerCase());
   const unknown = header.filter((h) => !(ITEM_CSV_COLUMNS as readonly string[]).includes(h));
-  for (const h of unknown) errors.push({ row: 1, column: h, message: `unknown column; the columns are ${ITEM_CSV_COLUMNS.join(', ')}` });
-  for (const h of new Set(header.filter((h, i) => header.indexOf(h) !== i))) errors.push({ row: 1, column: h, message: 'the column appears twice' });
-  if (!header.includes('item_id')) errors.push({ row: 1, column: 'item_id', message: 'the header must name the item_id column' });
+  for (const h of unknown)
+    errors.push({ row: 1, column: h, message: `unknown column; the columns are ${ITEM_CSV_COLUMNS.join(', ')}` });
+  for (const h of new Set(header.filter((h, i) => header.indexOf(h) !== i)))
+    errors.push({ row: 1, column: h, message: 'the column appears twice' });
+  if (!header.includes('item_id'))
+    errors.push({ row: 1, column: 'item_id', message: 'the header must name the item_id column' });
   if (errors.length) return { columns: [], rows: [], errors };
   const columns = ITEM_FIELDS.filter((f) => header.includes(f));
 
@@ -87,7 +90,8 @@ export function parseItemsCsv(text: string): ItemImport {
     const id = itemId.safeParse(cell('item_id'));
     const row: ItemImport['rows'][number] = { item_id: id.success ? id.data : '', row: line };
     if (!id.success) errors.push({ row: line, column: 'item_id', message: id.error.issues[0].message });
-    else if (firstRowOf.has(id.data)) errors.push({ row: line, column: 'item_id', message: `${id.data} is also on row ${firstRowOf.get(id.data)}` });
+    else if (firstRowOf.has(id.data))
+      errors.push({ row: line, column: 'item_id', message: `${id.data} is also on row ${firstRowOf.get(id.data)}` });
     else firstRowOf.set(id.data, line);
     for (const f of columns) {
       const parsed = parseCell(f, cell(f));
@@ -95,7 +99,8 @@ export function parseItemsCsv(text: string): ItemImport {
       else (row as Record<string, unknown>)[f] = parsed.value;
     }
     if (typeof row.gtin === 'string') {
-      if (gtinRow.has(row.gtin)) errors.push({ row: line, column: 'gtin', message: `${row.gtin} is also on row ${gtinRow.get(row.gtin)}` });
+      if (gtinRow.has(row.gtin))
+        errors.push({ row: line, column: 'gtin', message: `${row.gtin} is also on row ${gtinRow.get(row.gtin)}` });
       else gtinRow.set(row.gtin, line);
     }
     rows.push(row);
@@ -106,7 +111,9 @@ export function parseItemsCsv(text: string): ItemImport {
 
 /** The file a supervisor fills in: the header and one example row. */
 export function itemsTemplate(): string {
-  return csvLine([...ITEM_CSV_COLUMNS]) + csvLine(['BOLT-M8', 'Hex bolt M8 x 30', 'ea', 50, 200, '4006381333931', 'true']);
+  return (
+    csvLine([...ITEM_CSV_COLUMNS]) + csvLine(['BOLT-M8', 'Hex bolt M8 x 30', 'ea', 50, 200, '4006381333931', 'true'])
+  );
 }
 
 /**
@@ -123,9 +130,12 @@ export function readCsvTable(
   const errors: CsvError[] = [];
   if (!records.length) return { header: [], rows: [], errors: [{ row: 1, column: '', message: 'the file is empty' }] };
   const header = records[0].map((h) => h.trim().toLowerCase());
-  for (const h of header.filter((h) => !columns.includes(h))) errors.push({ row: 1, column: h, message: `unknown column; the columns are ${columns.join(', ')}` });
-  for (const h of new Set(header.filter((h, i) => header.indexOf(h) !== i))) errors.push({ row: 1, column: h, message: 'the column appears twice' });
-  for (const r of required.filter((r) => !header.includes(r))) errors.push({ row: 1, column: r, message: `the header must name the ${r} column` });
+  for (const h of header.filter((h) => !columns.includes(h)))
+    errors.push({ row: 1, column: h, message: `unknown column; the columns are ${columns.join(', ')}` });
+  for (const h of new Set(header.filter((h, i) => header.indexOf(h) !== i)))
+    errors.push({ row: 1, column: h, message: 'the column appears twice' });
+  for (const r of required.filter((r) => !header.includes(r)))
+    errors.push({ row: 1, column: r, message: `the header must name the ${r} column` });
   if (errors.length) return { header, rows: [], errors };
   if (records.length < 2) errors.push({ row: 2, column: '', message: 'the file has a header but no rows' });
   const rows = [];

@@ -44,7 +44,12 @@ export function parseDigitalLink(uri: string): DigitalLinkResult | null {
     if (rest.length % 2 !== 0) continue;
     const pairs: [string, string][] = [];
     for (let j = 0; j + 1 < rest.length; j += 2) pairs.push([rest[j], rest[j + 1]]);
-    const order = PRIMARY_KEYS[key].find((seq) => inOrder(pairs.map((p) => p[0]), seq));
+    const order = PRIMARY_KEYS[key].find((seq) =>
+      inOrder(
+        pairs.map((p) => p[0]),
+        seq
+      )
+    );
     if (!order) continue;
     return fromParts(key, segments[i + 1], pairs, m[4] ?? '');
   }
@@ -90,9 +95,20 @@ function fromParts(key: string, keyValue: string, pairs: [string, string][], que
     // Only numeric keys are GS1 data attributes; linkType, context and other non-GS1 keys are for the resolver.
     if (!/^\d+$/.test(name)) continue;
     if (aiLength(name.slice(0, 2)) !== name.length)
-      return { ok: false, error: `The GS1 Digital Link has "${printable(name)}" in its query string, which is not a GS1 Application Identifier.` };
-    if (PRIMARY_KEYS[name] || Object.values(PRIMARY_KEYS).some((seqs) => seqs.some((s) => s.includes(name)) && PRIMARY_KEYS[key].some((s) => s.includes(name))))
-      return { ok: false, error: `(${name}) is a key or key qualifier: in a GS1 Digital Link it belongs in the path, not the query string.` };
+      return {
+        ok: false,
+        error: `The GS1 Digital Link has "${printable(name)}" in its query string, which is not a GS1 Application Identifier.`
+      };
+    if (
+      PRIMARY_KEYS[name] ||
+      Object.values(PRIMARY_KEYS).some(
+        (seqs) => seqs.some((s) => s.includes(name)) && PRIMARY_KEYS[key].some((s) => s.includes(name))
+      )
+    )
+      return {
+        ok: false,
+        error: `(${name}) is a key or key qualifier: in a GS1 Digital Link it belongs in the path, not the query string.`
+      };
     const r = push(name, eq < 0 ? '' : kv.slice(eq + 1), 'the query string');
     if (r) return { ok: false, error: r };
   }

@@ -25,7 +25,15 @@ describe('checkEvent', () => {
   });
 
   it('accepts optional fields left out', () => {
-    const { station_id: _s, barcode_raw: _b, lot: _l, operator: _o, packing_slip_id: _p, voids_event_id: _v, ...minimal } = base;
+    const {
+      station_id: _s,
+      barcode_raw: _b,
+      lot: _l,
+      operator: _o,
+      packing_slip_id: _p,
+      voids_event_id: _v,
+      ...minimal
+    } = base;
     expect(checkEvent(minimal).ok).toBe(true);
   });
 

@@ -27,7 +27,9 @@ export const deviceId = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'may hold only letters, digits, dot, underscore, colon and hyphen');
-export const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
+export const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a UUID');
 
 // The earliest and latest capture times we believe: a device clock outside this window is wrong, not early.
 const EARLIEST_CAPTURE = Date.UTC(2020, 0, 1);
@@ -36,7 +38,10 @@ const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000;
 export const capturedAt = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })
   .refine((s) => Date.parse(s) >= EARLIEST_CAPTURE, 'is before 2020: the device clock is wrong')
-  .refine((s) => Date.parse(s) <= Date.now() + FUTURE_SLACK_MS, 'is more than a day in the future: the device clock is wrong');
+  .refine(
+    (s) => Date.parse(s) <= Date.now() + FUTURE_SLACK_MS,
+    'is more than a day in the future: the device clock is wrong'
+  );
 
 const optionalText = (max: number) =>
   z

@@ -82,7 +82,10 @@ describe('localForecast', () => {
   });
 
   it('forecasts a linear trend flat at the smoothed level (no trend term)', () => {
-    const f = localForecast({ first_day: MONDAY, qty: Array.from({ length: 14 }, (_, t) => t) }, { alpha: 0.5, horizon: 3 })!;
+    const f = localForecast(
+      { first_day: MONDAY, qty: Array.from({ length: 14 }, (_, t) => t) },
+      { alpha: 0.5, horizon: 3 }
+    )!;
     expect(f.method).toBe('ses');
     expect(f.weekday_effects).toBeNull();
     expect(f.days).toEqual([
@@ -93,7 +96,10 @@ describe('localForecast', () => {
   });
 
   it('repeats a weekly pattern: 10 on weekdays, 0 at weekends', () => {
-    const f = localForecast({ first_day: MONDAY, qty: Array.from({ length: 28 }, (_, t) => (t % 7 < 5 ? 10 : 0)) }, { horizon: 14 })!;
+    const f = localForecast(
+      { first_day: MONDAY, qty: Array.from({ length: 28 }, (_, t) => (t % 7 < 5 ? 10 : 0)) },
+      { horizon: 14 }
+    )!;
     expect(f.method).toBe('ses+weekday');
     // Adjusted series: 10 − 20/7 = 0 + 50/7 = 50/7 every day, so the level is 50/7.
     expect(f.level).toBeCloseTo(50 / 7, 12);
@@ -164,7 +170,12 @@ describe('reorderPoint', () => {
   it('adds z × σ × √L: one spike of 10 a week has σ√7 = 10, so safety stock is 16.45 at 95%', () => {
     const qty = [0, 0, 0, 10, 0, 0, 0];
     const f = localForecast({ first_day: MONDAY, qty })!;
-    const r = reorderPoint({ forecast: f.days.map((d) => d.qty), leadTimeDays: 7, sigmaDaily: demandStats(qty).sd, serviceLevel: 0.95 });
+    const r = reorderPoint({
+      forecast: f.days.map((d) => d.qty),
+      leadTimeDays: 7,
+      sigmaDaily: demandStats(qty).sd,
+      serviceLevel: 0.95
+    });
     expect(r.lead_time_demand).toBeCloseTo(7 * 0.729, 9); // 5.103
     expect(r.safety_stock).toBeCloseTo(Z95 * 10, 9); // 16.4485
     expect(r.reorder_point).toBe(22); // ⌈21.5515⌉
@@ -176,19 +187,31 @@ describe('reorderPoint', () => {
     const f = localForecast({ first_day: MONDAY, qty })!;
     const sd = demandStats(qty).sd; // 20 tens, 8 zeros: squared deviations 20·(20/7)² + 8·(50/7)² = 28000/49, /27
     expect(sd).toBeCloseTo(Math.sqrt(28000 / 49 / 27), 12);
-    const week = reorderPoint({ forecast: f.days.map((d) => d.qty), leadTimeDays: 7, sigmaDaily: sd, serviceLevel: 0.95 });
+    const week = reorderPoint({
+      forecast: f.days.map((d) => d.qty),
+      leadTimeDays: 7,
+      sigmaDaily: sd,
+      serviceLevel: 0.95
+    });
     expect(week.lead_time_demand).toBeCloseTo(50, 9); // five weekdays of 10
     expect(week.safety_stock).toBeCloseTo(Z95 * sd * Math.sqrt(7), 9); // 20.0226
     expect(week.reorder_point).toBe(71);
     // Three days from a Monday: 30 units, mean 10 a day.
-    const three = reorderPoint({ forecast: f.days.map((d) => d.qty), leadTimeDays: 3, sigmaDaily: 0, serviceLevel: 0.95 });
+    const three = reorderPoint({
+      forecast: f.days.map((d) => d.qty),
+      leadTimeDays: 3,
+      sigmaDaily: 0,
+      serviceLevel: 0.95
+    });
     expect(three).toMatchObject({ mean_daily_demand: 10, reorder_point: 30 });
   });
 
   it('carries the mean of the forecast past its end for long lead times, and asks for nothing with no lead time', () => {
     const r = reorderPoint({ forecast: Array(90).fill(2), leadTimeDays: 120, sigmaDaily: 0, serviceLevel: 0.95 });
     expect(r.reorder_point).toBe(240);
-    expect(reorderPoint({ forecast: Array(90).fill(2), leadTimeDays: 0, sigmaDaily: 3, serviceLevel: 0.99 }).reorder_point).toBe(0);
+    expect(
+      reorderPoint({ forecast: Array(90).fill(2), leadTimeDays: 0, sigmaDaily: 3, serviceLevel: 0.99 }).reorder_point
+    ).toBe(0);
   });
 
   it('does not round a float hair above a whole number up to the next unit', () => {

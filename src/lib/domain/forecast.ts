@@ -28,7 +28,11 @@ export const serviceLevel = z.coerce
   .number()
   .min(MIN_SERVICE_LEVEL, `must be at least ${MIN_SERVICE_LEVEL}`)
   .max(MAX_SERVICE_LEVEL, `must be at most ${MAX_SERVICE_LEVEL}`);
-export const leadTimeDays = z.coerce.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(MAX_LEAD_TIME_DAYS, `must be at most ${MAX_LEAD_TIME_DAYS}`);
+export const leadTimeDays = z.coerce
+  .number()
+  .int('must be a whole number of days')
+  .min(0, 'must be 0 or more')
+  .max(MAX_LEAD_TIME_DAYS, `must be at most ${MAX_LEAD_TIME_DAYS}`);
 
 /** Daily quantities on consecutive UTC days, the first on `first_day` (YYYY-MM-DD). Days without consumption are 0. */
 export interface DailySeries {
@@ -90,7 +94,10 @@ export interface LocalForecast {
 }
 
 /** The local forecast for `horizon` days after the history; null when there is no history at all. */
-export function localForecast(series: DailySeries, opts: { horizon?: number; alpha?: number } = {}): LocalForecast | null {
+export function localForecast(
+  series: DailySeries,
+  opts: { horizon?: number; alpha?: number } = {}
+): LocalForecast | null {
   const horizon = opts.horizon ?? FORECAST_HORIZON_DAYS;
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   if (!series.qty.length) return null;
@@ -134,7 +141,8 @@ export function normalCdf(z: number): number {
 
 /** The z with Φ(z) = p, for the service levels allowed (0.5 … 0.9999), by bisection on Φ. */
 export function normalQuantile(p: number): number {
-  if (!(p >= MIN_SERVICE_LEVEL && p <= MAX_SERVICE_LEVEL)) throw new RangeError(`service level must be in [${MIN_SERVICE_LEVEL}, ${MAX_SERVICE_LEVEL}]`);
+  if (!(p >= MIN_SERVICE_LEVEL && p <= MAX_SERVICE_LEVEL))
+    throw new RangeError(`service level must be in [${MIN_SERVICE_LEVEL}, ${MAX_SERVICE_LEVEL}]`);
   let lo = 0;
   let hi = 4.5; // Φ(4.5) > 0.9999
   for (let i = 0; i < 80; i++) {
@@ -160,7 +168,12 @@ export interface ReorderPoint {
 }
 
 /** Reorder point = mean daily demand × lead time + z(service level) × σ_daily × √lead time, rounded up. */
-export function reorderPoint(input: { forecast: readonly number[]; leadTimeDays: number; sigmaDaily: number; serviceLevel: number }): ReorderPoint {
+export function reorderPoint(input: {
+  forecast: readonly number[];
+  leadTimeDays: number;
+  sigmaDaily: number;
+  serviceLevel: number;
+}): ReorderPoint {
   const L = input.leadTimeDays;
   const window = input.forecast.slice(0, Math.max(1, L));
   const mean = window.length ? window.reduce((s, q) => s + q, 0) / window.length : 0;
@@ -193,7 +206,12 @@ export interface ForecastAnswer {
   endpoint: string | null;
   /** Why the model's answer was not used (the local method answered instead). */
   fallback_reason: string | null;
-  local: { method: LocalForecast['method'] | 'none'; alpha: number; level: number | null; weekday_effects: number[] | null };
+  local: {
+    method: LocalForecast['method'] | 'none';
+    alpha: number;
+    level: number | null;
+    weekday_effects: number[] | null;
+  };
   lead_time: { days: number; source: 'supplier' | 'default'; supplier_id: string | null; supplier_name: string | null };
   /** Null when there is no consumption history to base it on. */
   suggestion: ReorderPoint | null;

@@ -282,8 +282,28 @@ export function aiLength(first2: string): number | null {
  * predefined length): such an element needs no separator after it, known to the AI table or not.
  */
 export const PREDEFINED_LENGTH: Readonly<Record<string, number>> = {
-  '00': 18, '01': 14, '02': 14, '03': 14, '04': 16, '11': 6, '12': 6, '13': 6, '14': 6, '15': 6, '16': 6, '17': 6,
-  '18': 6, '19': 6, '20': 2, '31': 6, '32': 6, '33': 6, '34': 6, '35': 6, '36': 6, '41': 13
+  '00': 18,
+  '01': 14,
+  '02': 14,
+  '03': 14,
+  '04': 16,
+  '11': 6,
+  '12': 6,
+  '13': 6,
+  '14': 6,
+  '15': 6,
+  '16': 6,
+  '17': 6,
+  '18': 6,
+  '19': 6,
+  '20': 2,
+  '31': 6,
+  '32': 6,
+  '33': 6,
+  '34': 6,
+  '35': 6,
+  '36': 6,
+  '41': 13
 };
 
 /** Does an AI match a pattern of the table ("310n", "31nn", "01")? */

@@ -53,7 +53,8 @@ export function splitElementString(body: string): Gs1Element[] | string {
     let data: string;
     if (fixed !== undefined) {
       data = body.slice(at, at + fixed);
-      if (data.length < fixed || data.includes(GS)) return `(${ai}) must have ${fixed} characters; the barcode is cut short.`;
+      if (data.length < fixed || data.includes(GS))
+        return `(${ai}) must have ${fixed} characters; the barcode is cut short.`;
       at += fixed;
     } else {
       const gs = body.indexOf(GS, at);
@@ -94,7 +95,8 @@ export function splitBracketed(text: string): Gs1Element[] | string {
 
 function add(out: Gs1Element[], el: Gs1Element): string | null {
   const same = out.find((e) => e.ai === el.ai);
-  if (same && same.data !== el.data) return `(${el.ai}) appears twice with different values: "${printable(same.data)}" and "${printable(el.data)}".`;
+  if (same && same.data !== el.data)
+    return `(${el.ai}) appears twice with different values: "${printable(same.data)}" and "${printable(el.data)}".`;
   if (!same) out.push(el);
   return null;
 }
@@ -143,14 +145,18 @@ function checkData(el: Gs1Element, spec: AiSpec, today: Date | undefined): Gs1El
     for (const check of c.checks) {
       const r = runCheck(check, part, today);
       if (r === null) continue;
-      if (r.error) return `(${ai}) ${data} ${r.error}${r.error.endsWith('date') ? ` (${spec.title}, ${formatOf(check)})` : ''}.`;
+      if (r.error)
+        return `(${ai}) ${data} ${r.error}${r.error.endsWith('date') ? ` (${spec.title}, ${formatOf(check)})` : ''}.`;
       if (r.iso) isoParts.push(r.iso);
     }
   }
   if (at < data.length) return `${name} is longer than ${at} characters: a separator is probably missing.`;
   if (!isoParts.length) return el;
   // A date and a time component become one ISO text; a second date (7007 harvest end) is kept after a slash.
-  const iso = isoParts.reduce((s, p) => (p.includes('-') ? (s ? `${s}/${p}` : p) : `${s}${s.includes('T') ? ':' : 'T'}${p}`), '');
+  const iso = isoParts.reduce(
+    (s, p) => (p.includes('-') ? (s ? `${s}/${p}` : p) : `${s}${s.includes('T') ? ':' : 'T'}${p}`),
+    ''
+  );
   return { ...el, iso };
 }
 
@@ -176,21 +182,29 @@ function runCheck(check: string, part: string, today: Date | undefined): { iso?:
       if (!today) return { error: 'cannot be dated: no reference date was given for its century (a caller bug)' };
       const iso = gs1Date(part, today, check === 'yymmd0');
       if (iso) return { iso };
-      return { error: Number(part.slice(4)) === 0 ? 'is not a valid date: day 00 is not allowed in this field' : 'is not a valid date' };
+      return {
+        error:
+          Number(part.slice(4)) === 0
+            ? 'is not a valid date: day 00 is not allowed in this field'
+            : 'is not a valid date'
+      };
     }
     case 'yyyymmdd': {
       const iso = calendarDate(Number(part.slice(0, 4)), Number(part.slice(4, 6)), Number(part.slice(6, 8)), false);
       return iso ? { iso } : { error: 'is not a valid date' };
     }
     case 'hhmi':
-      return Number(part.slice(0, 2)) <= 23 && Number(part.slice(2, 4)) <= 59 ? { iso: `${part.slice(0, 2)}:${part.slice(2, 4)}` } : { error: 'is not a valid time (HHMM)' };
+      return Number(part.slice(0, 2)) <= 23 && Number(part.slice(2, 4)) <= 59
+        ? { iso: `${part.slice(0, 2)}:${part.slice(2, 4)}` }
+        : { error: 'is not a valid time (HHMM)' };
     case 'hh':
       return Number(part) <= 23 ? { iso: part } : { error: 'is not a valid hour' };
     case 'mi':
     case 'ss':
       return Number(part) <= 59 ? { iso: part } : { error: `is not a valid ${check === 'mi' ? 'minute' : 'second'}` };
     case 'piece': {
-      const n = Number(part.slice(0, 2)), total = Number(part.slice(2, 4));
+      const n = Number(part.slice(0, 2)),
+        total = Number(part.slice(2, 4));
       return n >= 1 && total >= 1 && n <= total ? null : { error: 'has a piece number that is not 1 to the total' };
     }
   }
@@ -265,6 +279,8 @@ function quoted(s: string): string {
 
 /** Control characters shown as <GS>, <0x07>… and long texts cut, for messages. */
 export function printable(s: string): string {
-  const shown = s.replace(/[\p{Cc}]/gu, (c) => (c === GS ? '<GS>' : `<0x${c.charCodeAt(0).toString(16).padStart(2, '0')}>`));
+  const shown = s.replace(/[\p{Cc}]/gu, (c) =>
+    c === GS ? '<GS>' : `<0x${c.charCodeAt(0).toString(16).padStart(2, '0')}>`
+  );
   return shown.length > 60 ? shown.slice(0, 57) + '…' : shown;
 }

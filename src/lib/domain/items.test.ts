@@ -15,7 +15,10 @@ describe('parseCell', () => {
 
   it('checks GTINs by length and check digit, and units and descriptions by length and characters', () => {
     expect(parseCell('gtin', '4006381333931')).toEqual({ ok: true, value: '4006381333931' });
-    expect(parseCell('gtin', '4006381333932')).toMatchObject({ ok: false, message: expect.stringMatching(/check digit/) });
+    expect(parseCell('gtin', '4006381333932')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/check digit/)
+    });
     expect(parseCell('gtin', '')).toEqual({ ok: true, value: null });
     expect(parseCell('unit', '  ')).toMatchObject({ ok: false, message: 'must not be empty' });
     expect(parseCell('description', 'a\u0007b').ok).toBe(false);
@@ -24,7 +27,16 @@ describe('parseCell', () => {
 });
 
 describe('itemsSaveSchema', () => {
-  const row = { item_id: 'P-1', version: 1, description: '', unit: 'ea', reorder_point: null, reorder_qty: null, gtin: null, active: true };
+  const row = {
+    item_id: 'P-1',
+    version: 1,
+    description: '',
+    unit: 'ea',
+    reorder_point: null,
+    reorder_qty: null,
+    gtin: null,
+    active: true
+  };
   it('takes complete rows with a version, each item once', () => {
     expect(itemsSaveSchema.safeParse({ rows: [row] }).success).toBe(true);
     expect(itemsSaveSchema.safeParse({ rows: [row, row] }).success).toBe(false);

@@ -6,11 +6,24 @@ import { MAX_QTY, itemId } from './events';
 const noControl = /^[^\p{Cc}\p{Cs}]*$/u;
 
 /** Reorder point and quantity: whole numbers, or empty (null: the item is not replenished by signals). */
-const quantity = z.number().int('must be a whole number').min(0, 'must be 0 or more').max(MAX_QTY, `must be at most ${MAX_QTY}`).nullable();
+const quantity = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more')
+  .max(MAX_QTY, `must be at most ${MAX_QTY}`)
+  .nullable();
 
 export const itemFields = {
-  description: z.string().max(200, 'must be at most 200 characters').regex(noControl, 'must not contain control characters'),
-  unit: z.string().trim().min(1, 'must not be empty').max(16, 'must be at most 16 characters').regex(noControl, 'must not contain control characters'),
+  description: z
+    .string()
+    .max(200, 'must be at most 200 characters')
+    .regex(noControl, 'must not contain control characters'),
+  unit: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(16, 'must be at most 16 characters')
+    .regex(noControl, 'must not contain control characters'),
   reorder_point: quantity,
   reorder_qty: quantity,
   gtin: z
@@ -52,8 +65,17 @@ export function parseCell(field: ItemField, input: string | boolean): CellResult
     const t = String(input).trim();
     value = t === '' ? null : t;
   } else if (field === 'active') {
-    value = typeof input === 'boolean' ? input : /^(true|yes|1|y)$/i.test(String(input).trim()) ? true : /^(false|no|0|n)$/i.test(String(input).trim()) ? false : input;
+    value =
+      typeof input === 'boolean'
+        ? input
+        : /^(true|yes|1|y)$/i.test(String(input).trim())
+          ? true
+          : /^(false|no|0|n)$/i.test(String(input).trim())
+            ? false
+            : input;
   }
   const parsed = (itemFields[field] as z.ZodType).safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data as ItemValues[ItemField] } : { ok: false, message: parsed.error.issues[0].message };
+  return parsed.success
+    ? { ok: true, value: parsed.data as ItemValues[ItemField] }
+    : { ok: false, message: parsed.error.issues[0].message };
 }

@@ -58,14 +58,16 @@ export function parseEnvelope(text: string): EnvelopeResult | null {
   if (!text.startsWith(HEADER)) return null;
   let rest = text.slice(HEADER.length);
   if (rest.endsWith(EOT)) rest = rest.slice(0, -1);
-  else return { ok: false, error: 'The carton label (ISO 15434) has no end of message: it is cut short; scan it again.' };
+  else
+    return { ok: false, error: 'The carton label (ISO 15434) has no end of message: it is cut short; scan it again.' };
   if (rest.endsWith(RS)) rest = rest.slice(0, -1);
   const formats = rest.split(RS);
   // One message may hold several formats; we read the first 06 or 05 and ignore formats we do not use.
   for (const f of formats) {
     const id = f.slice(0, 2);
     if (id !== '06' && id !== '05') continue;
-    if (f[2] !== GS) return { ok: false, error: `The carton label's format ${id} does not start with a field separator.` };
+    if (f[2] !== GS)
+      return { ok: false, error: `The carton label's format ${id} does not start with a field separator.` };
     if (id === '05') return { ok: true, format: '05', body: f.slice(3) };
     return fields06(f.slice(3).split(GS));
   }
@@ -78,21 +80,31 @@ function fields06(parts: string[]): EnvelopeResult {
   for (const part of parts) {
     if (part === '') continue;
     const m = /^(\d{0,3}[A-Z])(.*)$/s.exec(part);
-    if (!m) return { ok: false, error: `"${printable(part)}" on the carton label does not start with a Data Identifier.` };
+    if (!m)
+      return { ok: false, error: `"${printable(part)}" on the carton label does not start with a Data Identifier.` };
     const [, di, data] = m;
     if (data.length === 0) return { ok: false, error: `The carton label's field ${di} is empty.` };
-    if (/[\p{Cc}]/u.test(data)) return { ok: false, error: `The carton label's field ${di} holds a control character.` };
-    if (data.length > MAX_FIELD && (NAMED[di] || di === 'Q')) return { ok: false, error: `The carton label's field ${di} is longer than ${MAX_FIELD} characters.` };
+    if (/[\p{Cc}]/u.test(data))
+      return { ok: false, error: `The carton label's field ${di} holds a control character.` };
+    if (data.length > MAX_FIELD && (NAMED[di] || di === 'Q'))
+      return { ok: false, error: `The carton label's field ${di} is longer than ${MAX_FIELD} characters.` };
     const before = seen.get(di);
-    if (before !== undefined && before !== data) return { ok: false, error: `The carton label has ${di} twice with different values.` };
+    if (before !== undefined && before !== data)
+      return { ok: false, error: `The carton label has ${di} twice with different values.` };
     seen.set(di, data);
     if (di === 'Q') {
-      if (!/^\d{1,7}$/.test(data) || Number(data) < 1) return { ok: false, error: `The carton label's quantity (Q) "${printable(data)}" is not a whole number of at least 1.` };
+      if (!/^\d{1,7}$/.test(data) || Number(data) < 1)
+        return {
+          ok: false,
+          error: `The carton label's quantity (Q) "${printable(data)}" is not a whole number of at least 1.`
+        };
       out.qty = Number(data);
     } else if (di === '9D' || di === '10D') {
       const week = Number(data.slice(2));
-      if (!/^\d{4}$/.test(data) || week < 1 || week > 53) return { ok: false, error: `The carton label's date code (${di}) "${printable(data)}" is not YYWW.` };
-      if (out.date_code && out.date_code !== data) return { ok: false, error: 'The carton label has two different date codes (9D and 10D).' };
+      if (!/^\d{4}$/.test(data) || week < 1 || week > 53)
+        return { ok: false, error: `The carton label's date code (${di}) "${printable(data)}" is not YYWW.` };
+      if (out.date_code && out.date_code !== data)
+        return { ok: false, error: 'The carton label has two different date codes (9D and 10D).' };
       out.date_code = data;
     } else if (NAMED[di]) out[NAMED[di]] = data;
     else out.others.push({ di, data });

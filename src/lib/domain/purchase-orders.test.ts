@@ -20,10 +20,22 @@ import {
 } from './purchase-orders';
 
 const none: LineQty[] = [];
-const open: LineQty[] = [{ qty_ordered: 10, qty_received: 0 }, { qty_ordered: 5, qty_received: 0 }];
-const partial: LineQty[] = [{ qty_ordered: 10, qty_received: 10 }, { qty_ordered: 5, qty_received: 2 }];
-const full: LineQty[] = [{ qty_ordered: 10, qty_received: 10 }, { qty_ordered: 5, qty_received: 5 }];
-const over: LineQty[] = [{ qty_ordered: 10, qty_received: 12 }, { qty_ordered: 5, qty_received: 5 }];
+const open: LineQty[] = [
+  { qty_ordered: 10, qty_received: 0 },
+  { qty_ordered: 5, qty_received: 0 }
+];
+const partial: LineQty[] = [
+  { qty_ordered: 10, qty_received: 10 },
+  { qty_ordered: 5, qty_received: 2 }
+];
+const full: LineQty[] = [
+  { qty_ordered: 10, qty_received: 10 },
+  { qty_ordered: 5, qty_received: 5 }
+];
+const over: LineQty[] = [
+  { qty_ordered: 10, qty_received: 12 },
+  { qty_ordered: 5, qty_received: 5 }
+];
 const LINE_SETS = { none, open, partial, full, over } as const;
 type LineSet = keyof typeof LINE_SETS;
 
@@ -45,7 +57,9 @@ const key = (from: PoStatus, to: PoStatus, s: LineSet) => `${from}->${to} with $
 const allowed = new Set(ALLOWED.map(([f, t, s]) => key(f, t, s)));
 
 describe('purchase order transitions', () => {
-  const cases = PO_STATUSES.flatMap((from) => PO_STATUSES.flatMap((to) => (Object.keys(LINE_SETS) as LineSet[]).map((s) => [from, to, s] as const)));
+  const cases = PO_STATUSES.flatMap((from) =>
+    PO_STATUSES.flatMap((to) => (Object.keys(LINE_SETS) as LineSet[]).map((s) => [from, to, s] as const))
+  );
 
   it.each(cases.filter(([f, t, s]) => allowed.has(key(f, t, s))))('allows %s -> %s with %s lines', (from, to, s) => {
     expect(transitionRefusal(from, to, LINE_SETS[s])).toBeNull();
@@ -59,7 +73,9 @@ describe('purchase order transitions', () => {
 
   it('says why, by code', () => {
     expect(transitionRefusal('RECEIVED', 'CANCELLED', full)!.code).toBe('invalid_transition');
-    expect(transitionRefusal('PARTIALLY_RECEIVED', 'CANCELLED', partial)!.message).toMatch(/only a draft or a sent one/);
+    expect(transitionRefusal('PARTIALLY_RECEIVED', 'CANCELLED', partial)!.message).toMatch(
+      /only a draft or a sent one/
+    );
     expect(transitionRefusal('DRAFT', 'SENT', none)!.code).toBe('no_lines');
     expect(transitionRefusal('SENT', 'RECEIVED', partial)!.code).toBe('not_fully_received');
     expect(transitionRefusal('SENT', 'PARTIALLY_RECEIVED', open)!.code).toBe('nothing_received');
@@ -114,18 +130,46 @@ describe('receipts', () => {
       { line_no: 2, item_id: 'B', qty_ordered: 5, qty_received: 0 },
       { line_no: 3, item_id: 'A', qty_ordered: 10, qty_received: 0 }
     ];
-    expect([...allocateReceipt(lines, new Map([['A', 8]]))]).toEqual([[1, 6], [3, 2]]);
-    expect([...allocateReceipt(lines, new Map([['A', 20], ['B', 3], ['Z', 9]]))]).toEqual([[1, 6], [3, 14], [2, 3]]);
+    expect([...allocateReceipt(lines, new Map([['A', 8]]))]).toEqual([
+      [1, 6],
+      [3, 2]
+    ]);
+    expect([
+      ...allocateReceipt(
+        lines,
+        new Map([
+          ['A', 20],
+          ['B', 3],
+          ['Z', 9]
+        ])
+      )
+    ]).toEqual([
+      [1, 6],
+      [3, 14],
+      [2, 3]
+    ]);
     expect(allocateReceipt(lines, new Map([['Z', 9]])).size).toBe(0);
   });
 
   it('allocates exactly what was shipped of the items on the order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ item: fc.constantFrom('A', 'B', 'C'), ordered: fc.integer({ min: 1, max: 50 }), received: fc.integer({ min: 0, max: 60 }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.record({
+            item: fc.constantFrom('A', 'B', 'C'),
+            ordered: fc.integer({ min: 1, max: 50 }),
+            received: fc.integer({ min: 0, max: 60 })
+          }),
+          { minLength: 1, maxLength: 8 }
+        ),
         fc.dictionary(fc.constantFrom('A', 'B', 'C', 'D'), fc.integer({ min: 1, max: 200 })),
         (raw, ship) => {
-          const lines = raw.map((r, i) => ({ line_no: i + 1, item_id: r.item, qty_ordered: r.ordered, qty_received: r.received }));
+          const lines = raw.map((r, i) => ({
+            line_no: i + 1,
+            item_id: r.item,
+            qty_ordered: r.ordered,
+            qty_received: r.received
+          }));
           const shipped = new Map(Object.entries(ship));
           const add = allocateReceipt(lines, shipped);
           for (const [item, qty] of shipped) {
@@ -172,9 +216,20 @@ describe('quantities and numbers', () => {
   });
 
   it('reads the PO number off a slip however it was printed or typed', () => {
-    for (const t of ['PO-000042', 'po-000042', 'PO 42', 'PO#42', 'P.O. 000042', 'PO No. 42', '000042', ' 42 ', 'PO000042'])
+    for (const t of [
+      'PO-000042',
+      'po-000042',
+      'PO 42',
+      'PO#42',
+      'P.O. 000042',
+      'PO No. 42',
+      '000042',
+      ' 42 ',
+      'PO000042'
+    ])
       expect(poNumberKey(t), t).toBe('PO-000042');
-    for (const t of ['', null, undefined, 'ACME-42', 'PO-42-A', '42/7', 'PO-1234567890']) expect(poNumberKey(t), String(t)).toBeNull();
+    for (const t of ['', null, undefined, 'ACME-42', 'PO-42-A', '42/7', 'PO-1234567890'])
+      expect(poNumberKey(t), String(t)).toBeNull();
   });
 
   it('counts on time as received on or before the expected date', () => {

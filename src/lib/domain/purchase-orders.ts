@@ -55,20 +55,28 @@ export function transitionRefusal(from: PoStatus, to: PoStatus, lines: LineQty[]
           ? `A ${PO_STATUS_LABEL[from].toLowerCase()} purchase order cannot be cancelled: only a draft or a sent one can.`
           : `A ${PO_STATUS_LABEL[from].toLowerCase()} purchase order cannot become ${PO_STATUS_LABEL[to].toLowerCase()}.`
     };
-  if (to === 'SENT' && lines.length === 0) return { code: 'no_lines', message: 'A purchase order needs at least one line before it is sent.' };
+  if (to === 'SENT' && lines.length === 0)
+    return { code: 'no_lines', message: 'A purchase order needs at least one line before it is sent.' };
   if (to === 'RECEIVED' && !fullyReceived(lines))
-    return { code: 'not_fully_received', message: 'A purchase order is received only when every line is fully received.' };
+    return {
+      code: 'not_fully_received',
+      message: 'A purchase order is received only when every line is fully received.'
+    };
   if (to === 'PARTIALLY_RECEIVED' && (!anyReceived(lines) || fullyReceived(lines)))
     return {
       code: fullyReceived(lines) ? 'invalid_transition' : 'nothing_received',
-      message: fullyReceived(lines) ? 'Every line is fully received: the order is received, not partially.' : 'Nothing was received on this order yet.'
+      message: fullyReceived(lines)
+        ? 'Every line is fully received: the order is received, not partially.'
+        : 'Nothing was received on this order yet.'
     };
   return null;
 }
 
 /** The actions the form offers for a PO: those whose transition the rules allow now. */
 export function allowedActions(status: PoStatus, lines: LineQty[]): PoAction[] {
-  return (Object.keys(PO_ACTIONS) as PoAction[]).filter((a) => transitionRefusal(status, PO_ACTIONS[a], lines) === null);
+  return (Object.keys(PO_ACTIONS) as PoAction[]).filter(
+    (a) => transitionRefusal(status, PO_ACTIONS[a], lines) === null
+  );
 }
 
 /** Only a draft is edited; once sent, the supplier holds a copy. */
@@ -112,7 +120,8 @@ export interface AllocLine extends LineQty {
 export function allocateReceipt(lines: AllocLine[], shipped: Map<string, number>): Map<number, number> {
   const add = new Map<number, number>();
   const byItem = new Map<string, AllocLine[]>();
-  for (const l of [...lines].sort((a, b) => a.line_no - b.line_no)) byItem.set(l.item_id, [...(byItem.get(l.item_id) ?? []), l]);
+  for (const l of [...lines].sort((a, b) => a.line_no - b.line_no))
+    byItem.set(l.item_id, [...(byItem.get(l.item_id) ?? []), l]);
   for (const [item, qty] of shipped) {
     const own = byItem.get(item);
     if (!own || qty <= 0) continue;
@@ -179,7 +188,11 @@ const expectedDate = z.iso
 
 export const poLineInputSchema = z.strictObject({
   item_id: itemId,
-  qty_ordered: z.number().int('must be a whole number').positive('must be greater than 0').max(MAX_QTY, `must be at most ${MAX_QTY}`),
+  qty_ordered: z
+    .number()
+    .int('must be a whole number')
+    .positive('must be greater than 0')
+    .max(MAX_QTY, `must be at most ${MAX_QTY}`),
   unit: text(16).min(1, 'must not be empty').nullish(), // the item's unit when left out
   price: z.number().finite().min(0, 'must be 0 or more').max(MAX_PRICE, `must be at most ${MAX_PRICE}`).nullish(),
   signal_id: uuid.nullish()
@@ -284,6 +297,12 @@ export interface PoDetail<D = string> extends PoView<D> {
 /** The PO a slip names, with ordered vs already received and what this slip ships per item. */
 export interface SlipPoView {
   po_number_read: string; // as it stands on the slip
-  po: { po_id: string; po_number: string; status: PoStatus; supplier_name: string | null; refusal: string | null } | null; // refusal: why goods cannot be received against it now
+  po: {
+    po_id: string;
+    po_number: string;
+    status: PoStatus;
+    supplier_name: string | null;
+    refusal: string | null;
+  } | null; // refusal: why goods cannot be received against it now
   lines: { item_id: string; qty_ordered: number; qty_received: number; qty_shipped: number }[];
 }

@@ -29,7 +29,12 @@ export type CorrectedFix = Extract<ResolveRejection, { action: 'apply_corrected'
 
 export const rejectionFilterSchema = z.strictObject({
   status: z.enum(['waiting', 'resolved', 'all']).default('waiting'),
-  device_id: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'is not a device id').optional()
+  device_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'is not a device id')
+    .optional()
 });
 
 /** One rejected event as GET /api/rejected-events answers it. */
@@ -57,8 +62,13 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  * facts (capture time, station, barcode, lot, operator, source) kept from the rejected event where they are valid,
  * so the history says when and where it happened. A capture time outside the believable window becomes `now`.
  */
-export function correctedEvent(payload: unknown, fix: CorrectedFix, ids: { event_id: string; device_seq: number; now: Date }): ScanEvent {
-  const p = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+export function correctedEvent(
+  payload: unknown,
+  fix: CorrectedFix,
+  ids: { event_id: string; device_seq: number; now: Date }
+): ScanEvent {
+  const p =
+    payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
   const captured = capturedAt.safeParse(p.captured_at);
   const source = SOURCES.find((s) => s === p.source) ?? 'manual';
   const text = (v: unknown, max: number) => {
@@ -109,7 +119,8 @@ function safeText(v: unknown): string {
  * become U+FFFD; anything nested deeper than an event ever is, is kept as the first 64 KiB of its text.
  */
 export function storablePayload(raw: unknown): string {
-  const value = depth(raw) > MAX_DEPTH ? { unstorable: 'nested too deeply', text: safeText(raw).slice(0, 65_536) } : raw;
+  const value =
+    depth(raw) > MAX_DEPTH ? { unstorable: 'nested too deeply', text: safeText(raw).slice(0, 65_536) } : raw;
   const text = JSON.stringify(value === undefined ? null : value);
   // JSON.stringify writes NUL as \u0000 and a lone surrogate as \udXXX; a paired one is written as itself. An even
   // run of backslashes before the match means the escape is real, not text that happens to read "\u0000".

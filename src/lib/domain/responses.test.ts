@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { deviceListSchema, stockPageSchema } from './responses';
 
 describe('response schemas', () => {
-  const row = { item_id: 'P-1', location_id: 'L', on_hand: 3, intake_total: 5, consume_total: 2, reorder_point: null, status: 'ok', last_activity_at: null, description: 'Bolt', unit: 'pcs' };
+  const row = {
+    item_id: 'P-1',
+    location_id: 'L',
+    on_hand: 3,
+    intake_total: 5,
+    consume_total: 2,
+    reorder_point: null,
+    status: 'ok',
+    last_activity_at: null,
+    description: 'Bolt',
+    unit: 'pcs'
+  };
 
   it('take an answer of the right shape, and fields a newer server adds', () => {
     expect(stockPageSchema.parse({ rows: [{ ...row, lot: 'L1' }], total: 1 }).rows[0].item_id).toBe('P-1');

@@ -10,7 +10,11 @@ export function sniffSlipFile(bytes: Uint8Array): SlipContentType | null {
   if (bytes.length >= 8 && ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'image/png';
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'image/webp';
   // HEIF: an ISO media 'ftyp' box whose brand is one of the HEIC/HEIF family.
-  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp' && /^(heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(bytes, 8, 12)))
+  if (
+    bytes.length >= 12 &&
+    ascii(bytes, 4, 8) === 'ftyp' &&
+    /^(heic|heix|heim|heis|hevc|hevx|mif1|msf1)$/.test(ascii(bytes, 8, 12))
+  )
     return 'image/heic';
   // PDF readers accept the header anywhere in the first KiB (after the image signatures, which are exact).
   if (ascii(bytes, 0, Math.min(bytes.length, 1024)).includes('%PDF-')) return 'application/pdf';

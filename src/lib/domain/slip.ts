@@ -58,7 +58,13 @@ export interface ParsedSlip {
 
 export const UNSURE = 0.8;
 
-export const emptySlip = (): ParsedSlip => ({ supplier: null, slip_number: null, po_number: null, date: null, lines: [] });
+export const emptySlip = (): ParsedSlip => ({
+  supplier: null,
+  slip_number: null,
+  po_number: null,
+  date: null,
+  lines: []
+});
 
 /** A line as a person confirmed it on the review screen: what will be received. */
 export const reviewedLineSchema = z.strictObject({

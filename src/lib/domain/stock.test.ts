@@ -32,24 +32,30 @@ describe('signal rules', () => {
   });
 
   it('never signals without a reorder point', () => {
-    fc.assert(fc.property(fc.integer(), fc.integer(), fc.boolean(), (a, b, active) => signalChange(a, b, null, active) === null));
+    fc.assert(
+      fc.property(fc.integer(), fc.integer(), fc.boolean(), (a, b, active) => signalChange(a, b, null, active) === null)
+    );
   });
 
   it('after any movement, an active signal exists exactly when it should by the rules', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -20, max: 20 }).filter((d) => d !== 0)), fc.integer({ min: 0, max: 15 }), (deltas, rp) => {
-        let onHand = 20;
-        let active = false;
-        for (const d of deltas) {
-          const change = signalChange(onHand, onHand + d, rp, active);
-          onHand += d;
-          if (change === 'open') active = true;
-          if (change === 'fulfil') active = false;
-          // Invariant: stock above the reorder point after a rise never leaves a signal active.
-          if (d > 0 && onHand > rp) expect(active).toBe(false);
-          if (d < 0 && onHand <= rp) expect(active).toBe(true);
+      fc.property(
+        fc.array(fc.integer({ min: -20, max: 20 }).filter((d) => d !== 0)),
+        fc.integer({ min: 0, max: 15 }),
+        (deltas, rp) => {
+          let onHand = 20;
+          let active = false;
+          for (const d of deltas) {
+            const change = signalChange(onHand, onHand + d, rp, active);
+            onHand += d;
+            if (change === 'open') active = true;
+            if (change === 'fulfil') active = false;
+            // Invariant: stock above the reorder point after a rise never leaves a signal active.
+            if (d > 0 && onHand > rp) expect(active).toBe(false);
+            if (d < 0 && onHand <= rp) expect(active).toBe(true);
+          }
         }
-      })
+      )
     );
   });
 

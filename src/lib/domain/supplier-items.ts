@@ -17,7 +17,11 @@ export const supplierPart = z
 
 export const supplierItemFields = {
   item_id: itemId,
-  pack_size: z.number().int('must be a whole number').min(1, 'must be 1 or more').max(MAX_QTY, `must be at most ${MAX_QTY}`),
+  pack_size: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be 1 or more')
+    .max(MAX_QTY, `must be at most ${MAX_QTY}`),
   price: z
     .number()
     .min(0, 'must be 0 or more')
@@ -29,10 +33,15 @@ export const supplierItemFields = {
 export type SupplierItemField = keyof typeof supplierItemFields;
 export const SUPPLIER_ITEM_FIELDS = Object.keys(supplierItemFields) as SupplierItemField[];
 
-const supplierItemObject = z.strictObject({ supplier_id: supplierId, supplier_part: supplierPart, ...supplierItemFields });
+const supplierItemObject = z.strictObject({
+  supplier_id: supplierId,
+  supplier_part: supplierPart,
+  ...supplierItemFields
+});
 export type SupplierItemValues = z.infer<typeof supplierItemObject>;
 
-export const supplierItemKey = (r: { supplier_id: string; supplier_part: string }) => `${r.supplier_id}\u0000${r.supplier_part}`;
+export const supplierItemKey = (r: { supplier_id: string; supplier_part: string }) =>
+  `${r.supplier_id}\u0000${r.supplier_part}`;
 
 /** Items a set of rows would give more than one preferred supplier. */
 export function preferredClashes(rows: readonly { item_id: string; preferred: boolean }[]): string[] {
@@ -62,7 +71,8 @@ export const supplierItemsSaveSchema = z.strictObject({
     })
 });
 
-export type SupplierItemCell = { ok: true; value: SupplierItemValues[SupplierItemField] } | { ok: false; message: string };
+export type SupplierItemCell =
+  { ok: true; value: SupplierItemValues[SupplierItemField] } | { ok: false; message: string };
 
 /** A cell as typed to its value, by the rules the server applies. */
 export function parseSupplierItemCell(field: SupplierItemField, input: string | boolean): SupplierItemCell {
@@ -71,10 +81,20 @@ export function parseSupplierItemCell(field: SupplierItemField, input: string | 
   if (field === 'pack_size') value = t === '' ? NaN : /^[+-]?\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
   else if (field === 'price') value = t === '' ? null : decimalText(t);
   else if (field === 'preferred')
-    value = typeof input === 'boolean' ? input : /^(true|yes|1|y)$/i.test(t) ? true : /^(false|no|0|n|)$/i.test(t) ? false : input;
-  if (typeof value === 'number' && Number.isNaN(value)) return { ok: false, message: field === 'pack_size' ? 'must be a whole number' : 'must be a number' };
+    value =
+      typeof input === 'boolean'
+        ? input
+        : /^(true|yes|1|y)$/i.test(t)
+          ? true
+          : /^(false|no|0|n|)$/i.test(t)
+            ? false
+            : input;
+  if (typeof value === 'number' && Number.isNaN(value))
+    return { ok: false, message: field === 'pack_size' ? 'must be a whole number' : 'must be a number' };
   const parsed = (supplierItemFields[field] as z.ZodType).safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data as SupplierItemValues[SupplierItemField] } : { ok: false, message: parsed.error.issues[0].message };
+  return parsed.success
+    ? { ok: true, value: parsed.data as SupplierItemValues[SupplierItemField] }
+    : { ok: false, message: parsed.error.issues[0].message };
 }
 
 export const SUPPLIER_ITEM_CSV_COLUMNS = ['supplier_id', 'supplier_part', ...SUPPLIER_ITEM_FIELDS] as const;
@@ -99,10 +119,20 @@ export function parseSupplierItemsCsv(text: string): SupplierItemImport {
     const part = supplierPart.safeParse(cell('supplier_part'));
     if (!supplier.success) errors.push({ row: line, column: 'supplier_id', message: supplier.error.issues[0].message });
     if (!part.success) errors.push({ row: line, column: 'supplier_part', message: part.error.issues[0].message });
-    const row = { supplier_id: supplier.data ?? '', supplier_part: part.data ?? '', item_id: '', row: line } as SupplierItemImport['rows'][number];
+    const row = {
+      supplier_id: supplier.data ?? '',
+      supplier_part: part.data ?? '',
+      item_id: '',
+      row: line
+    } as SupplierItemImport['rows'][number];
     if (supplier.success && part.success) {
       const key = supplierItemKey(row);
-      if (keyRow.has(key)) errors.push({ row: line, column: 'supplier_part', message: `${row.supplier_part} of ${row.supplier_id} is also on row ${keyRow.get(key)}` });
+      if (keyRow.has(key))
+        errors.push({
+          row: line,
+          column: 'supplier_part',
+          message: `${row.supplier_part} of ${row.supplier_id} is also on row ${keyRow.get(key)}`
+        });
       else keyRow.set(key, line);
     }
     for (const f of columns) {
@@ -112,7 +142,11 @@ export function parseSupplierItemsCsv(text: string): SupplierItemImport {
     }
     if (row.preferred && row.item_id) {
       if (preferredRow.has(row.item_id))
-        errors.push({ row: line, column: 'preferred', message: `item ${row.item_id} is already preferred from row ${preferredRow.get(row.item_id)}: one preferred supplier per item` });
+        errors.push({
+          row: line,
+          column: 'preferred',
+          message: `item ${row.item_id} is already preferred from row ${preferredRow.get(row.item_id)}: one preferred supplier per item`
+        });
       else preferredRow.set(row.item_id, line);
     }
     rows.push(row);

@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { coordinatesProblem, parseSupplierCell, parseSuppliersCsv, suppliersSaveSchema, suppliersTemplate } from './suppliers';
+import {
+  coordinatesProblem,
+  parseSupplierCell,
+  parseSuppliersCsv,
+  suppliersSaveSchema,
+  suppliersTemplate
+} from './suppliers';
 
 const row = (over: Record<string, unknown> = {}) => ({
-  supplier_id: 'ACME', name: 'Acme', contact: '', lead_time_days: 5, address: '', latitude: null, longitude: null, active: true, version: 1, ...over
+  supplier_id: 'ACME',
+  name: 'Acme',
+  contact: '',
+  lead_time_days: 5,
+  address: '',
+  latitude: null,
+  longitude: null,
+  active: true,
+  version: 1,
+  ...over
 });
 
 describe('supplier cells', () => {
   it('reads lead times as whole days, coordinates as decimals (a decimal comma too), active as yes/no', () => {
     expect(parseSupplierCell('lead_time_days', ' 14 ')).toEqual({ ok: true, value: 14 });
-    expect(parseSupplierCell('lead_time_days', '2.5')).toEqual({ ok: false, message: 'must be a whole number of days' });
+    expect(parseSupplierCell('lead_time_days', '2.5')).toEqual({
+      ok: false,
+      message: 'must be a whole number of days'
+    });
     expect(parseSupplierCell('lead_time_days', '-1')).toEqual({ ok: false, message: 'must be 0 or more' });
     expect(parseSupplierCell('lead_time_days', '')).toEqual({ ok: false, message: 'must not be empty' });
     expect(parseSupplierCell('latitude', '52,37')).toEqual({ ok: true, value: 52.37 });
@@ -30,12 +48,17 @@ describe('supplier cells', () => {
 
 describe('suppliersSaveSchema', () => {
   it('takes edited and new rows, refuses half coordinates, repeated ids and repeated names', () => {
-    expect(suppliersSaveSchema.safeParse({ rows: [row(), row({ supplier_id: 'NEW', name: 'New one', version: null })] }).success).toBe(true);
+    expect(
+      suppliersSaveSchema.safeParse({ rows: [row(), row({ supplier_id: 'NEW', name: 'New one', version: null })] })
+        .success
+    ).toBe(true);
     const half = suppliersSaveSchema.safeParse({ rows: [row({ latitude: 10 })] });
     expect(half.success).toBe(false);
     expect(half.error!.issues[0].path).toEqual(['rows', 0, 'longitude']);
     expect(suppliersSaveSchema.safeParse({ rows: [row(), row()] }).success).toBe(false);
-    expect(suppliersSaveSchema.safeParse({ rows: [row(), row({ supplier_id: 'B', name: 'ACME' })] }).success).toBe(false);
+    expect(suppliersSaveSchema.safeParse({ rows: [row(), row({ supplier_id: 'B', name: 'ACME' })] }).success).toBe(
+      false
+    );
     expect(suppliersSaveSchema.safeParse({ rows: [row({ extra: 1 })] }).success).toBe(false);
   });
 });
@@ -45,7 +68,17 @@ describe('parseSuppliersCsv', () => {
     const file = parseSuppliersCsv(suppliersTemplate());
     expect(file.errors).toEqual([]);
     expect(file.rows).toEqual([
-      { supplier_id: 'ACME', name: 'Acme Industrial Supply', contact: 'orders@acme.example', lead_time_days: 5, address: '1 Main St, Springfield', latitude: 52.37, longitude: 4.89, active: true, row: 2 }
+      {
+        supplier_id: 'ACME',
+        name: 'Acme Industrial Supply',
+        contact: 'orders@acme.example',
+        lead_time_days: 5,
+        address: '1 Main St, Springfield',
+        latitude: 52.37,
+        longitude: 4.89,
+        active: true,
+        row: 2
+      }
     ]);
   });
 
@@ -62,10 +95,18 @@ describe('parseSuppliersCsv', () => {
   });
 
   it('refuses a header with unknown or lone columns and keeps the columns a file leaves out', () => {
-    expect(parseSuppliersCsv('supplier_id,colour\nA,red\n').errors).toEqual([{ row: 1, column: 'colour', message: expect.stringMatching(/^unknown column/) }]);
+    expect(parseSuppliersCsv('supplier_id,colour\nA,red\n').errors).toEqual([
+      { row: 1, column: 'colour', message: expect.stringMatching(/^unknown column/) }
+    ]);
     expect(parseSuppliersCsv('supplier_id,latitude\nA,1\n').errors[0]).toMatchObject({ row: 1, column: 'latitude' });
-    expect(parseSuppliersCsv('name\nA\n').errors).toEqual([{ row: 1, column: 'supplier_id', message: 'the header must name the supplier_id column' }]);
+    expect(parseSuppliersCsv('name\nA\n').errors).toEqual([
+      { row: 1, column: 'supplier_id', message: 'the header must name the supplier_id column' }
+    ]);
     const only = parseSuppliersCsv('supplier_id,lead_time_days\r\nA,4\r\n');
-    expect(only).toEqual({ columns: ['lead_time_days'], rows: [{ supplier_id: 'A', lead_time_days: 4, row: 2 }], errors: [] });
+    expect(only).toEqual({
+      columns: ['lead_time_days'],
+      rows: [{ supplier_id: 'A', lead_time_days: 4, row: 2 }],
+      errors: []
+    });
   });
 });

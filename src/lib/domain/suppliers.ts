@@ -4,7 +4,11 @@ import { csvLine, decimalText, readCsvTable, type CsvError } from './csv';
 
 const noControl = /^[^\p{Cc}\p{Cs}]*$/u;
 const text = (max: number) =>
-  z.string().trim().max(max, `must be at most ${max} characters`).regex(noControl, 'must not contain control characters');
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .regex(noControl, 'must not contain control characters');
 
 export const MAX_LEAD_TIME_DAYS = 730;
 
@@ -28,7 +32,10 @@ export type SupplierField = keyof typeof supplierFields;
 export const SUPPLIER_FIELDS = Object.keys(supplierFields) as SupplierField[];
 
 /** A place is both coordinates or none: one alone puts the supplier nowhere. */
-export function coordinatesProblem(latitude: number | null | undefined, longitude: number | null | undefined): string | null {
+export function coordinatesProblem(
+  latitude: number | null | undefined,
+  longitude: number | null | undefined
+): string | null {
   return (latitude ?? null) === null && (longitude ?? null) !== null
     ? 'give the latitude too, or clear the longitude'
     : (latitude ?? null) !== null && (longitude ?? null) === null
@@ -38,14 +45,17 @@ export function coordinatesProblem(latitude: number | null | undefined, longitud
 
 const coordinates = (v: { latitude: number | null; longitude: number | null }, ctx: z.RefinementCtx) => {
   const problem = coordinatesProblem(v.latitude, v.longitude);
-  if (problem) ctx.addIssue({ code: 'custom', path: [v.latitude === null ? 'latitude' : 'longitude'], message: problem });
+  if (problem)
+    ctx.addIssue({ code: 'custom', path: [v.latitude === null ? 'latitude' : 'longitude'], message: problem });
 };
 
 const supplierObject = z.strictObject({ supplier_id: supplierId, ...supplierFields });
 export type SupplierValues = z.infer<typeof supplierObject>;
 
 /** A grid row saved: every value and the version the editor read, or null for a supplier the editor added. */
-export const supplierEditSchema = supplierObject.extend({ version: z.number().int().positive().nullable() }).superRefine(coordinates);
+export const supplierEditSchema = supplierObject
+  .extend({ version: z.number().int().positive().nullable() })
+  .superRefine(coordinates);
 export type SupplierEdit = z.infer<typeof supplierEditSchema>;
 
 export const MAX_SUPPLIERS_PER_SAVE = 1000;
@@ -55,7 +65,10 @@ export const suppliersSaveSchema = z.strictObject({
     .min(1, 'must hold at least one row')
     .max(MAX_SUPPLIERS_PER_SAVE, `must hold at most ${MAX_SUPPLIERS_PER_SAVE} rows`)
     .refine((rows) => new Set(rows.map((r) => r.supplier_id)).size === rows.length, 'must name each supplier once')
-    .refine((rows) => new Set(rows.map((r) => r.name.toLowerCase())).size === rows.length, 'must not give two suppliers one name')
+    .refine(
+      (rows) => new Set(rows.map((r) => r.name.toLowerCase())).size === rows.length,
+      'must not give two suppliers one name'
+    )
 });
 
 export type SupplierCell = { ok: true; value: SupplierValues[SupplierField] } | { ok: false; message: string };
@@ -67,11 +80,21 @@ export function parseSupplierCell(field: SupplierField, input: string | boolean)
   if (field === 'lead_time_days') value = /^[+-]?\d+(\.\d+)?$/.test(t) ? Number(t) : t === '' ? undefined : NaN;
   else if (field === 'latitude' || field === 'longitude') value = t === '' ? null : decimalText(t);
   else if (field === 'active')
-    value = typeof input === 'boolean' ? input : /^(true|yes|1|y)$/i.test(t) ? true : /^(false|no|0|n)$/i.test(t) ? false : input;
+    value =
+      typeof input === 'boolean'
+        ? input
+        : /^(true|yes|1|y)$/i.test(t)
+          ? true
+          : /^(false|no|0|n)$/i.test(t)
+            ? false
+            : input;
   if (value === undefined) return { ok: false, message: 'must not be empty' };
-  if (typeof value === 'number' && Number.isNaN(value)) return { ok: false, message: field === 'lead_time_days' ? 'must be a whole number of days' : 'must be a number' };
+  if (typeof value === 'number' && Number.isNaN(value))
+    return { ok: false, message: field === 'lead_time_days' ? 'must be a whole number of days' : 'must be a number' };
   const parsed = (supplierFields[field] as z.ZodType).safeParse(value);
-  return parsed.success ? { ok: true, value: parsed.data as SupplierValues[SupplierField] } : { ok: false, message: parsed.error.issues[0].message };
+  return parsed.success
+    ? { ok: true, value: parsed.data as SupplierValues[SupplierField] }
+    : { ok: false, message: parsed.error.issues[0].message };
 }
 
 export const SUPPLIER_CSV_COLUMNS = ['supplier_id', ...SUPPLIER_FIELDS] as const;
@@ -89,7 +112,12 @@ export function parseSuppliersCsv(textIn: string): SupplierImport {
   if (!table.header.length || errors.some((e) => e.row === 1)) return { columns: [], rows: [], errors };
   const columns = SUPPLIER_FIELDS.filter((f) => table.header.includes(f));
   const geo = columns.filter((c) => c === 'latitude' || c === 'longitude');
-  if (geo.length === 1) return { columns: [], rows: [], errors: [{ row: 1, column: geo[0], message: 'latitude and longitude come as a pair: name both columns' }] };
+  if (geo.length === 1)
+    return {
+      columns: [],
+      rows: [],
+      errors: [{ row: 1, column: geo[0], message: 'latitude and longitude come as a pair: name both columns' }]
+    };
   const rows: SupplierImport['rows'] = [];
   const idRow = new Map<string, number>();
   const nameRow = new Map<string, number>();
@@ -97,7 +125,8 @@ export function parseSuppliersCsv(textIn: string): SupplierImport {
     const id = supplierId.safeParse(cell('supplier_id'));
     const row: SupplierImport['rows'][number] = { supplier_id: id.success ? id.data : '', row: line };
     if (!id.success) errors.push({ row: line, column: 'supplier_id', message: id.error.issues[0].message });
-    else if (idRow.has(id.data)) errors.push({ row: line, column: 'supplier_id', message: `${id.data} is also on row ${idRow.get(id.data)}` });
+    else if (idRow.has(id.data))
+      errors.push({ row: line, column: 'supplier_id', message: `${id.data} is also on row ${idRow.get(id.data)}` });
     else idRow.set(id.data, line);
     for (const f of columns) {
       const parsed = parseSupplierCell(f, cell(f));
@@ -106,12 +135,14 @@ export function parseSuppliersCsv(textIn: string): SupplierImport {
     }
     if (typeof row.name === 'string') {
       const key = row.name.toLowerCase();
-      if (nameRow.has(key)) errors.push({ row: line, column: 'name', message: `"${row.name}" is also on row ${nameRow.get(key)}` });
+      if (nameRow.has(key))
+        errors.push({ row: line, column: 'name', message: `"${row.name}" is also on row ${nameRow.get(key)}` });
       else nameRow.set(key, line);
     }
     if (geo.length && 'latitude' in row && 'longitude' in row) {
       const problem = coordinatesProblem(row.latitude, row.longitude);
-      if (problem) errors.push({ row: line, column: row.latitude === null ? 'latitude' : 'longitude', message: problem });
+      if (problem)
+        errors.push({ row: line, column: row.latitude === null ? 'latitude' : 'longitude', message: problem });
     }
     rows.push(row);
   }
@@ -120,5 +151,8 @@ export function parseSuppliersCsv(textIn: string): SupplierImport {
 
 /** The file a supervisor fills in: the header and one example row. */
 export function suppliersTemplate(): string {
-  return csvLine([...SUPPLIER_CSV_COLUMNS]) + csvLine(['ACME', 'Acme Industrial Supply', 'orders@acme.example', 5, '1 Main St, Springfield', 52.37, 4.89, 'true']);
+  return (
+    csvLine([...SUPPLIER_CSV_COLUMNS]) +
+    csvLine(['ACME', 'Acme Industrial Supply', 'orders@acme.example', 5, '1 Main St, Springfield', 52.37, 4.89, 'true'])
+  );
 }

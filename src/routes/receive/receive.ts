@@ -10,7 +10,11 @@ export function slipDb(): SlipDb {
 }
 
 /** The station's identity when this tablet is set up as one; else a receiving id of its own, kept in this browser. */
-export async function thisDevice(): Promise<{ device_id: string; location_id: string | null; station_id: string | null }> {
+export async function thisDevice(): Promise<{
+  device_id: string;
+  location_id: string | null;
+  station_id: string | null;
+}> {
   const device = await readDevice(stationDb()).catch(() => undefined);
   if (device) return { device_id: device.device_id, location_id: device.location_id, station_id: device.station_id };
   let id = localStorage.getItem('linesync-receiving-device');

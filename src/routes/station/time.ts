@@ -3,7 +3,9 @@
 export function clock(ms: number | string | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   const d = new Date(ms);
-  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  return Number.isNaN(d.getTime())
+    ? '—'
+    : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
 }
 
 export function age(fromMs: number, nowMs: number): string {
