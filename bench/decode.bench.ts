@@ -66,7 +66,10 @@ function withTilts(wasm: (img: RgbaImage) => Promise<string | null>) {
     for (const angle of [15, -15]) {
       const g = rotateGrey(grey, angle);
       const rgba = new Uint8ClampedArray(g.width * g.height * 4);
-      for (let i = 0; i < g.data.length; i++) (rgba.fill(g.data[i], i * 4, i * 4 + 3), (rgba[i * 4 + 3] = 255));
+      for (let i = 0; i < g.data.length; i++) {
+        rgba.fill(g.data[i], i * 4, i * 4 + 3);
+        rgba[i * 4 + 3] = 255;
+      }
       const r = await wasm({ data: rgba, width: g.width, height: g.height });
       if (r !== null) return r;
     }
@@ -218,7 +221,10 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
   const jsThorough = (img: RgbaImage) => decodeImage(img, { effort: 'thorough' })?.text ?? null;
 
   // Warm both up (JIT, wasm instantiation) before timing.
-  for (const f of fixtures.slice(0, 3)) (js(f.image), await wasm(f.image));
+  for (const f of fixtures.slice(0, 3)) {
+    js(f.image);
+    await wasm(f.image);
+  }
 
   ctx.log('@zxing/library (camera-frame passes)');
   const a = await run(fixtures, js);

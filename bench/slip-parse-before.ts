@@ -87,7 +87,10 @@ function columnOf(cell: Cell, header: HeaderColumn[]): Column {
   for (const h of header) {
     const overlap = Math.min(cell.x1, h.x1) - Math.max(cell.x0, h.x0);
     const score = overlap > 0 ? overlap : -Math.max(h.x0 - cell.x1, cell.x0 - h.x1);
-    if (score > bestScore) ((best = h), (bestScore = score));
+    if (score > bestScore) {
+      best = h;
+      bestScore = score;
+    }
   }
   return best.column;
 }

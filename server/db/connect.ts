@@ -5,9 +5,11 @@ import { startEmbedded } from './embedded';
 import { createTokenCache, lakebaseTokenFetcher, type FetchToken } from './lakebase';
 
 export type Sql = postgres.Sql;
-/** What a query needs: the pool or a transaction. */
+/** What a query needs: the pool or a transaction. (`{}`: postgres.js's own "no custom types" parameter.) */
+/* eslint-disable @typescript-eslint/no-empty-object-type */
 export type Queryable = postgres.ISql<{}>;
 export type TransactionSql = postgres.TransactionSql<{}>;
+/* eslint-enable @typescript-eslint/no-empty-object-type */
 
 export interface Database {
   sql: Sql;

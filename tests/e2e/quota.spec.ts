@@ -36,7 +36,8 @@ function asRoot(command: string, args: string[]) {
     return execFileSync('sudo', ['-n', command, ...args]);
   } catch (e) {
     throw new Error(
-      `quota.spec.ts mounts a small tmpfs for the browser profile: run as root or with passwordless sudo (${(e as Error).message})`
+      `quota.spec.ts mounts a small tmpfs for the browser profile: run as root or with passwordless sudo (${(e as Error).message})`,
+      { cause: e }
     );
   }
 }
@@ -149,6 +150,7 @@ const databaseExists = (page: Page) =>
 const journalled = (page: Page) =>
   page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('linesync.journal.')).length);
 
+// eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures from a destructuring pattern
 test('the shipped setup, service worker registered: when Chromium wipes the storage on a full disk, every confirmed scan comes back and reaches the server once', async ({}, testInfo) => {
   test.slow(); // as above, and a browser restart
   const { context, page } = await launch('profile-sw', 'allow');

@@ -237,10 +237,19 @@ function smoothColumns(data: Uint8ClampedArray, w: number, h: number): Uint8Clam
   for (let x = 0; x < w; x++) {
     let sum = 0,
       n = 0;
-    for (let y = 0; y < Math.min(R, h); y++) ((sum += data[y * w + x]), n++);
+    for (let y = 0; y < Math.min(R, h); y++) {
+      sum += data[y * w + x];
+      n++;
+    }
     for (let y = 0; y < h; y++) {
-      if (y + R < h) ((sum += data[(y + R) * w + x]), n++);
-      if (y - R - 1 >= 0) ((sum -= data[(y - R - 1) * w + x]), n--);
+      if (y + R < h) {
+        sum += data[(y + R) * w + x];
+        n++;
+      }
+      if (y - R - 1 >= 0) {
+        sum -= data[(y - R - 1) * w + x];
+        n--;
+      }
       out[y * w + x] = sum / n;
     }
   }

@@ -18,12 +18,16 @@ export function parseCsv(text: string): { delimiter: ',' | ';'; records: string[
     const ch = text[i];
     if (quoted) {
       if (ch === '"') {
-        if (text[i + 1] === '"') ((field += '"'), i++);
-        else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) (record.push(field), (field = ''));
-    else if (ch === '\n' || ch === '\r') {
+    else if (ch === delimiter) {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       record.push(field);
       records.push(record);
@@ -31,7 +35,10 @@ export function parseCsv(text: string): { delimiter: ',' | ';'; records: string[
       field = '';
     } else field += ch;
   }
-  if (field !== '' || record.length) (record.push(field), records.push(record));
+  if (field !== '' || record.length) {
+    record.push(field);
+    records.push(record);
+  }
   return { delimiter, records: records.filter((r) => !(r.length === 1 && r[0] === '')) };
 }
 
