@@ -172,6 +172,8 @@ describe('sync against the Core API', () => {
     expect(await serverEvents(`tab-${n}`)).toHaveLength(3);
     expect(await countState(station, 'synced')).toBe(3);
     expect((await readSync(station)).failures).toBe(0);
+    // The good resync clears the error the station showed, even with the device clock standing still.
+    expect(await readSync(station)).toMatchObject({ last_error: null, last_error_at: null });
   });
 
   it('keeps every scan pending when the server answers with an error page', async () => {

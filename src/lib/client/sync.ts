@@ -315,7 +315,14 @@ export async function syncOnce(db: StationDb, cfg: SyncConfig): Promise<SyncOutc
     const pushed = await pushAll(db, cfg, now);
     await pullSnapshot(db, cfg, now);
     await pruneSettled(db, now());
-    await updateSync(db, { last_success_at: now(), failures: 0, auth_required: false });
+    // A good sync clears the last error: the station shows it until then, not after.
+    await updateSync(db, {
+      last_success_at: now(),
+      failures: 0,
+      auth_required: false,
+      last_error: null,
+      last_error_at: null
+    });
     return { status: 'done', ...pushed };
   } catch (e) {
     const err = e instanceof SyncError ? e : new SyncError(`Sync failed: ${(e as Error).message}`);
