@@ -4,7 +4,8 @@ import { identify, type Env } from './http/auth';
 import type { Deps } from './deps';
 import { errorBody, onError } from './http/errors';
 import { sameSiteOnly } from './http/guard';
-import { openApiDocument } from './openapi';
+import { requireRoles } from './http/roles';
+import { openApiDocument, ROUTES } from './openapi';
 import { categoryRoutes, itemCategoryRoutes } from './features/categories/routes';
 import { analyticsRoutes } from './features/analytics/routes';
 import { deviceRoutes } from './features/devices/routes';
@@ -33,6 +34,7 @@ export function createApp(deps: Deps) {
   const api = new Hono<Env>()
     .route('/health', healthRoutes(deps))
     .use('*', identify(deps.config, deps.sql))
+    .use('*', requireRoles(ROUTES))
     .get('/me', (c) => c.json(c.get('user')))
     .route('/sync', syncRoutes(deps))
     .route('/inventory', inventoryRoutes(deps))

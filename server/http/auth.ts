@@ -38,9 +38,3 @@ async function roleOf(sql: Sql, config: Config, email: string): Promise<Role> {
   const [row] = await sql<{ role: Role }[]>`SELECT role FROM user_roles WHERE email = ${email}`;
   return row?.role ?? 'operator';
 }
-
-export const supervisorOnly = createMiddleware<Env>(async (c, next) => {
-  if (c.get('user').role !== 'supervisor')
-    throw new ApiError(403, 'forbidden', `Only supervisors may do this; ${c.get('user').email} is an operator.`);
-  await next();
-});

@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { addDays } from '#domain/forecast';
-import { supervisorOnly, type Env } from '../../http/auth';
+import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { queryParams } from '../../http/errors';
 
@@ -26,7 +26,6 @@ const HOUR_MS = 3_600_000;
 
 export function analyticsRoutes({ sql, config }: Deps) {
   return new Hono<Env>()
-    .use('*', supervisorOnly)
     .get('/consumption', async (c) => {
       const q = queryParams(c, consumptionQuery);
       const [{ today }] = await sql<

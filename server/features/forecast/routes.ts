@@ -15,7 +15,7 @@ import {
   DEFAULT_ALPHA,
   type ForecastAnswer
 } from '#domain/forecast';
-import { supervisorOnly, type Env } from '../../http/auth';
+import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, queryParams } from '../../http/errors';
 import { forecastClient, forecastWithModel, type ForecastModelOptions } from './model';
@@ -32,7 +32,7 @@ export function forecastRoutes({ sql, config }: Deps) {
       }
     : null;
 
-  return new Hono<Env>().get('/:item_id/forecast', supervisorOnly, async (c) => {
+  return new Hono<Env>().get('/:item_id/forecast', async (c) => {
     const parsedId = itemId.safeParse(c.req.param('item_id'));
     if (!parsedId.success) throw new ApiError(400, 'invalid_request', 'item_id must be 1 to 64 printable characters.');
     const id = parsedId.data;

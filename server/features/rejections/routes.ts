@@ -2,18 +2,18 @@
 import { Hono } from 'hono';
 import { uuid } from '#domain/events';
 import { rejectionFilterSchema, resolveRejectionSchema } from '#domain/rejections';
-import { supervisorOnly, type Env } from '../../http/auth';
+import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, jsonBody, queryParams } from '../../http/errors';
 import { listRejections, resolveRejection } from './resolve';
 
 export function rejectionRoutes({ sql }: Deps) {
   return new Hono<Env>()
-    .get('/', supervisorOnly, async (c) => {
+    .get('/', async (c) => {
       const f = queryParams(c, rejectionFilterSchema);
       return c.json({ rows: await listRejections(sql, f) });
     })
-    .post('/:rejection_id/resolve', supervisorOnly, async (c) => {
+    .post('/:rejection_id/resolve', async (c) => {
       const id = c.req.param('rejection_id');
       if (!uuid.safeParse(id).success)
         throw new ApiError(400, 'invalid_request', 'Invalid path: rejection_id must be a UUID.');

@@ -1,7 +1,7 @@
 // Replenishment signals: list them, and let a supervisor acknowledge or fulfil one.
 import { Hono, type Context } from 'hono';
 import { uuid } from '#domain/events';
-import { supervisorOnly, type Env } from '../../http/auth';
+import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, queryParams } from '../../http/errors';
 import { moveSignal } from './lifecycle';
@@ -16,6 +16,6 @@ export function signalRoutes({ sql }: Deps) {
 
   return new Hono<Env>()
     .get('/', async (c) => c.json({ rows: await signalsQuery(sql, queryParams(c, signalFilter)) }))
-    .post('/:signal_id/acknowledge', supervisorOnly, handler('ACKNOWLEDGED'))
-    .post('/:signal_id/fulfill', supervisorOnly, handler('FULFILLED'));
+    .post('/:signal_id/acknowledge', handler('ACKNOWLEDGED'))
+    .post('/:signal_id/fulfill', handler('FULFILLED'));
 }
