@@ -48,6 +48,10 @@ const envSchema = z.object({
     )
     .optional(),
   LAKEBASE_INSTANCE_NAME: z.string().min(1).optional(),
+  // TLS to Lakebase is always verified (certificate chain and host name). By default against the system CA store,
+  // which holds Lakebase's public CA; a PEM file here (or libpq's PGSSLROOTCERT) replaces it, for a private CA.
+  LAKEBASE_CA_FILE: z.string().min(1).optional(),
+  PGSSLROOTCERT: z.string().min(1).optional(),
   LINESYNC_DATA_DIR: z.string().min(1).default('./.linesync/db'),
   LINESYNC_SAMPLE_DATA: bool.default(true),
   REQUIRE_KNOWN_ITEMS: bool.default(false),
@@ -88,8 +92,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export type DbTarget =
   | { kind: 'embedded'; dataDir: string }
   | { kind: 'url'; url: string }
-  | { kind: 'lakebase'; host: string; port: number; user: string; database: string; credential: LakebaseCredential }
-  | { kind: 'pgenv'; host: string; port: number; user: string; database: string; password?: string; ssl: boolean };
+  | {
+      kind: 'lakebase';
+      host: string;
+      port: number;
+      user: string;
+      database: string;
+      credential: LakebaseCredential;
+      /** PEM file of the CA to trust instead of the system store. */
+      caFile?: string;
+    }
+  | {
+      kind: 'pgenv';
+      host: string;
+      port: number;
+      user: string;
+      database: string;
+      password?: string;
+      ssl: boolean;
+      /** PGSSLMODE verify-ca or verify-full: check the certificate, as libpq does. */
+      verify: boolean;
+      caFile?: string;
+    };
 
 export type LakebaseCredential = { kind: 'autoscaling'; endpoint: string } | { kind: 'provisioned'; instance: string };
 
@@ -99,15 +123,24 @@ export function dbTarget(c: Config): DbTarget {
   if (c.PGHOST) {
     if (!c.PGUSER || !c.PGDATABASE) throw new ConfigError('PGHOST is set, so PGUSER and PGDATABASE must be set too');
     const base = { host: c.PGHOST, port: c.PGPORT ?? 5432, user: c.PGUSER, database: c.PGDATABASE };
+    const caFile = c.LAKEBASE_CA_FILE ?? c.PGSSLROOTCERT;
     if (c.LAKEBASE_ENDPOINT)
-      return { kind: 'lakebase', ...base, credential: { kind: 'autoscaling', endpoint: c.LAKEBASE_ENDPOINT } };
+      return { kind: 'lakebase', ...base, caFile, credential: { kind: 'autoscaling', endpoint: c.LAKEBASE_ENDPOINT } };
     if (c.LAKEBASE_INSTANCE_NAME)
-      return { kind: 'lakebase', ...base, credential: { kind: 'provisioned', instance: c.LAKEBASE_INSTANCE_NAME } };
+      return {
+        kind: 'lakebase',
+        ...base,
+        caFile,
+        credential: { kind: 'provisioned', instance: c.LAKEBASE_INSTANCE_NAME }
+      };
+    const verify = c.PGSSLMODE?.startsWith('verify') === true;
     return {
       kind: 'pgenv',
       ...base,
       password: c.PGPASSWORD,
-      ssl: c.PGSSLMODE === 'require' || c.PGSSLMODE?.startsWith('verify') === true
+      ssl: c.PGSSLMODE === 'require' || verify,
+      verify,
+      caFile: c.PGSSLROOTCERT
     };
   }
   return { kind: 'embedded', dataDir: c.LINESYNC_DATA_DIR };

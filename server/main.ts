@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { ConfigError, dbTarget, loadConfig } from './config';
-import { connect } from './db/connect';
+import { connect, explainTlsError } from './db/connect';
 import { migrate } from './db/migrate';
 import { seed } from './db/seed';
 import { withSecurityHeaders } from './http/security';
@@ -15,7 +15,9 @@ async function main() {
   const config = loadConfig();
   const target = dbTarget(config);
   const db = await connect(target, { max: config.DB_POOL_MAX });
-  const applied = await migrate(db.sql);
+  const applied = await migrate(db.sql).catch((e) => {
+    throw explainTlsError(e, db.describe); // the first query: where a refused certificate shows
+  });
   if (applied.length) console.log(`Applied migrations: ${applied.join(', ')}`);
   if (db.kind === 'embedded' && config.LINESYNC_SAMPLE_DATA) {
     const [{ n }] = await db.sql<{ n: number }[]>`SELECT count(*) AS n FROM items`;

@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from './db/migrate';
 import { freePort } from '../tests/reliability/server-process';
-import { tlsAdminUrl as adminUrl } from './testing/testdb';
+import { tlsAdminUrl as adminUrl, tlsCaFile } from './testing/testdb';
 
 const ROLE = 'linesync_token_login';
 const CLIENT_ID = 'a1b2c3d4-app-service-principal';
@@ -121,7 +121,8 @@ async function startAsApp(lakebase: Record<string, string>, existing?: string): 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home, // no ~/.databrickscfg: the SDK must find the service principal in the environment
-    PGHOST: new URL(adminUrl()).hostname,
+    PGHOST: 'localhost', // the name in the cluster's certificate: TLS to Lakebase is verified
+    LAKEBASE_CA_FILE: tlsCaFile(), // a self-signed certificate, given as the CA to trust
     PGPORT: new URL(adminUrl()).port || '5432',
     PGUSER: ROLE,
     PGDATABASE: database,
@@ -226,14 +227,15 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
       await expectSignedInRequests(app.port);
       await expectTlsLogins(app.database);
       expect(app.output()).toContain(
-        `LineSync on Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`
+        `LineSync on Lakebase ${ROLE}@localhost:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`
       );
 
       // A deployer's `npm run db -- status` against the same Lakebase database, with their own workspace token
       // (which Lakebase would take for their own role; here the one test role takes whichever token comes next).
       await admin.unsafe(`ALTER ROLE ${ROLE} PASSWORD 'lakebase-token-${issued + 1}'`);
       const status = await runCli(['status'], {
-        PGHOST: '127.0.0.1',
+        PGHOST: 'localhost',
+        PGSSLROOTCERT: tlsCaFile(), // libpq's variable works as well
         PGPORT: new URL(adminUrl()).port || '5432',
         PGUSER: ROLE,
         PGDATABASE: app.database,
@@ -244,7 +246,7 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
       });
       expect(status.code, status.out).toBe(0);
       expect(status.out).toContain(
-        `Database: Lakebase ${ROLE}@127.0.0.1:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`
+        `Database: Lakebase ${ROLE}@localhost:${new URL(adminUrl()).port}/${app.database} (autoscaling: ${ENDPOINT})`
       );
       expect(status.out).toContain(`Migrations: ${MIGRATIONS.length} applied, 0 pending`);
       expect(seen.filter((r) => r.path === '/api/2.0/postgres/credentials').at(-1)).toMatchObject({
@@ -337,7 +339,8 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
         env: {
           PATH: process.env.PATH,
           HOME: home,
-          PGHOST: '127.0.0.1',
+          PGHOST: 'localhost',
+          LAKEBASE_CA_FILE: tlsCaFile(),
           PGPORT: new URL(adminUrl()).port || '5432',
           PGUSER: ROLE,
           PGDATABASE: database,
@@ -363,6 +366,46 @@ describe('start-up on Databricks Apps', { timeout: 240_000 }, () => {
       expect(out).not.toMatch(/Unhandled|triggerUncaughtException|Node\.js v\d/);
       expect(seen.filter((r) => r.path === '/oidc/v1/token')).toHaveLength(1);
       expect(seen.some((r) => r.path.startsWith('/api/2.0/'))).toBe(false);
+    } finally {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    }
+  });
+
+  it('stops with a clear reason when the database certificate is not trusted (no CA given)', async () => {
+    const database = `linesync_startup_${randomBytes(4).toString('hex')}`;
+    await admin.unsafe(`CREATE DATABASE ${database} OWNER ${ROLE}`);
+    try {
+      const port = await freePort();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          PGHOST: 'localhost',
+          PGPORT: new URL(adminUrl()).port || '5432',
+          PGUSER: ROLE,
+          PGDATABASE: database,
+          PGSSLMODE: 'require', // what the Apps resource injects; LineSync verifies regardless
+          LAKEBASE_ENDPOINT: ENDPOINT,
+          DATABRICKS_APP_PORT: String(port),
+          DATABRICKS_HOST: workspaceUrl,
+          DATABRICKS_CLIENT_ID: CLIENT_ID,
+          DATABRICKS_CLIENT_SECRET: CLIENT_SECRET,
+          AUTH_MODE: 'databricks'
+        },
+        stdio: ['ignore', 'pipe', 'pipe']
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(1);
+      expect(out).toContain(
+        `The database server's TLS certificate was not accepted (Lakebase ${ROLE}@localhost:${new URL(adminUrl()).port}/${database}`
+      );
+      expect(out).toContain('self-signed certificate [DEPTH_ZERO_SELF_SIGNED_CERT]');
+      expect(out).toContain('set LAKEBASE_CA_FILE (or PGSSLROOTCERT)');
+      expect(out).not.toMatch(/Unhandled|triggerUncaughtException/);
     } finally {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     }

@@ -2,7 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { ConfigError, dbTarget, loadConfig } from '../config';
 import { verifyStock } from './verify';
-import { connect, type Sql } from './connect';
+import { connect, explainTlsError, type Sql } from './connect';
 import { appliedMigrations, migrate, readMigrations } from './migrate';
 import { seed } from './seed';
 
@@ -139,6 +139,8 @@ export async function run(argv: string[], env = process.env): Promise<number> {
         return 0;
     }
     return 2;
+  } catch (e) {
+    throw explainTlsError(e, db.describe);
   } finally {
     await db.close();
   }

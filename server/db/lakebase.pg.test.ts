@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { WorkspaceClient } from '@databricks/sdk-experimental';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from './connect';
+import { ConfigError, type DbTarget } from '../config';
+import { connect, explainTlsError } from './connect';
 import { createTokenCache, lakebaseTokenFetcher } from './lakebase';
-import { tlsAdminUrl as adminUrl } from '../testing/testdb';
+import { tlsAdminUrl as adminUrl, tlsCaFile } from '../testing/testdb';
 
 interface Seen {
   path: string;
@@ -117,7 +118,8 @@ describe('connecting as Lakebase does', () => {
     return connect(
       {
         kind: 'lakebase',
-        host: url.hostname,
+        host: 'localhost', // the name in the cluster's certificate, which is given as the CA to trust
+        caFile: tlsCaFile(),
         port: Number(url.port || 5432),
         user: role,
         database: url.pathname.slice(1) || 'postgres',
@@ -170,5 +172,83 @@ describe('connecting as Lakebase does', () => {
       await admin`SELECT pg_advisory_unlock(hashtext(${role}))`;
       await admin.end();
     }
+  });
+});
+
+describe('TLS to Lakebase is verified', () => {
+  // The TLS cluster's certificate is self-signed for CN=localhost, so only a client told to trust it accepts it.
+  // The postgres role is trusted there: these logins need no token, and the password sent is ignored.
+  const url = new URL(adminUrl());
+  const target = (over: Partial<Extract<DbTarget, { kind: 'lakebase' }>>): DbTarget => ({
+    kind: 'lakebase',
+    host: 'localhost',
+    port: Number(url.port || 5432),
+    user: 'postgres',
+    database: 'postgres',
+    credential: { kind: 'autoscaling', endpoint: 'projects/p/branches/b/endpoints/e' },
+    ...over
+  });
+  const anyToken = async () => ({ token: 'unused', expiresAt: Date.now() + 3600_000 });
+
+  async function failure(t: DbTarget): Promise<Error & { code?: string }> {
+    const db = await connect(t, { max: 1, fetchToken: anyToken });
+    try {
+      return await db.sql`SELECT 1`.then(
+        () => {
+          throw new Error('connected although the certificate should have been refused');
+        },
+        (e: Error) => e
+      );
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('refuses a server whose certificate the client does not trust, and says what to do', async () => {
+    const e = await failure(target({}));
+    expect(e.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    const explained = explainTlsError(e, 'Lakebase postgres@localhost') as Error;
+    expect(explained.message).toMatch(
+      /^The database server's TLS certificate was not accepted \(Lakebase postgres@localhost\): self-signed certificate/
+    );
+    expect(explained.message).toMatch(/LAKEBASE_CA_FILE \(or PGSSLROOTCERT\)/);
+    expect(explained.cause).toBe(e);
+    const other = new Error('password authentication failed');
+    expect(explainTlsError(other, 'x')).toBe(other);
+  });
+
+  it('refuses a trusted certificate issued for another name than the host connected to', async () => {
+    const e = await failure(target({ host: '127.0.0.1', caFile: tlsCaFile() }));
+    expect(e.code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  it('connects with verification when the certificate is given as the CA', async () => {
+    const db = await connect(target({ caFile: tlsCaFile() }), { max: 1, fetchToken: anyToken });
+    try {
+      const [row] = await db.sql<{ ssl: boolean }[]>`SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()`;
+      expect(row.ssl).toBe(true);
+      expect(db.sql.options.ssl).toMatchObject({ rejectUnauthorized: true, servername: 'localhost' });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('stops with a configuration error when the CA file cannot be read', async () => {
+    await expect(connect(target({ caFile: '/nonexistent/ca.pem' }), { fetchToken: anyToken })).rejects.toThrow(
+      ConfigError
+    );
+    await expect(connect(target({ caFile: '/nonexistent/ca.pem' }), { fetchToken: anyToken })).rejects.toThrow(
+      /Cannot read the CA file \/nonexistent\/ca.pem \(LAKEBASE_CA_FILE or PGSSLROOTCERT\)/
+    );
+  });
+
+  it('verifies plain PG* connections too when PGSSLMODE asks for it', async () => {
+    const pg = { kind: 'pgenv', host: 'localhost', port: Number(url.port || 5432), user: 'postgres' } as const;
+    const refused = await connect({ ...pg, database: 'postgres', ssl: true, verify: true }, { max: 1 });
+    await expect(refused.sql`SELECT 1`).rejects.toMatchObject({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    await refused.close();
+    const ok = await connect({ ...pg, database: 'postgres', ssl: true, verify: true, caFile: tlsCaFile() }, { max: 1 });
+    expect((await ok.sql`SELECT 1 AS one`)[0].one).toBe(1);
+    await ok.close();
   });
 });

@@ -1,6 +1,7 @@
 // A fresh, migrated database for one test file: in-memory PGlite, or a new database on the PostgreSQL server the
 // test run points at (see vitest.config.ts). Dropped again when the file is done.
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { connect, type Database } from '../db/connect';
 import { migrate } from '../db/migrate';
@@ -19,6 +20,11 @@ export function adminUrl(): string {
  *  Lakebase. A cluster of its own, so that the machine's PostgreSQL keeps the settings it had. */
 export function tlsAdminUrl(): string {
   return process.env.TLS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55433/postgres';
+}
+
+/** The TLS cluster's self-signed certificate (CN=localhost): the CA a verified connection to it must be given. */
+export function tlsCaFile(): string {
+  return process.env.TLS_TEST_CA_FILE ?? fileURLToPath(new URL('../../.cache/pg-tls/data/server.crt', import.meta.url));
 }
 
 export interface TestDb extends Database {
