@@ -8,6 +8,7 @@ import { createTestDb, type TestDb } from '../../testing/testdb';
 import { seed } from '../../db/seed';
 import { LINES, purchasingApi, seedPurchasing } from '../../testing/purchasing';
 import type { PoDetail, PoStatus } from '#domain/purchase-orders';
+import { poDetailSchema, poPageSchema } from '#domain/responses';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -568,5 +569,18 @@ describe('the sample plant', () => {
     expect(ordered.every((s) => s.state === 'ACKNOWLEDGED')).toBe(true);
     await seed(db.sql);
     expect((await call('GET', '/api/purchase-orders')).body.total).toBe(rows.length);
+  });
+
+  it('answers in the shapes the console parses (src/lib/domain/responses.ts)', async () => {
+    await db.sql`TRUNCATE purchase_order_status_history, purchase_order_lines, purchase_orders, packing_slips, supplier_items, suppliers,
+      categories, scan_events, stock_levels, replenishment_signals, devices, audit_log, items, locations CASCADE`;
+    await seed(db.sql);
+    const page = poPageSchema.parse((await call('GET', '/api/purchase-orders')).body);
+    expect(page.rows.length).toBeGreaterThan(0);
+    for (const po of page.rows) {
+      const d = poDetailSchema.parse((await call('GET', `/api/purchase-orders/${po.po_id}`)).body);
+      expect(d.lines.length).toBe(po.line_count);
+      expect(d.history.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // wrong shape (an older server, a proxy's error page, a bug) is one clear error where it arrives, not a crash later.
 // Objects are not strict: a newer server may add fields without breaking an open page.
 import { z } from 'zod';
-import { PO_STATUSES } from './purchase-orders';
+import { PO_ACTIONS, PO_STATUSES, type PoAction, type PoDetail, type PoView } from './purchase-orders';
 import type { SignalView, StockView } from './views';
 
 const when = z.string(); // ISO timestamps, as JSON carries them
@@ -79,3 +79,65 @@ export const deviceSchema = z.object({
 
 export const deviceListSchema = z.object({ rows: z.array(deviceSchema) });
 export type DeviceView = z.infer<typeof deviceSchema>;
+
+const money = z.number().nullable();
+
+export const poViewSchema = z.object({
+  po_id: z.string(),
+  po_number: z.string(),
+  supplier_id: z.string(),
+  supplier_name: z.string().nullable(),
+  status: z.enum(PO_STATUSES),
+  expected_date: z.string().nullable(),
+  note: z.string().nullable(),
+  created_by: z.string().nullable(),
+  created_at: when,
+  updated_at: when,
+  version: count,
+  line_count: count,
+  qty_ordered: z.number(),
+  qty_received: z.number(),
+  total_price: money,
+  overdue: z.boolean(),
+  over_received: z.boolean()
+}) satisfies z.ZodType<PoView>;
+
+export const poPageSchema = z.object({ rows: z.array(poViewSchema), total: count });
+
+export const poDetailSchema = poViewSchema.extend({
+  lines: z.array(
+    z.object({
+      line_no: count,
+      item_id: z.string(),
+      description: z.string(),
+      qty_ordered: z.number(),
+      qty_received: z.number(),
+      unit: z.string(),
+      price: money,
+      signal_id: z.string().nullable(),
+      over_received: z.boolean()
+    })
+  ),
+  history: z.array(
+    z.object({
+      from_status: z.enum(PO_STATUSES).nullable(),
+      to_status: z.enum(PO_STATUSES),
+      changed_by: z.string().nullable(),
+      changed_at: when,
+      slip_id: z.string().nullable()
+    })
+  ),
+  slips: z.array(
+    z.object({
+      slip_id: z.string(),
+      slip_number: z.string().nullable(),
+      status: z.string(),
+      received_at: when.nullable(),
+      received_by: z.string().nullable(),
+      total_qty: z.number()
+    })
+  ),
+  actions: z.array(z.enum(Object.keys(PO_ACTIONS) as [PoAction, ...PoAction[]]))
+}) satisfies z.ZodType<PoDetail>;
+
+export const poDraftsSchema = z.object({ rows: z.array(poDetailSchema) });
