@@ -65,6 +65,18 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a serving endpoint name')
     .optional(),
   FORECAST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  // Analytics on a Databricks SQL warehouse (app resource "sql-warehouse"): the gold Delta tables in
+  // WAREHOUSE_GOLD_SCHEMA answer /api/analytics, the PostgreSQL twin when unset or when the warehouse fails.
+  DATABRICKS_WAREHOUSE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,64}$/, 'must be a SQL warehouse id')
+    .optional(),
+  WAREHOUSE_GOLD_SCHEMA: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be catalog.schema')
+    .default('main.linesync_analytics'),
+  WAREHOUSE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(10_000),
+  WAREHOUSE_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000).default(10_000),
   // An AI/BI dashboard's embed URL: the analytics page frames it and the CSP allows its origin (and only then).
   DASHBOARD_EMBED_URL: z
     .url({ protocol: /^https$/, message: "must be an https URL (the dashboard's embed link)" })
