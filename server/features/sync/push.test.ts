@@ -4,6 +4,7 @@ import type { ScanEvent } from '#domain/events';
 import { createTestDb, type TestDb } from '../../testing/testdb';
 import { makeEvent, tally } from '../../testing/testkit';
 import { verifyStock } from '../../db/verify';
+import { copyDatabase } from '../../testing/restore';
 import { pushEvents, type PushContext } from './push';
 
 let db: TestDb;
@@ -484,5 +485,60 @@ describe('projection', () => {
       ),
       { numRuns: 40 }
     );
+  });
+});
+
+// Each answer says the highest device_seq the server held for the device before the push: a tablet holding synced
+// scans above it sends them again. Before, so that scans lost below the ones a push carries are seen too.
+describe('the highest sequence number held, for the tablet to refill a loss', () => {
+  it('answers what the server held before each push, per device; 0 for a new one', async () => {
+    const first = [1, 2, 3].map((s) => makeEvent({ device_seq: s, event_type: 'INTAKE', qty: 4 }));
+    expect((await push(first)).server_max_seq).toBe(0);
+    expect((await push([makeEvent({ device_seq: 4, event_type: 'INTAKE' })])).server_max_seq).toBe(3);
+    expect((await push([])).server_max_seq).toBe(4);
+    expect((await push([], 'tab-2')).server_max_seq).toBe(0);
+    // A retry of what is held answers duplicate and the same number.
+    expect((await push(first)).server_max_seq).toBe(4);
+  });
+
+  it('after a restore to an earlier copy, the answer shows the loss, and the resent scans make the stock exact', async () => {
+    const before = [1, 2, 3].map((s) => makeEvent({ device_seq: s, event_type: 'INTAKE', qty: 10 }));
+    await push(before);
+    const copy = await copyDatabase(db.sql);
+    const after = [
+      makeEvent({ device_seq: 4, event_type: 'CONSUME', qty: 25 }),
+      makeEvent({ device_seq: 5, event_type: 'INTAKE', qty: 7 })
+    ];
+    const voidOfOld = makeEvent({
+      device_seq: 6,
+      event_type: 'VOID',
+      qty: 10,
+      voids_event_id: before[0].event_id
+    });
+    await push([...after, voidOfOld]);
+    expect(await stock()).toMatchObject({ on_hand: 2 });
+    const opened = (await signals()).length;
+    expect(opened).toBeGreaterThan(0); // the consume took P-1 below its reorder point
+
+    await copy.restore();
+    expect(await stock()).toMatchObject({ on_hand: 30 });
+    expect((await verifyStock(db.sql)).drift).toEqual([]);
+    const [{ n }] = await db.sql`SELECT count(*)::int AS n FROM scan_events`;
+    expect(n).toBe(3);
+
+    // The tablet's next push, with a new scan: the answer says 3, so it sends 4..6 again.
+    const fresh = makeEvent({ device_seq: 7, event_type: 'INTAKE', qty: 1 });
+    const res = await push([fresh]);
+    expect(res.server_max_seq).toBe(3);
+    const refill = await pushEvents(db.sql, { device_id: 'tab-1', events: [...after, voidOfOld], refilled: 3 }, ctx);
+    expect(tally(refill.results)).toEqual({ applied: 3 });
+    expect(refill.server_max_seq).toBe(7);
+    // Sent again once more (an answer lost): harmless.
+    expect(tally((await push([...after, voidOfOld])).results)).toEqual({ duplicate: 3 });
+    expect(await stock()).toMatchObject({ on_hand: 3 });
+    expect((await verifyStock(db.sql)).drift).toEqual([]);
+    const [device] = await db.sql`SELECT last_seq, refilled_total, refilled_at FROM devices WHERE device_id = 'tab-1'`;
+    expect(device).toMatchObject({ last_seq: 7, refilled_total: 3 });
+    expect(device.refilled_at).not.toBeNull();
   });
 });

@@ -61,6 +61,7 @@ export async function pushEventsIn(tx: TransactionSql, req: PushRequest, ctx: Pu
 
   // Batches of one device are applied one after another; retries of the same batch then see each other.
   await tx`SELECT pg_advisory_xact_lock(hashtextextended(${'device:' + req.device_id}, 0))`;
+  const serverMaxSeq = await highestSeq(tx, req.device_id);
   const blocked = req.settled_on_device?.length
     ? await settleOnDevice(tx, req.device_id, ctx.userEmail, req.settled_on_device)
     : new Map<string, string>();
@@ -97,8 +98,16 @@ export async function pushEventsIn(tx: TransactionSql, req: PushRequest, ctx: Pu
   return {
     results: results as EventResult[],
     server_time: new Date().toISOString(),
+    server_max_seq: serverMaxSeq,
     ...(resolved ? { resolved } : {})
   };
+}
+
+/** The highest device_seq stored for the device (0: none), read under its lock: one probe of (device_id, device_seq). */
+async function highestSeq(tx: Queryable, deviceId: string): Promise<number> {
+  const [row] = await tx<{ seq: string | number }[]>`
+    SELECT device_seq AS seq FROM scan_events WHERE device_id = ${deviceId} ORDER BY device_seq DESC LIMIT 1`;
+  return row ? Number(row.seq) : 0;
 }
 
 function rawId(raw: unknown): string {
@@ -495,11 +504,13 @@ async function touchDevice(
 ): Promise<void> {
   const maxSeq = list.reduce((m, e) => Math.max(m, e.device_seq), 0);
   const offset = req.sent_at ? Date.now() - Date.parse(req.sent_at) : null;
+  const refilled = req.refilled ?? 0;
   await tx`
     INSERT INTO devices (device_id, name, station_id, location_id, app_version, user_email, last_seq, events_received,
-                         pending_reported, clock_offset_ms, rejections_total)
+                         pending_reported, clock_offset_ms, rejections_total, refilled_total, refilled_at)
     VALUES (${req.device_id}, ${req.device_name ?? null}, ${req.station_id ?? null}, ${req.location_id ?? null},
-            ${req.app_version ?? null}, ${user}, ${maxSeq}, ${list.length}, ${unsentAfter(req)}, ${offset}, ${rejected})
+            ${req.app_version ?? null}, ${user}, ${maxSeq}, ${list.length}, ${unsentAfter(req)}, ${offset}, ${rejected},
+            ${refilled}, ${refilled > 0 ? new Date() : null})
     ON CONFLICT (device_id) DO UPDATE SET
       name = COALESCE(EXCLUDED.name, devices.name),
       station_id = COALESCE(EXCLUDED.station_id, devices.station_id),
@@ -511,5 +522,7 @@ async function touchDevice(
       events_received = devices.events_received + EXCLUDED.events_received,
       pending_reported = COALESCE(EXCLUDED.pending_reported, devices.pending_reported),
       clock_offset_ms = COALESCE(EXCLUDED.clock_offset_ms, devices.clock_offset_ms),
-      rejections_total = devices.rejections_total + EXCLUDED.rejections_total`;
+      rejections_total = devices.rejections_total + EXCLUDED.rejections_total,
+      refilled_total = devices.refilled_total + EXCLUDED.refilled_total,
+      refilled_at = COALESCE(EXCLUDED.refilled_at, devices.refilled_at)`;
 }

@@ -29,6 +29,12 @@ export interface SyncRow {
   /** Scans put back from the recovery journal after the database was found wiped, and when; the worker is told. */
   restored_scans?: number;
   restored_at?: number | null;
+  /** When a push last told the highest sequence number the server holds for this device (the refill check). */
+  refill_checked_at?: number;
+  /** Synced scans sent again because the server had lost them: not yet told to the server, in all, and when last. */
+  refilled_unreported?: number;
+  refilled_total?: number;
+  refilled_at?: number | null;
 }
 
 export interface SnapshotItem {

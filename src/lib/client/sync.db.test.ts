@@ -5,16 +5,27 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createApp } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
 import { createTestDb, type TestDb } from '../../../server/testing/testdb';
+import { copyDatabase } from '../../../server/testing/restore';
+import { verifyStock } from '../../../server/db/verify';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../domain/events';
 import { uuid7Time } from '../domain/uuid7';
 import { countState, openStationDb, readSync, type StationDb } from './db';
 import { dismissRejected, exportPending, recordScan, resendFixed, undoScan, changeQty, type ScanInput } from './outbox';
 import { stockView } from './stock';
-import { SYNCED_KEPT_MS, SyncEngine, backoffDelay, syncOnce, withSyncLock, type SyncConfig } from './sync';
+import {
+  REFILL_CHECK_MS,
+  SYNCED_KEPT_MS,
+  SyncEngine,
+  backoffDelay,
+  syncOnce,
+  withSyncLock,
+  type SyncConfig
+} from './sync';
 
 let server: TestDb;
 let station: StationDb;
 let n = 0;
-const requests: { path: string; events: number }[] = [];
+const requests: { path: string; events: number; bytes: number }[] = [];
 
 type Fetch = typeof fetch;
 function apiFetch(env: Record<string, string> = {}): Fetch {
@@ -26,7 +37,8 @@ function apiFetch(env: Record<string, string> = {}): Fetch {
   return (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input);
     const body = typeof init?.body === 'string' ? JSON.parse(init.body) : null;
-    requests.push({ path: new URL(url).pathname, events: body?.events?.length ?? 0 });
+    const bytes = typeof init?.body === 'string' ? new TextEncoder().encode(init.body).length : 0;
+    requests.push({ path: new URL(url).pathname, events: body?.events?.length ?? 0, bytes });
     return app.request(url, init);
   }) as Fetch;
 }
@@ -497,5 +509,109 @@ describe('the offline stock view and the export', () => {
       body: JSON.stringify({ device_id: doc.device_id, events: doc.events })
     });
     expect((await res.json()).results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+  });
+});
+
+// The server refuses a push body over MAX_BATCH_BYTES (413): a batch cut by count only, of long scans, was refused
+// on every retry, and everything behind it waited for ever.
+describe('batches cut by bytes too', () => {
+  const long = (): ScanInput =>
+    scan({ barcode_raw: '\u001d'.repeat(512), lot: 'L'.repeat(64), operator: 'é'.repeat(128) });
+
+  it('500 of the longest scans go in pushes the server takes, each under its body limit', async () => {
+    for (let i = 0; i < MAX_BATCH_EVENTS; i++) await record(station, long());
+    const out = await syncOnce(station, cfg());
+    expect(out).toEqual({ status: 'done', sent: MAX_BATCH_EVENTS, accepted: MAX_BATCH_EVENTS, rejected: 0 });
+    const pushes = requests.filter((r) => r.path === '/api/sync/events');
+    expect(pushes.length).toBeGreaterThan(1);
+    for (const p of pushes) expect(p.bytes).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+    expect(pushes.reduce((t, p) => t + p.events, 0)).toBe(MAX_BATCH_EVENTS);
+    expect(await serverEvents(`tab-${n}`)).toHaveLength(MAX_BATCH_EVENTS);
+  });
+
+  it('a scan too large for any push waits with the reason, loudly, and the rest go', async () => {
+    const a = await record(station);
+    const big = await record(station);
+    const c = await record(station);
+    // Larger than any push (an older app, a bug): no retry can ever send it.
+    await station.outbox.update(big.event_id, { 'event.barcode_raw': 'x'.repeat(MAX_EVENT_BYTES) } as never);
+    expect(await syncOnce(station, cfg())).toEqual({ status: 'done', sent: 2, accepted: 2, rejected: 1 });
+    expect(await station.outbox.get(big.event_id)).toMatchObject({
+      state: 'rejected',
+      reason: expect.stringMatching(/^too large to send: \d+ bytes/)
+    });
+    expect((await serverEvents(`tab-${n}`)).map((e) => e.event_id)).toEqual([a.event_id, c.event_id]);
+    expect(await readSync(station)).toMatchObject({ last_error: null, failures: 0 });
+    for (const p of requests) expect(p.bytes).toBeLessThanOrEqual(MAX_BATCH_BYTES);
+  });
+});
+
+// Tablets keep synced scans a week. Each push answer says the highest sequence number the server held for the
+// device; a tablet holding synced scans above it (the server lost them) sends them again.
+describe('refilling a server that lost acknowledged scans', () => {
+  it('after a restore to an earlier copy, every tablet refills the gap and the stock is exact', async () => {
+    const other = openStationDb(`station-test-${n}-b`);
+    await setUp(other, `tab-${n}-b`);
+    try {
+      await record(station, scan({ qty: 20 }));
+      await record(other, scan({ qty: 30 }));
+      await syncOnce(station, cfg());
+      await syncOnce(other, cfg());
+      const copy = await copyDatabase(server.sql);
+
+      // Acknowledged after the copy: a consume, an intake, an undo of a scan from before the copy, on one; one more
+      // on the other. Then the server goes back to the copy (a power cut, a point-in-time restore).
+      const first = (await station.outbox.toArray())[0];
+      await record(station, scan({ event_type: 'CONSUME', qty: 6 }));
+      await record(station, scan({ qty: 2 }));
+      await undoScan(station, first.event_id);
+      await record(other, scan({ event_type: 'CONSUME', qty: 4 }));
+      expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 3 });
+      expect(await syncOnce(other, cfg())).toMatchObject({ status: 'done', accepted: 1 });
+      const stockBefore =
+        await server.sql`SELECT item_id, location_id, on_hand, intake_total, consume_total FROM stock_levels ORDER BY 1, 2`;
+      await copy.restore();
+      expect(await serverEvents(`tab-${n}`)).toHaveLength(1);
+      expect(await serverEvents(`tab-${n}-b`)).toHaveLength(1);
+
+      // The first tablet has a new scan to send; its answer says what the server holds, and the rest follows.
+      const fresh = await record(station, scan({ qty: 1 }));
+      expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', sent: 4, accepted: 4, rejected: 0 });
+      // The other has nothing pending: it asks anyway once the check is due, with an empty push.
+      const later = () => Date.now() + REFILL_CHECK_MS + 1000;
+      expect(await syncOnce(other, cfg({ now: later }))).toMatchObject({ status: 'done', sent: 1, accepted: 1 });
+      expect(await countState(station, 'pending')).toBe(0);
+      expect(await countState(other, 'pending')).toBe(0);
+      expect((await serverEvents(`tab-${n}`)).map((e) => e.device_seq)).toEqual([1, 2, 3, 4, 5]);
+      expect((await serverEvents(`tab-${n}-b`)).map((e) => e.device_seq)).toEqual([1, 2]);
+      expect((await serverEvents(`tab-${n}`)).at(-1)?.event_id).toBe(fresh.event_id);
+
+      // Exact: what it was before the loss plus the new scan, and the projection agrees with the events.
+      const stockAfter =
+        await server.sql`SELECT item_id, location_id, on_hand, intake_total, consume_total FROM stock_levels ORDER BY 1, 2`;
+      const plusFresh = stockBefore.map((r) =>
+        r.item_id === 'P-1' && r.location_id === 'LINE-1'
+          ? { ...r, on_hand: Number(r.on_hand) + 1, intake_total: Number(r.intake_total) + 1 }
+          : r
+      );
+      expect(stockAfter.map((r) => ({ ...r, on_hand: Number(r.on_hand) }))).toEqual(
+        plusFresh.map((r) => ({ ...r, on_hand: Number(r.on_hand) }))
+      );
+      expect((await verifyStock(server.sql)).drift).toEqual([]);
+
+      // The fleet sees who refilled; the tablets keep the count too. Nothing more goes on the next sync.
+      const devices =
+        await server.sql`SELECT device_id, refilled_total FROM devices WHERE device_id LIKE ${`tab-${n}%`} ORDER BY 1`;
+      expect(devices.map((d) => [d.device_id, Number(d.refilled_total)])).toEqual([
+        [`tab-${n}`, 3],
+        [`tab-${n}-b`, 1]
+      ]);
+      expect(await readSync(station)).toMatchObject({ refilled_total: 3, refilled_unreported: 0 });
+      requests.length = 0;
+      expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', sent: 0 });
+      expect(requests.filter((r) => r.path === '/api/sync/events')).toHaveLength(0);
+    } finally {
+      await other.delete();
+    }
   });
 });

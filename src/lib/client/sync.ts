@@ -2,7 +2,15 @@
 // server accepted, keeps what it rejected for a person, then pulls the stock snapshot the station shows offline.
 // One sync at a time across tabs (Web Locks, or a lease in IndexedDB where they are missing). A failure never
 // touches a pending scan: it stays until the server has answered for it.
-import { MAX_BATCH_EVENTS, type EventResult, type ResolvedRejection, type SettledOnDevice } from '../domain/events';
+import {
+  MAX_BATCH_BYTES,
+  MAX_BATCH_EVENTS,
+  MAX_EVENT_BYTES,
+  pushResponseSchema,
+  type EventResult,
+  type ResolvedRejection,
+  type SettledOnDevice
+} from '../domain/events';
 import Dexie from 'dexie';
 import {
   countState,
@@ -10,6 +18,7 @@ import {
   readDevice,
   readSync,
   updateSync,
+  type DeviceRow,
   type OutboxRow,
   type SnapshotRow,
   type StationDb
@@ -220,9 +229,105 @@ async function markRejectionNews(
   db.journal.forget(done.filter((r) => r.state === 'resolved').map((r) => r.event_id));
 }
 
+const utf8 = new TextEncoder();
+const byteLength = (text: string) => utf8.encode(text).length;
+
+/** What a too-large scan is told: it can never go as it is, so it waits for a person like a rejected one. */
+export const tooLargeReason = (bytes: number) =>
+  `too large to send: ${bytes} bytes as JSON, a push takes at most ${MAX_EVENT_BYTES} per scan; fix or void it`;
+
+/**
+ * The rows (pending, in device order) that go in one push whose body, without events, is `envelopeBytes` long:
+ * the longest prefix whose JSON stays within `limit` bytes, with `extraBytes(row)` for what a row brings to the
+ * envelope (its settlement, for a resend). A row too large for any push is set aside in `tooLarge` and skipped.
+ */
+export function fitBatch(
+  rows: OutboxRow[],
+  envelopeBytes: number,
+  extraBytes: (row: OutboxRow) => number = () => 0,
+  limit = MAX_BATCH_BYTES
+): { send: OutboxRow[]; tooLarge: { row: OutboxRow; bytes: number }[] } {
+  const send: OutboxRow[] = [];
+  const tooLarge: { row: OutboxRow; bytes: number }[] = [];
+  let total = envelopeBytes;
+  for (const row of rows) {
+    const bytes = byteLength(JSON.stringify(row.event));
+    if (bytes > MAX_EVENT_BYTES) {
+      tooLarge.push({ row, bytes });
+      continue;
+    }
+    const more = bytes + extraBytes(row) + (send.length ? 1 : 0); // the comma between two events
+    if (total + more > limit) break;
+    total += more;
+    send.push(row);
+  }
+  return { send, tooLarge };
+}
+
+/** The synced scans a server that holds this device's events only up to `serverMaxSeq` has lost: to send again. */
+export function toRefill(rows: OutboxRow[], serverMaxSeq: number): OutboxRow[] {
+  return rows.filter((r) => r.state === 'synced' && r.device_seq > serverMaxSeq);
+}
+
+/** Reads `server_max_seq` from a push answer; null when the server does not say (an older one). */
+function readServerMaxSeq(body: unknown): number | null {
+  const parsed = pushResponseSchema.shape.server_max_seq.safeParse(
+    (body as { server_max_seq?: unknown })?.server_max_seq
+  );
+  return parsed.success && parsed.data !== undefined ? parsed.data : null;
+}
+
+/**
+ * Puts back to pending every synced scan above what the server holds, so this sync sends it again (the server
+ * answers `duplicate` for any it did keep). Counted in the sync row until a push has told the server.
+ */
+async function refill(db: StationDb, device: DeviceRow, serverMaxSeq: number, at: number): Promise<number> {
+  const rows = await db.transaction('rw', db.outbox, db.sync, async () => {
+    const above = await db.outbox
+      .where('[state+device_seq]')
+      .between(['synced', serverMaxSeq], ['synced', Dexie.maxKey], false, true)
+      .toArray();
+    const again = toRefill(above, serverMaxSeq).map((r) => {
+      const row: OutboxRow = { ...r, state: 'pending' };
+      delete row.settled_at;
+      return row;
+    });
+    if (!again.length) return again;
+    await db.outbox.bulkPut(again);
+    const s = await readSync(db);
+    await db.sync.put({
+      ...s,
+      refilled_unreported: (s.refilled_unreported ?? 0) + again.length,
+      refilled_total: (s.refilled_total ?? 0) + again.length,
+      refilled_at: at
+    });
+    return again;
+  });
+  db.journal.record(device, rows); // unacknowledged again: the recovery journal keeps them until the server has them
+  return rows.length;
+}
+
+/** Rows that can never go in a push: they wait, with the reason, for a person to fix or void them. */
+async function rejectTooLarge(db: StationDb, rows: { row: OutboxRow; bytes: number }[]): Promise<number> {
+  if (!rows.length) return 0;
+  return db.transaction('rw', db.outbox, async () => {
+    const current = await db.outbox.bulkGet(rows.map((r) => r.row.event_id));
+    const changed = current.flatMap((row, i) =>
+      row?.state === 'pending' ? [{ ...row, state: 'rejected' as const, reason: tooLargeReason(rows[i].bytes) }] : []
+    );
+    await db.outbox.bulkPut(changed);
+    return changed.length;
+  });
+}
+
+/** How often a tablet with nothing to send still asks the server what it holds (an empty push), to refill a loss. */
+export const REFILL_CHECK_MS = 5 * 60_000;
+
 /**
  * Pushes every pending scan, batch by batch in device order, until none is left. The server applies one batch at a
  * time, in order; while it works on one, the tablet marks the previous one, so the drain runs at the server's pace.
+ * A batch holds at most `batchSize` scans and MAX_BATCH_BYTES of JSON. Each answer says the highest sequence number
+ * the server held before it: synced scans above it go again, in this same sync.
  */
 async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promise<Totals> {
   const device = await readDevice(db);
@@ -230,11 +335,51 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
   const size = Math.min(cfg.batchSize ?? MAX_BATCH_EVENTS, MAX_BATCH_EVENTS);
   const totals: Totals = { sent: 0, accepted: 0, rejected: 0 };
   let pendingLeft = await countState(db, 'pending');
-  let batch = await pendingInOrder(db, size);
   let marking: Promise<void> = Promise.resolve();
   const news = await rejectionNews(db);
-  // With nothing pending, one empty push still carries the news about rejected scans.
-  let first = news.waiting.length > 0 || news.withEvent.size > 0 || news.first.length > 0;
+  const sync = await readSync(db);
+  const envelope = (events: number, waiting: string[], settled: SettledOnDevice[], refilled: number) => ({
+    device_id: device.device_id,
+    pending_count: Math.max(pendingLeft, events),
+    app_version: cfg.appVersion.slice(0, 64),
+    device_name: device.device_name.slice(0, 128),
+    station_id: device.station_id.slice(0, 64),
+    location_id: device.location_id.slice(0, 64),
+    sent_at: new Date(now()).toISOString(),
+    ...(waiting.length ? { rejected_waiting: waiting } : {}),
+    ...(settled.length ? { settled_on_device: settled } : {}),
+    ...(refilled ? { refilled } : {})
+  });
+  const settlementBytes = (r: OutboxRow) =>
+    news.withEvent.has(r.event_id) ? byteLength(JSON.stringify(news.withEvent.get(r.event_id))) + 1 : 0;
+  /** The next batch after `afterSeq` that fits in a push; scans that never can are set aside as rejected. */
+  const nextBatch = async (afterSeq: number, envelopeBytes: number): Promise<OutboxRow[]> => {
+    for (;;) {
+      const rows = await pendingInOrder(db, size, afterSeq);
+      if (!rows.length) return rows;
+      const { send, tooLarge } = fitBatch(rows, envelopeBytes, settlementBytes);
+      const set = await rejectTooLarge(db, tooLarge);
+      totals.rejected += set;
+      pendingLeft -= set;
+      if (send.length) return send;
+      afterSeq = rows[rows.length - 1].device_seq;
+    }
+  };
+  // The first push's envelope is the largest one (it carries the news); room for a longer pending_count and refills.
+  const firstEnvelope = (waiting: string[]) =>
+    byteLength(JSON.stringify({ ...envelope(0, waiting, news.first, 10_000_000), events: [] })) + 64;
+  let batch = await nextBatch(0, firstEnvelope(news.waiting));
+  // With nothing pending, one empty push still carries the news about rejected scans, and now and then asks what the
+  // server holds (whether it lost scans this tablet still keeps as synced).
+  const due = now() - (sync.refill_checked_at ?? 0) >= REFILL_CHECK_MS || now() < (sync.refill_checked_at ?? 0);
+  let first =
+    news.waiting.length > 0 ||
+    news.withEvent.size > 0 ||
+    news.first.length > 0 ||
+    (due && (await countState(db, 'synced')) > 0);
+  let unreported = sync.refilled_unreported ?? 0; // refills the server has not been told of
+  let answered = false;
+  let secondPass = false; // scans refilled below the ones already sent go after them, from the start
   try {
     while (batch.length || first) {
       const settled = [
@@ -242,21 +387,11 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
         ...batch.flatMap((r) => (news.withEvent.has(r.event_id) ? [news.withEvent.get(r.event_id)!] : []))
       ];
       const waiting = first ? news.waiting : [];
+      const told = unreported;
       const body = await request(cfg, '/api/sync/events', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          device_id: device.device_id,
-          events: batch.map((r) => r.event),
-          pending_count: Math.max(pendingLeft, batch.length),
-          app_version: cfg.appVersion.slice(0, 64),
-          device_name: device.device_name.slice(0, 128),
-          station_id: device.station_id.slice(0, 64),
-          location_id: device.location_id.slice(0, 64),
-          sent_at: new Date(now()).toISOString(),
-          ...(waiting.length ? { rejected_waiting: waiting } : {}),
-          ...(settled.length ? { settled_on_device: settled } : {})
-        })
+        body: JSON.stringify({ ...envelope(batch.length, waiting, settled, told), events: batch.map((r) => r.event) })
       });
       first = false;
       const results = readResults(body, batch);
@@ -264,11 +399,31 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
       await marking; // the previous batch's marks, done while this one was on the server
       totals.sent += batch.length;
       pendingLeft -= batch.length;
-      if (!batch.length) break;
+      // The first answer says what the server held before this sync: synced scans above that go again (only then,
+      // so a server that somehow never keeps them cannot hold the tablet in a loop within one sync).
+      const serverMaxSeq = answered ? null : readServerMaxSeq(body);
+      const back = serverMaxSeq === null ? 0 : await refill(db, device, serverMaxSeq, now());
+      if (!answered || told) {
+        unreported += back - told;
+        const s = await readSync(db);
+        await updateSync(db, {
+          refilled_unreported: Math.max(0, (s.refilled_unreported ?? 0) - told),
+          ...(answered ? {} : { refill_checked_at: now() })
+        });
+      }
+      answered = true;
+      pendingLeft += back;
+      secondPass ||= back > 0;
+      if (!batch.length && !back) break;
       // Read the next batch first (a read-only transaction is not held up by the write), then mark this one.
-      const next = pendingInOrder(db, size, batch[batch.length - 1].device_seq);
-      marking = markBatch(db, batch, results, now(), totals);
+      const next = nextBatch(batch.length ? batch[batch.length - 1].device_seq : 0, firstEnvelope([]));
+      if (batch.length) marking = markBatch(db, batch, results, now(), totals);
       batch = await next;
+      if (!batch.length && secondPass) {
+        secondPass = false;
+        await marking;
+        batch = await nextBatch(0, firstEnvelope([]));
+      }
     }
   } finally {
     await marking;

@@ -5,7 +5,12 @@ import { z } from 'zod';
 export const EVENT_TYPES = ['INTAKE', 'CONSUME', 'VOID'] as const;
 export const SOURCES = ['camera', 'wedge', 'manual', 'packing_slip'] as const;
 export const MAX_BATCH_EVENTS = 500;
+/** The push body limit, in bytes of JSON as sent: the server refuses more (413), so the tablet splits below it. */
 export const MAX_BATCH_BYTES = 1024 * 1024;
+/** Room a push keeps for all but its events: the device fields and up to 500 ids of rejected and settled scans. */
+export const PUSH_ENVELOPE_RESERVE_BYTES = 128 * 1024;
+/** The largest one event may be, as JSON, and still go in a push with any envelope; a larger one can never be sent. */
+export const MAX_EVENT_BYTES = MAX_BATCH_BYTES - PUSH_ENVELOPE_RESERVE_BYTES;
 export const MAX_QTY = 1_000_000;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -106,7 +111,9 @@ export const pushRequestSchema = z.strictObject({
   /** Rejected events still waiting on the tablet: the answer says which of them a supervisor resolved. */
   rejected_waiting: z.array(uuid).max(MAX_BATCH_EVENTS).optional(),
   /** Rejected events the worker settled on the tablet since the last push. */
-  settled_on_device: z.array(settledOnDeviceSchema).max(MAX_BATCH_EVENTS).optional()
+  settled_on_device: z.array(settledOnDeviceSchema).max(MAX_BATCH_EVENTS).optional(),
+  /** Synced scans the tablet sent again since its last push, because the server no longer held them. */
+  refilled: z.number().int().min(0).max(10_000_000).optional()
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
@@ -128,9 +135,30 @@ export interface ResolvedRejection {
 export interface PushResponse {
   results: EventResult[];
   server_time: string;
+  /**
+   * The highest device_seq the server held for this device before this push (0: none). A tablet holding synced
+   * scans above it sends them again: the server lost them (a power cut, a restore). Before, not after, the push:
+   * scans lost below the ones a push carries would otherwise hide under their numbers.
+   */
+  server_max_seq: number;
   /** Present when the push named `rejected_waiting`: those of them resolved on the server. */
   resolved?: ResolvedRejection[];
 }
+
+/** The push answer as the tablet reads it. Not strict: a newer server may add fields. `server_max_seq` is optional
+ *  so that a tablet talking to an older server keeps syncing (it just cannot refill). */
+export const pushResponseSchema = z.object({
+  results: z.array(
+    z.object({
+      event_id: z.string(),
+      status: z.enum(['applied', 'duplicate', 'rejected']),
+      reason: z.string().optional()
+    })
+  ),
+  server_time: z.string(),
+  server_max_seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  resolved: z.array(z.unknown()).optional()
+});
 
 /** One line per problem, with the field path: what a worker or a developer needs to fix it. */
 export function describeIssues(error: z.ZodError): string {
