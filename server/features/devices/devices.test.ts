@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../app';
 import { loadConfig } from '../../config';
+import { deviceListSchema } from '#domain/responses';
 import { makeEvent } from '../../testing/testkit';
 import { createTestDb, type TestDb } from '../../testing/testdb';
 
@@ -41,4 +42,16 @@ it('"pending reported" returns to 0 once a tablet has pushed all it held', async
   // No count sent: the last one stands.
   expect((await push({ device_id: 'tab-p', events: [] })).status).toBe(200);
   expect(await pending('tab-p')).toBe(3);
+});
+
+it('shows the scans a tablet refilled after the server lost them, in the shape the fleet page reads', async () => {
+  const events = [1, 2].map((n) => makeEvent({ device_seq: n, event_type: 'INTAKE' }));
+  expect((await push({ device_id: 'tab-r', events })).status).toBe(200);
+  expect((await push({ device_id: 'tab-r', events: [], refilled: 2 })).status).toBe(200);
+  const { rows } = deviceListSchema.parse(await (await app.request('/api/devices')).json());
+  expect(rows.find((d) => d.device_id === 'tab-r')).toMatchObject({
+    refilled_total: 2,
+    refilled_at: expect.any(String)
+  });
+  expect(rows.find((d) => d.device_id === 'tab-p')).toMatchObject({ refilled_total: 0, refilled_at: null });
 });

@@ -3,6 +3,7 @@
 // Objects are not strict: a newer server may add fields without breaking an open page.
 import { z } from 'zod';
 import { PO_ACTIONS, PO_STATUSES, type PoAction, type PoDetail, type PoView } from './purchase-orders';
+import type { RejectedEventView } from './rejections';
 import type { SignalView, StockView } from './views';
 
 const when = z.string(); // ISO timestamps, as JSON carries them
@@ -74,7 +75,10 @@ export const deviceSchema = z.object({
   pending_reported: z.number().nullable(),
   clock_offset_ms: z.number().nullable(),
   rejections_total: z.number(),
-  rejected_waiting: z.number()
+  rejected_waiting: z.number(),
+  /** Synced scans the tablet sent again because the server had lost them (a power cut, a restore), and when last. */
+  refilled_total: z.number(),
+  refilled_at: when.nullable()
 });
 
 export const deviceListSchema = z.object({ rows: z.array(deviceSchema) });
@@ -141,3 +145,38 @@ export const poDetailSchema = poViewSchema.extend({
 }) satisfies z.ZodType<PoDetail>;
 
 export const poDraftsSchema = z.object({ rows: z.array(poDetailSchema) });
+
+export const rejectedEventSchema = z.object({
+  rejection_id: z.string(),
+  device_id: z.string(),
+  event_id: z.string(),
+  payload: z.unknown(),
+  reason: z.string(),
+  user_email: z.string().nullable(),
+  first_rejected_at: when,
+  last_rejected_at: when,
+  rejected_count: count,
+  resolved_at: when.nullable(),
+  resolved_by: z.string().nullable(),
+  resolution: z.enum(['corrected', 'dismissed', 'resent', 'voided']).nullable(),
+  resolution_note: z.string().nullable(),
+  corrected_event_id: z.string().nullable()
+}) satisfies z.ZodType<RejectedEventView>;
+
+export const rejectedListSchema = z.object({ rows: z.array(rejectedEventSchema) });
+
+export const locationViewSchema = z.object({
+  location_id: z.string(),
+  name: z.string(),
+  placeholder: z.boolean(),
+  version: count,
+  items: count,
+  on_hand: z.number(),
+  negative: count
+});
+export type LocationView = z.infer<typeof locationViewSchema>;
+
+export const locationListSchema = z.object({
+  rows: z.array(locationViewSchema),
+  total: z.object({ items: count, on_hand: z.number() })
+});
