@@ -74,8 +74,9 @@ function fsyncPath(path: string): void {
   }
 }
 
-/** Starts PGlite on `dataDir` ('memory://' for a throw-away database) and serves it on a free loopback port. */
-export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
+/** Starts PGlite on `dataDir` ('memory://' for a throw-away database) and serves it on a free loopback port.
+ *  `durable: false` is PGlite's own fsync-less default: only for the benchmark that measures what durability costs. */
+export async function startEmbedded(dataDir: string, { durable = true } = {}): Promise<EmbeddedServer> {
   // pg_trgm: the trigram indexes of migration 0009 (the inventory and item searches).
   const extensions = { pg_trgm };
   let db: PGlite;
@@ -87,8 +88,10 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     release = lockDataDir(dataDir); // before PGlite touches a file in it
     try {
       const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-      db = await PGlite.create({ fs: new DurableNodeFS(dataDir), extensions, startParams: START_PARAMS });
-      if (fresh) fsyncTree(dataDir);
+      db = durable
+        ? await PGlite.create({ fs: new DurableNodeFS(dataDir), extensions, startParams: START_PARAMS })
+        : await PGlite.create(dataDir, { extensions });
+      if (fresh && durable) fsyncTree(dataDir);
     } catch (e) {
       release();
       throw e;
