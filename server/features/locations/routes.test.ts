@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../app';
 import { loadConfig } from '../../config';
 import { createTestDb, type TestDb } from '../../testing/testdb';
+import { locationListSchema } from '#domain/responses';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -19,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 it('lists each location with its stock and the total', async () => {
-  const body = await (await app.request('/api/locations')).json();
+  const body = locationListSchema.parse(await (await app.request('/api/locations')).json()); // as the console parses
   expect(body.rows).toEqual([
     expect.objectContaining({ location_id: 'A', items: 2, on_hand: 3, negative: 1 }),
     expect.objectContaining({ location_id: 'B', items: 1, on_hand: 7, negative: 0 })

@@ -7,6 +7,7 @@ import { createTestDb, type TestDb } from '../../testing/testdb';
 import { makeEvent } from '../../testing/testkit';
 import type { PushResponse, ScanEvent } from '#domain/events';
 import type { RejectedEventView } from '#domain/rejections';
+import { rejectedListSchema } from '#domain/responses';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -36,7 +37,7 @@ async function push(body: Record<string, unknown>): Promise<PushResponse> {
 async function waiting(device_id?: string): Promise<RejectedEventView[]> {
   const res = await app.request(`/api/rejected-events${device_id ? `?device_id=${device_id}` : ''}`);
   expect(res.status).toBe(200);
-  return ((await res.json()) as { rows: RejectedEventView[] }).rows;
+  return rejectedListSchema.parse(await res.json()).rows; // the shape the console parses
 }
 const resolve = (id: string, body: unknown) => post(`/api/rejected-events/${id}/resolve`, body);
 async function onHand(item: string, loc = 'LINE-1') {
@@ -246,9 +247,7 @@ describe('resolving', () => {
     const { row } = await rejectedScan();
     await resolve(row.rejection_id, { action: 'dismiss', note: 'duplicate label' });
     const res = await app.request('/api/rejected-events?status=resolved');
-    expect(((await res.json()) as { rows: RejectedEventView[] }).rows.map((r) => r.rejection_id)).toEqual([
-      row.rejection_id
-    ]);
+    expect(rejectedListSchema.parse(await res.json()).rows.map((r) => r.rejection_id)).toEqual([row.rejection_id]);
     expect((await app.request('/api/rejected-events?status=bogus')).status).toBe(400);
   });
 });
