@@ -614,4 +614,23 @@ describe('refilling a server that lost acknowledged scans', () => {
       await other.delete();
     }
   });
+
+  it('an undo of a scan the server lost waits for that scan to go again, and is not refused', async () => {
+    await record(station, scan({ qty: 5 }));
+    await syncOnce(station, cfg());
+    const copy = await copyDatabase(server.sql);
+    const lost = await record(station, scan({ event_type: 'CONSUME', qty: 3 }));
+    await syncOnce(station, cfg());
+    await copy.restore();
+    // Undone after the loss: the VOID is the first thing pending, its target known to the server no more.
+    expect((await undoScan(station, lost.event_id)).ok).toBe(true);
+    expect(await syncOnce(station, cfg())).toMatchObject({ status: 'done', accepted: 2, rejected: 0 });
+    expect((await serverEvents(`tab-${n}`)).map((e) => [e.device_seq, e.event_type])).toEqual([
+      [1, 'INTAKE'],
+      [2, 'CONSUME'],
+      [3, 'VOID']
+    ]);
+    expect(await countState(station, 'rejected')).toBe(0);
+    expect((await verifyStock(server.sql)).drift).toEqual([]);
+  });
 });

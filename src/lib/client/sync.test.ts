@@ -1,7 +1,7 @@
 // The sync engine's pure decisions: how a batch is cut to the push body limit, and which synced scans go again.
 import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES, checkEvent, type ScanEvent } from '../domain/events';
-import { fitBatch, toRefill } from './sync';
+import { fitBatch, toRefill, untilOutsideVoid } from './sync';
 import type { OutboxRow, OutboxState } from './tables';
 
 const GS = '\u001d'; // sent as \u001d: six bytes of JSON each
@@ -100,5 +100,19 @@ describe('which synced scans go again after the server lost some', () => {
   it('nothing when the server holds all of them (or more: scans this tablet already pruned)', () => {
     expect(toRefill(rows, 7)).toEqual([]);
     expect(toRefill(rows, 1000)).toEqual([]);
+  });
+});
+
+describe('the first push of a sync holds back an undo of a scan sent before', () => {
+  const scanRow = row(1);
+  const voidOf = (seq: number, target: OutboxRow) =>
+    row(seq, { event_type: 'VOID', voids_event_id: target.event_id.toUpperCase() });
+  it('up to the first VOID whose scan is not earlier in the batch', () => {
+    const earlier = row(9, {}, 'synced');
+    const batch = [row(2), voidOf(3, scanRow), row(4), voidOf(5, earlier), row(6)];
+    expect(untilOutsideVoid([scanRow, ...batch.slice(0, 2)]).map((r) => r.device_seq)).toEqual([1, 2, 3]);
+    expect(untilOutsideVoid(batch).map((r) => r.device_seq)).toEqual([2]);
+    expect(untilOutsideVoid([voidOf(7, earlier)])).toEqual([]);
+    expect(untilOutsideVoid([row(8)])).toHaveLength(1);
   });
 });

@@ -269,6 +269,17 @@ export function toRefill(rows: OutboxRow[], serverMaxSeq: number): OutboxRow[] {
   return rows.filter((r) => r.state === 'synced' && r.device_seq > serverMaxSeq);
 }
 
+/** The batch up to its first VOID of a scan not before it in the batch (one sent earlier, maybe lost since). */
+export function untilOutsideVoid(batch: OutboxRow[]): OutboxRow[] {
+  const seen = new Set<string>();
+  for (let i = 0; i < batch.length; i++) {
+    const target = batch[i].event.voids_event_id?.toLowerCase();
+    if (target && !seen.has(target)) return batch.slice(0, i);
+    seen.add(batch[i].event_id.toLowerCase());
+  }
+  return batch;
+}
+
 /** Reads `server_max_seq` from a push answer; null when the server does not say (an older one). */
 function readServerMaxSeq(body: unknown): number | null {
   const parsed = pushResponseSchema.shape.server_max_seq.safeParse(
@@ -369,17 +380,19 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
   const firstEnvelope = (waiting: string[]) =>
     byteLength(JSON.stringify({ ...envelope(0, waiting, news.first, 10_000_000), events: [] })) + 64;
   let batch = await nextBatch(0, firstEnvelope(news.waiting));
+  // The first push must not carry an undo of a scan sent earlier: if the server lost that scan, the undo would be
+  // refused before the refill sends the scan again. It goes after the first answer, in device order.
+  const hasSynced = (await countState(db, 'synced')) > 0;
+  const cut = hasSynced ? untilOutsideVoid(batch) : batch;
+  let restart = cut.length < batch.length;
+  batch = cut;
   // With nothing pending, one empty push still carries the news about rejected scans, and now and then asks what the
   // server holds (whether it lost scans this tablet still keeps as synced).
   const due = now() - (sync.refill_checked_at ?? 0) >= REFILL_CHECK_MS || now() < (sync.refill_checked_at ?? 0);
   let first =
-    news.waiting.length > 0 ||
-    news.withEvent.size > 0 ||
-    news.first.length > 0 ||
-    (due && (await countState(db, 'synced')) > 0);
+    restart || news.waiting.length > 0 || news.withEvent.size > 0 || news.first.length > 0 || (due && hasSynced);
   let unreported = sync.refilled_unreported ?? 0; // refills the server has not been told of
   let answered = false;
-  let secondPass = false; // scans refilled below the ones already sent go after them, from the start
   try {
     while (batch.length || first) {
       const settled = [
@@ -413,17 +426,18 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
       }
       answered = true;
       pendingLeft += back;
-      secondPass ||= back > 0;
-      if (!batch.length && !back) break;
-      // Read the next batch first (a read-only transaction is not held up by the write), then mark this one.
-      const next = nextBatch(batch.length ? batch[batch.length - 1].device_seq : 0, firstEnvelope([]));
-      if (batch.length) marking = markBatch(db, batch, results, now(), totals);
-      batch = await next;
-      if (!batch.length && secondPass) {
-        secondPass = false;
-        await marking;
+      if (back > 0 || restart) {
+        // Scans refilled (below this batch, maybe) or held back from the first push: on from the start, in order.
+        restart = false;
+        if (batch.length) await markBatch(db, batch, results, now(), totals);
         batch = await nextBatch(0, firstEnvelope([]));
+        continue;
       }
+      if (!batch.length) break;
+      // Read the next batch first (a read-only transaction is not held up by the write), then mark this one.
+      const next = nextBatch(batch[batch.length - 1].device_seq, firstEnvelope([]));
+      marking = markBatch(db, batch, results, now(), totals);
+      batch = await next;
     }
   } finally {
     await marking;
