@@ -114,6 +114,8 @@ describe('app.yaml', () => {
       'AUTH_MODE',
       'LAKEBASE_ENDPOINT',
       'SLIP_VOLUME_PATH',
+      'DATABRICKS_WAREHOUSE_ID',
+      'WAREHOUSE_GOLD_SCHEMA',
       'SLIP_MODEL_ENDPOINT',
       'FORECAST_ENDPOINT'
     ]);
@@ -135,7 +137,9 @@ describe('the prod-provisioned app config, which replaces app.yaml', () => {
     expect(config.env).toEqual([
       { name: 'AUTH_MODE', value: 'databricks' },
       { name: 'LAKEBASE_INSTANCE_NAME', value: 'linesync-db' },
-      { name: 'SLIP_VOLUME_PATH', value_from: 'slip-volume' }
+      { name: 'SLIP_VOLUME_PATH', value_from: 'slip-volume' },
+      { name: 'DATABRICKS_WAREHOUSE_ID', value_from: 'sql-warehouse' },
+      { name: 'WAREHOUSE_GOLD_SCHEMA', value: 'main.linesync_analytics' }
     ]);
     const shared = appYaml.env.filter((e) => e.name !== 'LAKEBASE_ENDPOINT');
     const written = (e: EnvEntry) => (e.valueFrom === undefined ? e : { name: e.name, value_from: e.valueFrom });

@@ -146,7 +146,7 @@ describe('databricks.yml', () => {
       const config = resolveTarget(t, { include: ['databricks.models.yml'] });
       expect(problems(config)).toEqual([]);
       const names = (get(config, 'resources.apps.linesync.resources') as Record<string, Node>[]).map((r) => r.name);
-      expect(names).toEqual(['forecast-model', 'postgres', 'slip-model', 'slip-volume']);
+      expect(names).toEqual(['forecast-model', 'postgres', 'slip-model', 'slip-volume', 'sql-warehouse']);
       expect(get(config, 'resources.model_serving_endpoints.forecast.config.served_entities')).toHaveLength(1);
     }
   });

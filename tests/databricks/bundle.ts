@@ -51,7 +51,8 @@ export const SAMPLE_WORKSPACE: Workspace = {
 
 /** What a user passes with --var: the variables that have no default on purpose (looked up once, docs/deploy.md). */
 export const SAMPLE_VARS: Record<string, string> = {
-  lakebase_database: 'projects/linesync/branches/production/databases/db-a1b2-c3d4e5f6g7'
+  lakebase_database: 'projects/linesync/branches/production/databases/db-a1b2-c3d4e5f6g7',
+  warehouse_id: 'abcdef0123456789'
 };
 
 const REFERENCE = /\$\{([a-z_]+(?:\.[\w-]+)+)\}/g;
