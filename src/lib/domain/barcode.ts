@@ -208,9 +208,8 @@ function fromGs1(
   defaultQty: number,
   options: ParseOptions
 ): BarcodeResult {
-  // TODO(lead): callers (station page, decoder tests) do not pass `today` yet; until they do, the old clock fallback
-  // stays so a GS1 date is not refused at the station. Remove it once every caller passes today.
-  const checked = checkElements(elements, options.today ?? new Date());
+  // No clock here: a code carrying a two-digit-year date is refused unless the caller passes `today`.
+  const checked = checkElements(elements, options.today);
   if (!checked.ok) return fail(checked.error);
   const els = new Map(checked.elements.map((e) => [e.ai, e]));
   const data = (ai: string) => els.get(ai)?.data;
@@ -316,7 +315,8 @@ function fromEnvelope(text: string, defaultQty: number, options: ParseOptions): 
 
 function withItem(r: ParsedBarcode, item: string): BarcodeResult {
   const bad = itemIdProblem(item);
-  if (bad) return fail(`The item linked to GTIN ${r.gtin} has an invalid code: it ${bad}.`);
+  const via = r.gtin ? `GTIN ${r.gtin}` : `supplier part ${r.supplier_part}`;
+  if (bad) return fail(`The item linked to ${via} has an invalid code: it ${bad}.`);
   return { ok: true, ...r, item_id: item };
 }
 
