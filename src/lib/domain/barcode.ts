@@ -74,12 +74,16 @@ export interface ParseOptions {
 export function gtinLookup(
   items: Iterable<{ item_id: string; gtin?: string | null }>
 ): (gtin14: string) => string | undefined {
-  const map = new Map<string, string>();
+  // Keyed by the 14-digit form, so a UPC-A stored as 12 digits and read as EAN-13 (a leading 0) is one GTIN. Two
+  // items holding forms of the same GTIN (items.gtin is stored as typed) map to neither: never a wrong item.
+  const map = new Map<string, string | null>();
   for (const it of items) {
     const key = it.gtin ? gtinKey(it.gtin) : null;
-    if (key) map.set(key, it.item_id);
+    if (!key) continue;
+    const before = map.get(key);
+    map.set(key, before === undefined || before === it.item_id ? it.item_id : null);
   }
-  return (g) => map.get(g);
+  return (g) => map.get(g) ?? undefined;
 }
 
 /** A GTIN-8/12/13/14 as the 14 digits GS1 AI 01 carries; null when it is not one (length or check digit). */

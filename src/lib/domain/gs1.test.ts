@@ -387,3 +387,16 @@ describe('items linked through a supplier part', () => {
     expect(e).toBe('The item linked to supplier part SUP-1 has an invalid code: it has spaces at its ends.');
   });
 });
+
+describe('one GTIN in two forms on two items', () => {
+  it('maps to neither item rather than to whichever came last', () => {
+    const gtinToItem = gtinLookup([
+      { item_id: 'A', gtin: '036000291452' },
+      { item_id: 'B', gtin: '0036000291452' },
+      { item_id: 'C', gtin: GTIN }
+    ]);
+    expect(gtinToItem('00036000291452')).toBeUndefined();
+    expect(err(parseBarcode('(01)00036000291452', { gtinToItem, today }))).toContain('not linked to any item');
+    expect(gtinToItem(GTIN)).toBe('C');
+  });
+});
