@@ -3,6 +3,7 @@
 // way. The section fails unless every event landed once, every outbox drained, stock does not drift and signals agree.
 import 'fake-indexeddb/auto';
 import { describeReport, prepareServer, runExactlyOnce } from '../tests/reliability/exactly-once';
+import { runRefill } from '../tests/reliability/refill';
 import { freshDatabase, round, spawnServer, type BenchContext, type BenchSection } from './harness';
 
 export default async function reliability(ctx: BenchContext): Promise<BenchSection> {
@@ -42,6 +43,22 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
       throw new Error(
         `reliability: not exactly once\n${describeReport(report)}\n${JSON.stringify(report.signal_problems.slice(0, 5))}`
       );
+    // Then the server loses the later half of what tablets pushed (a restore to a copy): they must refill it.
+    const refill = await runRefill({
+      sql: db.sql,
+      dbKind: db.kind,
+      devices: ctx.quick ? 5 : 20,
+      scansPerDevice: ctx.quick ? 40 : 200
+    });
+    ctx.log(`refill: ${JSON.stringify(refill)}`);
+    if (
+      refill.lost_on_server === 0 ||
+      refill.refilled !== refill.lost_on_server ||
+      refill.server_events !== refill.events_made ||
+      refill.outbox_left !== 0 ||
+      refill.drift_rows !== 0
+    )
+      throw new Error(`reliability: the refill after a restore was not exact: ${JSON.stringify(refill)}`);
     const faulted = Object.entries(report.faults)
       .filter(([k]) => k !== 'clean')
       .reduce((n, [, v]) => n + v, 0);
@@ -59,7 +76,10 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
         failed_syncs: report.sync_failures,
         faulted_requests: faulted,
         restarts: report.restarts,
-        seconds: round(report.seconds)
+        seconds: round(report.seconds),
+        refill_lost_on_server: refill.lost_on_server,
+        refill_refilled: refill.refilled,
+        refill_drift_rows: refill.drift_rows
       },
       rows: [
         [
@@ -84,6 +104,11 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
           'syncs (failed) / server restarts',
           `${report.sync_attempts} (${report.sync_failures}) / ${report.restarts}`,
           ''
+        ],
+        [
+          `refill: ${refill.devices} tablets, server restored to a copy`,
+          `${refill.lost_on_server} lost, ${refill.refilled} refilled, drift ${refill.drift_rows}`,
+          'refilled = lost, drift 0 ✔'
         ],
         ['wall time', `${round(report.seconds)} s`, '']
       ]

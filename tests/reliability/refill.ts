@@ -1,0 +1,123 @@
+// Refill after the server's loss: tablets running the real client sync engine (over fake-indexeddb) push, the
+// database is copied, they push more, the copy is restored (a power cut, a point-in-time restore, a branch reset),
+// and a new server process (a new app here) takes their next syncs. Every tablet must send again what the server
+// lost, and the stock must come out exact. Needs `fake-indexeddb/auto` loaded first.
+import { createApp } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import type { Database, Sql } from '../../server/db/connect';
+import { verifyStock } from '../../server/db/verify';
+import { copyDatabase } from '../../server/testing/restore';
+import { countState, openStationDb, readSync, type StationDb } from '../../src/lib/client/db';
+import { recordScan } from '../../src/lib/client/outbox';
+import { REFILL_CHECK_MS, syncOnce, type SyncConfig } from '../../src/lib/client/sync';
+
+export interface RefillOptions {
+  sql: Sql;
+  dbKind: Database['kind'];
+  devices: number;
+  scansPerDevice: number;
+  /** An item and location the server knows (prepareServer's). */
+  itemId?: string;
+  locationId?: string;
+}
+
+export interface RefillReport {
+  devices: number;
+  events_made: number;
+  lost_on_server: number;
+  refilled: number;
+  server_events: number;
+  outbox_left: number;
+  drift_rows: number;
+  seconds: number;
+}
+
+export async function runRefill(o: RefillOptions): Promise<RefillReport> {
+  const started = performance.now();
+  const tag = `refill-${Date.now().toString(36)}`;
+  const item = o.itemId ?? 'REL-0';
+  const location = o.locationId ?? 'REL-L0';
+  const app = () =>
+    createApp({
+      sql: o.sql,
+      config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }),
+      dbKind: o.dbKind
+    });
+  const cfg = (a: ReturnType<typeof app>, now?: () => number): SyncConfig => ({
+    baseUrl: 'http://linesync.test',
+    appVersion: 'refill-bench',
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) => a.request(String(input), init)) as typeof fetch,
+    now
+  });
+  const stations: StationDb[] = [];
+  const ids = Array.from({ length: o.devices }, (_, d) => `${tag}-${d}`);
+  const scans = async (db: StationDb, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const r = await recordScan(db, {
+        event_type: i % 3 === 2 ? 'CONSUME' : 'INTAKE',
+        item_id: item,
+        qty: 1 + (i % 5),
+        source: 'wedge'
+      });
+      if (!r.ok) throw new Error(r.reason);
+    }
+  };
+  const held = async () => {
+    const [{ n }] = await o.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM scan_events WHERE device_id = ANY(${ids}::text[])`;
+    return n;
+  };
+  try {
+    for (const id of ids) {
+      const db = openStationDb(id, null);
+      stations.push(db);
+      await db.device.put({
+        id: 'this',
+        device_id: id,
+        device_name: id,
+        station_id: 'REFILL',
+        location_id: location,
+        configured_at: new Date().toISOString()
+      });
+    }
+    const before = app();
+    const half = Math.floor(o.scansPerDevice / 2);
+    for (const db of stations) {
+      await scans(db, half);
+      await syncOnce(db, cfg(before));
+    }
+    const copy = await copyDatabase(o.sql);
+    for (const db of stations) {
+      await scans(db, o.scansPerDevice - half);
+      await syncOnce(db, cfg(before));
+    }
+    const made = await held();
+    await copy.restore();
+    const lost = made - (await held());
+    // A new server on the restored database; the tablets' next syncs are due to ask what it holds.
+    const after = app();
+    const later = () => Date.now() + REFILL_CHECK_MS + 1000;
+    for (const db of stations) {
+      const out = await syncOnce(db, cfg(after, later));
+      if (out.status !== 'done') throw new Error(`refill: a sync failed: ${JSON.stringify(out)}`);
+    }
+    let refilled = 0;
+    let left = 0;
+    for (const db of stations) {
+      refilled += (await readSync(db)).refilled_total ?? 0;
+      left += (await countState(db, 'pending')) + (await countState(db, 'rejected'));
+    }
+    return {
+      devices: o.devices,
+      events_made: made,
+      lost_on_server: lost,
+      refilled,
+      server_events: await held(),
+      outbox_left: left,
+      drift_rows: (await verifyStock(o.sql)).drift.length,
+      seconds: (performance.now() - started) / 1000
+    };
+  } finally {
+    for (const db of stations) await db.delete();
+  }
+}
