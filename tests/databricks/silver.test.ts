@@ -7,9 +7,11 @@ import { createTestDb, type TestDb } from '../../server/testing/testdb';
 import { ROOT } from './bundle';
 
 let db: TestDb;
+// An embedded database starts in seconds, but in this (unit) project the default 10 s hook limit is too tight on a busy
+// machine: give it the server suite's minute.
 beforeAll(async () => {
   db = await createTestDb({ migrated: false });
-});
+}, 60_000);
 afterAll(() => db?.close());
 
 function changesSelect(): string {
