@@ -20,6 +20,7 @@ import { chromium, expect, test, type BrowserContext, type Page } from '@playwri
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { readTablet, recordManually, setUpStation, waitForServiceWorker } from './station';
 import { startServer, type TestServer } from './server';
+import { journalRestored } from './tablet';
 
 const DISK_MB = 64;
 let server: TestServer;
@@ -179,6 +180,7 @@ test('the shipped setup, service worker registered: when Chromium wipes the stor
   await ctx.route('**/api/sync/**', (route) => route.abort());
   await pg.goto(`${server.url}/station`);
   await expect(pg.getByTestId('scan-message')).toHaveText('Ready: scan a code.');
+  await journalRestored(pg); // the page shows Ready before its database is open: read only after the restore
   const after = await readTablet(pg);
   expect(after.device_id).toBe(before.device_id);
   expect(after.rows.map((r) => [r.event.item_id, r.device_seq, r.state])).toEqual(

@@ -1,7 +1,7 @@
 // Location labels: scanning LOC=<id> moves the station to that location (shown big, and every later scan carries
 // it); a setting makes the station refuse a part until a location was scanned before it. Offline, by wedge.
-import { expect, test, type Page } from '@playwright/test';
-import { readTablet, setUpStation, waitForServiceWorker } from './station';
+import { expect, test } from '@playwright/test';
+import { readTablet, scanByWedge, setUpStation, waitForServiceWorker } from './station';
 import { startServer, type TestServer } from './server';
 
 let server: TestServer;
@@ -19,10 +19,7 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-async function wedge(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
-}
+const wedge = scanByWedge;
 
 test('a location label switches the location; the setting asks for one before each part', async ({ page, context }) => {
   await setUpStation(page, server.url);

@@ -2,7 +2,7 @@
 // too, from the cached item list), a quantity typed for the next scan is used once, every scan shows its running
 // count and description, and being offline is unmistakable. Driven as a worker would: keyboard-wedge bursts.
 import { expect, test, type Page } from '@playwright/test';
-import { readTablet, setUpStation, waitForServiceWorker } from './station';
+import { readTablet, setUpStation, waitForServiceWorker, wedgeOnly } from './station';
 import { startServer, type TestServer } from './server';
 
 let server: TestServer;
@@ -34,10 +34,7 @@ test.beforeEach(async ({ page }) => {
   });
 });
 
-async function wedge(page: Page, code: string) {
-  await page.keyboard.type(code, { delay: 0 });
-  await page.keyboard.press('Enter');
-}
+const wedge = wedgeOnly;
 
 /** The tones played by what `act` does, joined: one sound. */
 async function soundOf(page: Page, act: () => Promise<void>): Promise<string> {

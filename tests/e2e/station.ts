@@ -29,11 +29,45 @@ export async function waitForServiceWorker(page: Page) {
  * says yes: this answers yes (the specs using it make parts up on purpose); data-flash counts every code handled.
  */
 export async function recordManually(page: Page, code: string) {
+  await handled(page, async () => {
+    const input = page.getByTestId('manual-code');
+    await input.fill(code);
+    await input.press('Enter');
+  });
+}
+
+/** Types a code as a keyboard-wedge scanner does (fast keys, then Enter, wherever focus is) and, like
+ *  recordManually, says yes to an unknown part: the station asks once its item list is loaded, which may be a
+ *  moment after the page shows its stock, so a spec cannot know beforehand whether it will ask. */
+export async function scanByWedge(page: Page, code: string) {
+  await handled(page, () => burst(page, code));
+}
+
+/** The keys of one scan, sent as a scanner sends them: all within a millisecond, then Enter, at whatever has focus.
+ *  Not page.keyboard.type: on a loaded machine the driver's own keystrokes arrive over 120 ms apart now and then,
+ *  which the station rightly takes for a person typing (the first keys of "ITEM=…" went astray that way). */
+async function burst(page: Page, code: string) {
+  await page.evaluate(
+    (keys) => {
+      const target = document.activeElement ?? document.body;
+      for (const key of keys)
+        target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    },
+    [...code, 'Enter']
+  );
+}
+
+/** Does `act`, waits until the station has handled the code (data-flash counts every code), confirms an unknown. */
+async function handled(page: Page, act: () => Promise<void>, confirmUnknown = true) {
   const panel = page.getByTestId('scan-panel');
   const before = Number(await panel.getAttribute('data-flash'));
-  const input = page.getByTestId('manual-code');
-  await input.fill(code);
-  await input.press('Enter');
+  await act();
   await expect(panel).not.toHaveAttribute('data-flash', String(before));
-  if ((await panel.getAttribute('data-kind')) === 'unknown') await page.getByTestId('unknown-confirm').click();
+  if (confirmUnknown && (await panel.getAttribute('data-kind')) === 'unknown')
+    await page.getByTestId('unknown-confirm').click();
+}
+
+/** A wedge scan that leaves any question the station asks open (for specs about the question itself). */
+export async function wedgeOnly(page: Page, code: string) {
+  await handled(page, () => burst(page, code), false);
 }

@@ -116,3 +116,9 @@ export function pendingCount(page: Page): Promise<number> {
       })
   );
 }
+
+/** Waits until the station has opened its database and merged the recovery journal into it: the app records the
+ *  'linesync:journal-restore' measure after each open's restore. Reading IndexedDB before that races the restore. */
+export async function journalRestored(page: Page): Promise<void> {
+  await page.waitForFunction(() => performance.getEntriesByName('linesync:journal-restore').length > 0);
+}
