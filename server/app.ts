@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { identify, type Env } from './http/auth';
 import type { Deps } from './deps';
 import { errorBody, onError } from './http/errors';
-import { sameSiteOnly } from './http/guard';
+import { boundedBodies, sameSiteOnly } from './http/guard';
 import { requireRoles } from './http/roles';
 import { openApiDocument, ROUTES } from './openapi';
 import { categoryRoutes, itemCategoryRoutes } from './features/categories/routes';
@@ -66,6 +66,7 @@ export function createApp(deps: Deps) {
   const app = new Hono<Env>()
     .use('/api/*', sameSiteOnly(deps.config))
     .use('/api', sameSiteOnly(deps.config))
+    .use('/api/*', boundedBodies())
     .route('/api', api)
     .all('/api', notFound)
     .all('/api/*', notFound);

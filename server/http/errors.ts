@@ -22,6 +22,8 @@ export function errorBody(code: string, message: string, details?: unknown) {
 
 /** Every error leaves as `{error: {code, message, details?}}`; only our own faults are 500s, and they say nothing more. */
 export function onError(err: Error, c: Context) {
+  // A 413 is answered before the body was read: the rest of it must not be taken for the next request.
+  if ((err instanceof ApiError || err instanceof HTTPException) && err.status === 413) c.header('connection', 'close');
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
   if (err instanceof HTTPException) {
     const status = err.status;

@@ -1,5 +1,8 @@
 // A hostile page in the supervisor's browser: a cross-site form post of a CSV must change nothing, a rebinding host
 // name must read nothing; the app's own same-origin requests and header-less clients pass.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
@@ -71,4 +74,51 @@ it('reads host names with and without ports', () => {
   expect(hostName('LocalHost:8000')).toBe('localhost');
   expect(hostName('[::1]:80')).toBe('[::1]');
   expect(hostName('example.com')).toBe('example.com');
+});
+
+it('refuses a 5 MB grid save with 413 before reading it, and closes the connection', async () => {
+  const body = JSON.stringify({ rows: [{ item_id: 'P-GUARD', description: 'x'.repeat(5 * 1024 * 1024) }] });
+  const res = await app.request('http://localhost/api/items', {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
+    body
+  });
+  expect(res.status).toBe(413);
+  expect((await res.json()).error.code).toBe('payload_too_large');
+  expect(res.headers.get('connection')).toBe('close');
+  const other = await app.request('http://localhost/api/signals/00000000-0000-7000-8000-000000000001/acknowledge', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': String(300 * 1024) },
+    body: 'x'.repeat(300 * 1024)
+  });
+  expect(other.status).toBe(413);
+  expect(await activeOf()).toBe(true);
+});
+
+it('answers a request after an early 413 on a kept-alive connection (real server)', async () => {
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (method: string, path: string, body?: string) =>
+    new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-type': 'application/json' } : {} },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+        }
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  try {
+    const big = await send('PATCH', '/api/items', JSON.stringify({ rows: [], pad: 'x'.repeat(3 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(big.connection).toBe('close');
+    expect((await send('GET', '/api/sync/snapshot')).status).toBe(200);
+  } finally {
+    agent.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });

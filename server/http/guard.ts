@@ -5,6 +5,7 @@
 //   the configured host names, and addresses, are answered.
 // Requests without these headers (curl, the tablet's own fetches in old browsers, tests) pass: browsers always send
 // them on the cross-site requests this is about.
+import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { Config } from '../config';
 import { errorBody } from './errors';
@@ -64,4 +65,56 @@ function sameHost(origin: string, host: string): boolean {
   } catch {
     return false; // "null" (a sandboxed frame, a file) or garbage
   }
+}
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** The JSON a form, a signal or an order sends. */
+export const DEFAULT_BODY_BYTES = 256 * KiB;
+/** A grid save or a slip's lines: a few thousand rows. */
+export const GRID_BODY_BYTES = 2 * MiB;
+
+/** Routes that size their own body (the push, the CSV imports, the slip upload) and keep their own 413 text. */
+function ownLimit(method: string, path: string): boolean {
+  if (method !== 'POST') return false;
+  return (
+    path === '/api/sync/push' ||
+    path === '/api/packing-slips' ||
+    path === '/api/packing-slips/' ||
+    /^\/api\/(items|suppliers|supplier-items)\/import\/?$/.test(path)
+  );
+}
+
+/** The most bytes a route reads, or undefined when the route limits its body itself. */
+export function bodyLimitOf(method: string, path: string): number | undefined {
+  if (!UNSAFE.has(method) || ownLimit(method, path)) return undefined;
+  if (method === 'PATCH' && /^\/api\/items\/?$/.test(path)) return GRID_BODY_BYTES;
+  if (method === 'PUT' && /^\/api\/packing-slips\/[^/]+\/lines\/?$/.test(path)) return GRID_BODY_BYTES;
+  return DEFAULT_BODY_BYTES;
+}
+
+/** Every write reads at most what its route needs: a declared Content-Length above it is a 413 before one byte is
+ *  read, a chunked body is cut off when it passes it. The connection is closed after the refusal, since the rest of
+ *  the body was never read and would otherwise be taken for the next request. */
+export function boundedBodies() {
+  const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
+  const limiter = (max: number) => {
+    let l = limiters.get(max);
+    if (!l) {
+      l = bodyLimit({
+        maxSize: max,
+        onError: (c) => {
+          c.header('connection', 'close');
+          return c.json(errorBody('payload_too_large', `This request may carry at most ${max / KiB} KiB.`), 413);
+        }
+      });
+      limiters.set(max, l);
+    }
+    return l;
+  };
+  return createMiddleware(async (c, next) => {
+    const max = bodyLimitOf(c.req.method, c.req.path);
+    if (max === undefined) return next();
+    return limiter(max)(c, next);
+  });
 }
