@@ -142,7 +142,7 @@ export async function preprocess(image: Uint8Array): Promise<{ png: Buffer; widt
   const scale = Math.min(1, MAX_SIDE / Math.max(img.width, img.height));
   const w = Math.round(img.width * scale),
     h = Math.round(img.height * scale);
-  let canvas: Canvas = createCanvas(w, h);
+  const canvas: Canvas = createCanvas(w, h);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(img, 0, 0, w, h);
   let g = gray(ctx.getImageData(0, 0, w, h).data, w * h);
@@ -155,7 +155,6 @@ export async function preprocess(image: Uint8Array): Promise<{ png: Buffer; widt
     rctx.translate(w / 2, h / 2);
     rctx.rotate((-skew * Math.PI) / 180);
     rctx.drawImage(canvas, -w / 2, -h / 2);
-    canvas = rotated;
     g = gray(rctx.getImageData(0, 0, w, h).data, w * h);
   }
   const bin = binarise(g, w, h);
