@@ -78,7 +78,7 @@ export const GRID_BODY_BYTES = 2 * MiB;
 function ownLimit(method: string, path: string): boolean {
   if (method !== 'POST') return false;
   return (
-    path === '/api/sync/push' ||
+    path === '/api/sync/events' ||
     path === '/api/packing-slips' ||
     path === '/api/packing-slips/' ||
     /^\/api\/(items|suppliers|supplier-items)\/import\/?$/.test(path)
