@@ -9,7 +9,15 @@ import { chromium, expect, test, type Browser, type Page } from '@playwright/tes
 import { createServer, type ViteDevServer } from 'vite';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { gtinLookup, parseBarcode } from '#domain/barcode';
-import { BARCODES, cameraFrame, FIXTURE_ITEMS, renderBarcode, VARIANTS, type Rgba } from '../fixtures/barcodes';
+import {
+  BARCODES,
+  cameraFrame,
+  FIXTURE_ITEMS,
+  FIXTURE_TODAY,
+  renderBarcode,
+  VARIANTS,
+  type Rgba
+} from '../fixtures/barcodes';
 import { writeY4m } from '../fixtures/y4m';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -154,7 +162,7 @@ test('the camera reads the fake camera through the ZXing worker, each code once 
     const lookup = gtinLookup(FIXTURE_ITEMS);
     for (const s of scans) {
       const label = s.format === 'code_128' ? seed : gs1;
-      expect(parseBarcode(s.text, { gtinToItem: lookup })).toEqual({ ok: true, ...label.expect });
+      expect(parseBarcode(s.text, { gtinToItem: lookup, today: FIXTURE_TODAY })).toEqual({ ok: true, ...label.expect });
     }
     // Held in view for 5 s at several decodes a second, a code still counts once; only again() made the second
     // DataMatrix scan, within the same 5 s.
@@ -218,7 +226,10 @@ test('a dense GS1-128 too fine for a 640×480 frame is read from the centre crop
     await page.evaluate(() => (window as unknown as Harness).camera.start());
     await page.waitForFunction(() => (window as unknown as Harness).scans.length > 0, null, { timeout: 60_000 });
     const [scan] = await page.evaluate(() => (window as unknown as Harness).scans);
-    expect(parseBarcode(scan.text, { gtinToItem: gtinLookup(FIXTURE_ITEMS) })).toEqual({ ok: true, ...label.expect });
+    expect(parseBarcode(scan.text, { gtinToItem: gtinLookup(FIXTURE_ITEMS), today: FIXTURE_TODAY })).toEqual({
+      ok: true,
+      ...label.expect
+    });
   });
 });
 
