@@ -37,7 +37,8 @@ const EMSCRIPTEN_EIO = 29;
 class DurableNodeFS extends NodeFS {
   override async init(pg: PGlite, opts: Parameters<NodeFS['init']>[1]) {
     const r = await super.init(pg, opts);
-    const preRun = [r.emscriptenOpts.preRun ?? []].flat();
+    // PGlite's own type of the module differs between its builds' declarations: only FS is read here.
+    const preRun = [r.emscriptenOpts.preRun ?? []].flat() as unknown as ((mod: { FS: EmscriptenFs }) => void)[];
     preRun.push((mod: { FS: EmscriptenFs }) => {
       mod.FS.filesystems.NODEFS.stream_ops.fsync = (stream) => {
         if (stream.nfd === undefined) return 0;
@@ -50,7 +51,7 @@ class DurableNodeFS extends NodeFS {
         return 0;
       };
     });
-    r.emscriptenOpts.preRun = preRun as typeof r.emscriptenOpts.preRun;
+    r.emscriptenOpts.preRun = preRun as unknown as typeof r.emscriptenOpts.preRun;
     return r;
   }
 }
