@@ -1,7 +1,10 @@
 // A fresh, migrated database for one test file: in-memory PGlite, or a new database on the PostgreSQL server the
 // test run points at (see vitest.config.ts). Dropped again when the file is done.
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
 import { connect, type Database } from '../db/connect';
 import { migrate } from '../db/migrate';
@@ -22,9 +25,33 @@ export function tlsAdminUrl(): string {
   return process.env.TLS_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:55433/postgres';
 }
 
-/** The TLS cluster's self-signed certificate (CN=localhost): the CA a verified connection to it must be given. */
+let presented: string | undefined;
+
+/** The TLS cluster's self-signed certificate (CN=localhost): the CA a verified connection to it must be given. Taken
+ *  from the server itself (openssl s_client -starttls postgres), not from a file of this checkout: the cluster that
+ *  answers on the port may be another checkout's on the same machine, with a certificate of its own. */
 export function tlsCaFile(): string {
-  return process.env.TLS_TEST_CA_FILE ?? fileURLToPath(new URL('../../.cache/pg-tls/data/server.crt', import.meta.url));
+  if (process.env.TLS_TEST_CA_FILE) return process.env.TLS_TEST_CA_FILE;
+  if (presented) return presented;
+  const url = new URL(tlsAdminUrl());
+  const args = ['s_client', '-starttls', 'postgres', '-connect', `${url.hostname}:${url.port || 5432}`];
+  let out: string;
+  try {
+    out = execFileSync('openssl', args, {
+      input: '',
+      encoding: 'utf8',
+      timeout: 15_000,
+      stdio: ['pipe', 'pipe', 'ignore']
+    });
+  } catch (e) {
+    out = String((e as { stdout?: string }).stdout ?? '');
+  }
+  const pem = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(out)?.[0];
+  if (!pem)
+    throw new Error(`The TLS test cluster at ${url.host} presented no certificate: run scripts/setup-tests.sh.`);
+  presented = join(mkdtempSync(join(tmpdir(), 'linesync-tls-')), 'server.crt');
+  writeFileSync(presented, pem + '\n');
+  return presented;
 }
 
 export interface TestDb extends Database {
