@@ -10,6 +10,7 @@ import { recordScan, undoScan } from '../../src/lib/client/outbox';
 import { syncOnce, type SyncConfig } from '../../src/lib/client/sync';
 import { startFaultProxy, type FaultProxy, type FaultRates } from './fault-proxy';
 import { checkSignals } from './signals-check';
+import { mulberry32 } from '../fixtures/random';
 
 export interface ServerControl {
   /** Starts the server (again) on the same database and answers its base URL. */
@@ -61,17 +62,8 @@ export const DEFAULT_RATES: FaultRates = {
 export const ITEMS = 40;
 export const LOCATIONS = 3;
 
-/** mulberry32: small, seedable, good enough to spread choices. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded choices: good enough to spread them, the same on every run. */
+export const seeded = mulberry32;
 
 /** Items with reorder points (so signals open and close), and the locations the tablets stand at. */
 export async function prepareServer(sql: Sql) {

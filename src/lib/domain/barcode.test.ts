@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkDigitOk, GS, gtinKey, gtinLookup, parseBarcode, type BarcodeResult } from './barcode';
+import { checkDigitOk, GS, gtinKey, gtinLookup, parseBarcode } from './barcode';
 import { itemId, MAX_QTY } from './events';
+import { err, ok, withCheck } from '../../../tests/fixtures/barcode-results';
 
 // Sample GTINs with valid check digits (the seed's P-1001 is 4006381331001 + check digit).
 const GTIN13 = '4006381333931';
@@ -15,20 +16,6 @@ const lookup = gtinLookup([
   { item_id: 'P-NOGTIN', gtin: null }
 ]);
 const opts = { gtinToItem: lookup, today };
-
-function ok(r: BarcodeResult) {
-  if (!r.ok) throw new Error(`expected ok, got: ${r.error}`);
-  return r;
-}
-function err(r: BarcodeResult): string {
-  if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r)}`);
-  return r.error;
-}
-/** A GTIN-style code with its check digit appended. */
-function withCheck(body: string): string {
-  for (let d = 0; d < 10; d++) if (checkDigitOk(body + d)) return body + d;
-  throw new Error('unreachable');
-}
 
 describe('check digits and GTIN keys', () => {
   it('accepts valid GTIN-8/12/13/14 and SSCC check digits and rejects a changed digit', () => {

@@ -2,37 +2,18 @@
 // GS1 General Specifications (7.12 century of YY, CSET 82, check digits, 4.13 association rules) and the GS1
 // Barcode Syntax Dictionary's formats, not against our own code's output.
 import { describe, expect, it } from 'vitest';
-import { checkDigitOk, GS, gtinKey, gtinLookup, parseBarcode, type BarcodeResult } from './barcode';
+import { GS, gtinKey, gtinLookup, parseBarcode } from './barcode';
 import { centuryYear, checkElements, gs1Date, splitBracketed, splitElementString } from './gs1';
 import { parseDigitalLink } from './digital-link';
 import { EOT, RS } from './mh10';
+import { err, ok, withCheck } from '../../../tests/fixtures/barcode-results';
+import { mulberry32 } from '../../../tests/fixtures/random';
 
 const today = new Date('2026-12-02T00:00:00Z');
 const GTIN = '09506000134352';
 
-function ok(r: BarcodeResult) {
-  if (!r.ok) throw new Error(`expected ok, got: ${r.error}`);
-  return r;
-}
-function err(r: BarcodeResult): string {
-  if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r)}`);
-  return r.error;
-}
-function withCheck(body: string): string {
-  for (let d = 0; d < 10; d++) if (checkDigitOk(body + d)) return body + d;
-  throw new Error('unreachable');
-}
-/** A small seeded generator (mulberry32): the same cases on every run, no clock. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same cases on every run, no clock. */
+const rng = mulberry32;
 const digits = (r: () => number, n: number) => Array.from({ length: n }, () => Math.floor(r() * 10)).join('');
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
