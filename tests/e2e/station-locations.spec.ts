@@ -3,17 +3,13 @@
 import { expect, test } from '@playwright/test';
 import { readTablet, scanByWedge, setUpStation, waitForServiceWorker } from './station';
 import { startServer, type TestServer } from './server';
+import { importItems } from './supervisor';
 
 let server: TestServer;
 test.beforeAll(async () => {
   server = await startServer();
   const csv = 'item_id,description,unit\nP-1003,Hex nut M8,ea\n';
-  const res = await fetch(`${server.url}/api/items/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv' },
-    body: csv
-  });
-  expect(res.status, await res.text()).toBeLessThan(300);
+  await importItems(server.url, csv);
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -4,18 +4,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readTablet, setUpStation, waitForServiceWorker, wedgeOnly } from './station';
 import { startServer, type TestServer } from './server';
+import { importItems } from './supervisor';
 
 let server: TestServer;
 test.beforeAll(async () => {
   server = await startServer();
   // The plant's item master: two named parts, one with a GTIN (EAN-13 4006381333931, check digit 1).
   const csv = 'item_id,description,unit,gtin\nP-1003,Hex nut M8,ea,4006381333931\nP-2000,PU tube 8mm,m,\n';
-  const res = await fetch(`${server.url}/api/items/import`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv' },
-    body: csv
-  });
-  expect(res.status, await res.text()).toBeLessThan(300);
+  await importItems(server.url, csv);
 });
 test.afterAll(async () => {
   await server?.stop();

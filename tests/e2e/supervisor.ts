@@ -1,4 +1,5 @@
-// What the supervisor console specs share: scans pushed as a tablet would, and the axe-core check.
+// What the specs share to set a plant up and check pages: scans pushed as a tablet would, the item master imported,
+// and the axe-core check.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +36,16 @@ export async function pushScans(baseUrl: string, scans: Scan[], deviceId = 'e2e-
   expect(res.status).toBe(200);
   const body = (await res.json()) as { results: { status: string; reason?: string }[] };
   expect(body.results.map((r) => r.status)).toEqual(events.map(() => 'applied'));
+}
+
+/** POST /api/items/import: the plant's item master as CSV, as a supervisor imports it; it must be accepted. */
+export async function importItems(baseUrl: string, csv: string) {
+  const res = await fetch(`${baseUrl}/api/items/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv
+  });
+  expect(res.status, await res.text()).toBeLessThan(300);
 }
 
 /** axe-core over the page as it is now: the serious and critical violations, described. */
