@@ -1,6 +1,6 @@
-// app.yaml (and the prod-provisioned target's app config, which replaces it) against what Databricks Apps accepts,
-// as its documentation states it: `command`, a sequence of strings run without a shell (no variable expansion but
-// DATABRICKS_APP_PORT), and `env`, a list of {name, value} or {name, valueFrom: <an app resource key>}.
+// app.yaml, and every target's app config which a bundle deploy gives in its place, against what Databricks Apps
+// accepts as its documentation states it: `command`, a sequence of strings run without a shell (no variable expansion
+// but DATABRICKS_APP_PORT), and `env`, a list of {name, value} or {name, valueFrom: <an app resource key>}.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -60,6 +60,9 @@ function appRuntimeProblems(doc: unknown, resourceKeys: string[], valueFromKey =
   return out;
 }
 
+const GOLD_SCHEMA = '${resources.schemas.analytics.catalog_name}.${resources.schemas.analytics.name}';
+/** An app.yaml entry as the bundle's config writes it (valueFrom is value_from there). */
+const written = (e: EnvEntry) => (e.valueFrom === undefined ? e : { name: e.name, value_from: e.valueFrom });
 const appYamlText = readFileSync(join(ROOT, 'app.yaml'), 'utf8');
 const appYaml = parse(appYamlText) as AppRuntime;
 const resourceKeys = (target: string, include: string[] = []) =>
@@ -122,6 +125,51 @@ describe('app.yaml', () => {
     for (const target of ['dev', 'prod'])
       expect(appRuntimeProblems(doc, resourceKeys(target, ['databricks.models.yml']))).toEqual([]);
   });
+
+  it('with databricks.genie.yml included, its GENIE_SPACE_ID line names the Genie space the bundle binds', () => {
+    const enabled = appYamlText
+      .replace(/^ {2}# (- name: GENIE_SPACE_ID)$/gm, '  $1')
+      .replace(/^ {2}# ( {2}valueFrom: genie-space)$/gm, '  $1');
+    const doc = parse(enabled) as AppRuntime;
+    expect(doc.env).toContainEqual({ name: 'GENIE_SPACE_ID', valueFrom: 'genie-space' });
+    for (const target of ['dev', 'prod']) {
+      expect(appRuntimeProblems(doc, resourceKeys(target, ['databricks.genie.yml']))).toEqual([]);
+      // Without the include the line would name nothing: that is why it stays commented out.
+      expect(appRuntimeProblems(doc, resourceKeys(target))).toEqual([
+        'env GENIE_SPACE_ID: valueFrom genie-space names no app resource'
+      ]);
+    }
+    // prod-provisioned's config replaces app.yaml: the include adds the entry there itself.
+    const config = (
+      resolveTarget('prod-provisioned', { include: ['databricks.genie.yml'] }).resources as Record<
+        string,
+        Record<string, Record<string, Node>>
+      >
+    ).apps.linesync.config as unknown as AppRuntime;
+    expect(config.env).toContainEqual({ name: 'GENIE_SPACE_ID', value_from: 'genie-space' });
+    expect(
+      appRuntimeProblems(config, resourceKeys('prod-provisioned', ['databricks.genie.yml']), 'value_from')
+    ).toEqual([]);
+  });
+
+  it('with databricks.models.yml included, prod-provisioned (whose config replaces app.yaml) gets the endpoints too', () => {
+    const config = (
+      resolveTarget('prod-provisioned', { include: ['databricks.models.yml'] }).resources as Record<
+        string,
+        Record<string, Record<string, Node>>
+      >
+    ).apps.linesync.config as unknown as AppRuntime;
+    expect(config.env).toContainEqual({ name: 'SLIP_MODEL_ENDPOINT', value_from: 'slip-model' });
+    expect(config.env).toContainEqual({ name: 'FORECAST_ENDPOINT', value_from: 'forecast-model' });
+    expect(
+      appRuntimeProblems(config, resourceKeys('prod-provisioned', ['databricks.models.yml']), 'value_from')
+    ).toEqual([]);
+  });
+
+  it('names the dashboard id entry the server derives the embed URL from', () => {
+    expect(appYamlText).toMatch(/^ {2}# - name: DASHBOARD_ID$/m);
+    expect(appYamlText).toContain('.resources.dashboards.linesync.id');
+  });
 });
 
 describe('the prod-provisioned app config, which replaces app.yaml', () => {
@@ -139,11 +187,46 @@ describe('the prod-provisioned app config, which replaces app.yaml', () => {
       { name: 'LAKEBASE_INSTANCE_NAME', value: 'linesync-db' },
       { name: 'SLIP_VOLUME_PATH', value_from: 'slip-volume' },
       { name: 'DATABRICKS_WAREHOUSE_ID', value_from: 'sql-warehouse' },
-      { name: 'WAREHOUSE_GOLD_SCHEMA', value: 'main.linesync_analytics' }
+      { name: 'WAREHOUSE_GOLD_SCHEMA', value: GOLD_SCHEMA },
+      { name: 'DASHBOARD_ID', value: '${resources.dashboards.linesync.id}' }
     ]);
-    const shared = appYaml.env.filter((e) => e.name !== 'LAKEBASE_ENDPOINT');
-    const written = (e: EnvEntry) => (e.valueFrom === undefined ? e : { name: e.name, value_from: e.valueFrom });
+    const shared = appYaml.env.filter((e) => !['LAKEBASE_ENDPOINT', 'WAREHOUSE_GOLD_SCHEMA'].includes(e.name));
     for (const e of shared) expect(config.env).toContainEqual(written(e));
+  });
+});
+
+describe.each(['dev', 'prod'])('the %s app config, which the bundle gives in place of app.yaml', (target) => {
+  const configOf = (include: string[] = []) =>
+    (resolveTarget(target, { include }).resources as Record<string, Record<string, Record<string, Node>>>).apps.linesync
+      .config as unknown as AppRuntime;
+
+  it('is accepted as Apps reads it, with every entry of app.yaml', () => {
+    const config = configOf();
+    expect(appRuntimeProblems(config, resourceKeys(target), 'value_from')).toEqual([]);
+    expect(config.command).toEqual(appYaml.command);
+    for (const e of appYaml.env.filter((x) => x.name !== 'WAREHOUSE_GOLD_SCHEMA'))
+      expect(config.env).toContainEqual(written(e));
+  });
+
+  it('reads the gold tables in the schema as deployed, and frames the deployed dashboard', () => {
+    const env = configOf().env;
+    // The schema resource's name as the CLI deployed it (a development-mode prefix included), not a fixed default.
+    expect(env).toContainEqual({ name: 'WAREHOUSE_GOLD_SCHEMA', value: GOLD_SCHEMA });
+    // The server derives DASHBOARD_EMBED_URL from this id and DATABRICKS_HOST (server/config.test.ts).
+    expect(env).toContainEqual({ name: 'DASHBOARD_ID', value: '${resources.dashboards.linesync.id}' });
+  });
+
+  it('gets the Genie space and the serving endpoints from their includes, each naming a resource they bind', () => {
+    const genie = configOf(['databricks.genie.yml']);
+    expect(genie.env).toContainEqual({ name: 'GENIE_SPACE_ID', value_from: 'genie-space' });
+    expect(appRuntimeProblems(genie, resourceKeys(target, ['databricks.genie.yml']), 'value_from')).toEqual([]);
+    const both = ['databricks.models.yml', 'databricks.genie.yml'];
+    const models = configOf(both);
+    for (const name of ['SLIP_MODEL_ENDPOINT', 'FORECAST_ENDPOINT', 'GENIE_SPACE_ID'])
+      expect(models.env.map((e) => e.name)).toContain(name);
+    expect(appRuntimeProblems(models, resourceKeys(target, both), 'value_from')).toEqual([]);
+    // Without the include nothing names the space.
+    expect(configOf().env.map((e) => e.name)).not.toContain('GENIE_SPACE_ID');
   });
 });
 

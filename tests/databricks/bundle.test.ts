@@ -1,6 +1,7 @@
 // databricks.yml against the Databricks CLI's bundle JSON schema (../shared/databricks/bundle-schema.json, the
 // v1.13-era schema the CLI validates with), for every target after variable substitution; and every path it names.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -152,10 +153,97 @@ describe('databricks.yml', () => {
   });
 });
 
+describe('with databricks.genie.yml included', () => {
+  it.each(targets())('target %s: validates, and binds the Genie space over the gold tables to the app', (target) => {
+    const config = resolveTarget(target, { include: ['databricks.genie.yml'] });
+    expect(problems(config)).toEqual([]);
+    const app = get(config, 'resources.apps.linesync.resources') as Record<string, Node>[];
+    expect(app.find((r) => r.name === 'genie-space')?.genie_space).toEqual({
+      name: 'Ask LineSync',
+      space_id: '${resources.genie_spaces.linesync.id}',
+      permission: 'CAN_RUN'
+    });
+    const space = get(config, 'resources.genie_spaces.linesync') as Record<string, Node>;
+    expect(space.warehouse_id).toBe(SAMPLE_VARS.warehouse_id);
+    const schema = target === 'dev' ? 'main.linesync_jane_doe' : 'main.linesync_analytics';
+    const tables = (get(space, 'serialized_space.data_sources.tables') as Record<string, string>[]).map(
+      (t) => t.identifier
+    );
+    // Sorted, as the serialized space must be, and every one a gold table the pipeline makes.
+    expect(tables).toEqual([...tables].sort());
+    const text = readdirSync(join(ROOT, 'sql/pipeline'))
+      .map((f) => readFileSync(join(ROOT, 'sql/pipeline', f), 'utf8'))
+      .join('\n');
+    for (const t of tables) {
+      expect(t.startsWith(schema + '.gold_'), t).toBe(true);
+      expect(text).toContain(`MATERIALIZED VIEW ${t.slice(schema.length + 1)}\n`);
+    }
+    expect(get(space, 'serialized_space.instructions.text_instructions')).toHaveLength(1);
+    for (const id of JSON.stringify(space.serialized_space).matchAll(/"id":"([^"]*)"/g))
+      expect(id[1]).toMatch(/^[0-9a-f]{32}$/);
+    // The app's service principal keeps its CAN_RUN when the space's permissions are set again on a redeploy.
+    expect(space.permissions).toContainEqual({
+      level: 'CAN_RUN',
+      service_principal_name: '${resources.apps.linesync.service_principal_client_id}'
+    });
+  });
+});
+
+describe('one gold schema per target, as deployed', () => {
+  // The pipeline publishes to the schema resource, whose name the CLI may prefix in development mode; Genie's tables
+  // and the app's WAREHOUSE_GOLD_SCHEMA must name that schema, not the variable it was made from.
+  const deployed = (config: Node) => {
+    const schema = get(config, 'resources.schemas.analytics') as Record<string, string>;
+    return `${schema.catalog_name}.${schema.name}`;
+  };
+
+  it.each(targets())('target %s: the pipeline, Genie and the app read the schema the bundle deploys', (target) => {
+    const config = resolveTarget(target, { include: ['databricks.genie.yml'] });
+    expect(get(config, 'resources.pipelines.analytics.schema')).toBe('${resources.schemas.analytics.name}');
+    expect(deployed(config)).toBe(target === 'dev' ? 'main.linesync_jane_doe' : 'main.linesync_analytics');
+    const tables = (
+      get(config, 'resources.genie_spaces.linesync.serialized_space.data_sources.tables') as Record<string, string>[]
+    ).map((t) => t.identifier.replace(/\.gold_\w+$/, ''));
+    expect(new Set(tables)).toEqual(new Set([deployed(config)]));
+    const env = get(config, 'resources.apps.linesync.config.env') as Record<string, string>[];
+    expect(env.find((e) => e.name === 'WAREHOUSE_GOLD_SCHEMA')?.value).toBe(
+      '${resources.schemas.analytics.catalog_name}.${resources.schemas.analytics.name}'
+    );
+  });
+
+  it('keeps the dev schema per user by its own name: development mode would prefix it (the check can fail)', () => {
+    expect(get(readYaml('databricks.yml'), 'experimental.skip_name_prefix_for_schema')).toBe(true);
+    const original = readFileSync(join(ROOT, 'databricks.yml'), 'utf8');
+    const without = original.replace(/^experimental:\n {2}skip_name_prefix_for_schema: true\n/m, '');
+    expect(without).not.toBe(original);
+    const file = join(mkdtempSync(join(tmpdir(), 'linesync-bundle-')), 'databricks.yml');
+    writeFileSync(file, without);
+    const dev = resolveTarget('dev', { file, include: ['databricks.genie.yml'] });
+    expect(deployed(dev)).toBe('main.dev_jane_doe_linesync_jane_doe');
+    const tables = get(dev, 'resources.genie_spaces.linesync.serialized_space.data_sources.tables') as Record<
+      string,
+      string
+    >[];
+    expect(tables[0].identifier.startsWith(deployed(dev) + '.')).toBe(false);
+    expect(deployed(resolveTarget('prod', { file }))).toBe('main.linesync_analytics'); // production mode: no prefix
+  });
+});
+
 describe('the load phase, as the CLI runs it before validating', () => {
-  describe.each([[[]], [['databricks.models.yml']]])('with includes %j', (include) => {
+  describe.each([
+    [[]],
+    [['databricks.models.yml']],
+    [['databricks.genie.yml']],
+    [['databricks.models.yml', 'databricks.genie.yml']]
+  ])('with includes %j', (include) => {
     it.each(targets())('target %s: unique resource keys, every ${var.*} and ${resources.*} resolves', (target) => {
       expect(loadProblems(target, { include })).toEqual([]);
+    });
+
+    // The issue's "done when": every target, with and without each include, passes both the load phase (above) and
+    // the committed CLI schema once the target is merged in.
+    it.each(targets())('target %s: validates against the bundle schema', (target) => {
+      expect(problems(resolveTarget(target, { include }))).toEqual([]);
     });
   });
 
@@ -209,6 +297,7 @@ describe('every file the bundle points to', () => {
     for (const table of [
       'gold_daily_movements',
       'gold_on_hand_history',
+      'gold_places',
       'gold_replenishment_sla',
       'gold_station_throughput_hourly',
       'gold_voided_scan_rate'
@@ -217,8 +306,8 @@ describe('every file the bundle points to', () => {
     for (const key of ['source_catalog', 'source_schema']) expect(text).toContain('${' + key + '}');
   });
 
-  it('exists: every included file, the optional one too', () => {
-    for (const file of [...((raw.include as string[] | null) ?? []), 'databricks.models.yml'])
+  it('exists: every included file, the optional ones too', () => {
+    for (const file of [...((raw.include as string[] | null) ?? []), 'databricks.models.yml', 'databricks.genie.yml'])
       expect(existsSync(join(ROOT, file)), file).toBe(true);
   });
 });

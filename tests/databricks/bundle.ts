@@ -1,8 +1,10 @@
 // Reads databricks.yml the way `databricks bundle validate -t <target>` sees it, for the tests: included files
 // merged in, the target merged over the root (maps merged, sequences appended, app resources merged by name with
-// the later one winning, as the CLI's MergeApps does), then ${var.*}, ${bundle.*} and ${workspace.*} replaced.
+// the later one winning, as the CLI's MergeApps does), development mode's prefix put on schema names (the CLI's
+// ApplyPresets), then ${var.*}, ${bundle.*} and ${workspace.*} replaced.
 // ${resources.*} stays: the CLI only knows those values at deploy time, and the schema accepts the reference.
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -14,7 +16,8 @@ type Map = { [key: string]: Node };
 const isMap = (v: Node | undefined): v is Map => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function readYaml(file: string): Map {
-  const doc = parse(readFileSync(ROOT + file, 'utf8'), { merge: true, maxAliasCount: 100 }) as Node;
+  const text = readFileSync(isAbsolute(file) ? file : ROOT + file, 'utf8');
+  const doc = parse(text, { merge: true, maxAliasCount: 100 }) as Node;
   if (!isMap(doc)) throw new Error(`${file} is not a YAML mapping`);
   return doc;
 }
@@ -41,6 +44,16 @@ function mergeAppResources(config: Map) {
   }
 }
 
+/** Development mode prefixes every UC schema the bundle defines with dev_<short name>_ (the CLI's ApplyPresets and
+ *  normalizePrefix of "[dev <short name>] "), unless experimental.skip_name_prefix_for_schema is set. */
+function applySchemaPrefix(config: Map, workspace: Workspace) {
+  if (config.mode !== 'development') return;
+  if (isMap(config.experimental) && config.experimental.skip_name_prefix_for_schema === true) return;
+  const schemas = isMap(config.resources) && isMap(config.resources.schemas) ? config.resources.schemas : {};
+  const prefix = `dev_${workspace.current_user.short_name.replace(/[^\p{L}\p{N}]+/gu, '_')}_`;
+  for (const schema of Object.values(schemas)) if (isMap(schema)) schema.name = prefix + String(schema.name);
+}
+
 export interface Workspace {
   current_user: { userName: string; short_name: string; domain_friendly_name: string };
 }
@@ -60,9 +73,9 @@ const REFERENCE = /\$\{([a-z_]+(?:\.[\w-]+)+)\}/g;
 /** The bundle for one target, as the CLI resolves it before deploying (resource references aside). */
 export function resolveTarget(
   target: string,
-  opts: { include?: string[]; vars?: Record<string, string>; workspace?: Workspace } = {}
+  opts: { include?: string[]; vars?: Record<string, string>; workspace?: Workspace; file?: string } = {}
 ) {
-  const root = readYaml('databricks.yml');
+  const root = readYaml(opts.file ?? 'databricks.yml');
   let config: Map = root;
   for (const file of [...((root.include as string[] | null) ?? []), ...(opts.include ?? [])])
     config = merge(config, readYaml(file)) as Map;
@@ -75,6 +88,7 @@ export function resolveTarget(
   void _default;
   const merged = merge(rest, overrides) as Map;
   mergeAppResources(merged);
+  applySchemaPrefix(merged, opts.workspace ?? SAMPLE_WORKSPACE);
 
   const values: Record<string, Node> = {};
   for (const [name, def] of Object.entries((merged.variables ?? {}) as Map))

@@ -113,6 +113,8 @@ function plain(rows: readonly Record<string, unknown>[]): Record<string, unknown
 
 const view = async (name: string) => plain(await db.sql.unsafe(`SELECT * FROM ${name}`));
 const day = (d: string) => new Date(d + 'T00:00:00Z').toISOString();
+// This history has neither MOVE nor COUNT (gold-moves.test.ts has them).
+const noMovesOrCounts = { moved_in_qty: 0, moved_out_qty: 0, move_scans: 0, count_adjustment_qty: 0, count_scans: 0 };
 
 describe('gold_daily_movements', () => {
   it('sums intake and consumption per UTC day, item and location, leaving voided scans out', async () => {
@@ -126,7 +128,8 @@ describe('gold_daily_movements', () => {
           consume_qty: 10,
           net_qty: 90,
           intake_scans: 1,
-          consume_scans: 1
+          consume_scans: 1,
+          ...noMovesOrCounts
         },
         {
           day: day('2026-03-02'),
@@ -136,7 +139,8 @@ describe('gold_daily_movements', () => {
           consume_qty: 7,
           net_qty: 33,
           intake_scans: 1,
-          consume_scans: 1
+          consume_scans: 1,
+          ...noMovesOrCounts
         },
         {
           day: day('2026-03-03'),
@@ -146,7 +150,8 @@ describe('gold_daily_movements', () => {
           consume_qty: 30,
           net_qty: -30,
           intake_scans: 0,
-          consume_scans: 1
+          consume_scans: 1,
+          ...noMovesOrCounts
         },
         {
           day: day('2026-03-03'),
@@ -156,7 +161,8 @@ describe('gold_daily_movements', () => {
           consume_qty: 3,
           net_qty: -3,
           intake_scans: 0,
-          consume_scans: 1
+          consume_scans: 1,
+          ...noMovesOrCounts
         }
       ])
     );
@@ -255,7 +261,9 @@ describe('gold_station_throughput_hourly', () => {
           intake_scans: 1,
           consume_scans: 0,
           units: 100,
-          voids: 0
+          voids: 0,
+          move_scans: 0,
+          count_scans: 0
         },
         {
           hour: hour('2026-03-02T08:00:00Z'),
@@ -264,7 +272,9 @@ describe('gold_station_throughput_hourly', () => {
           intake_scans: 0,
           consume_scans: 1,
           units: 10,
-          voids: 1
+          voids: 1,
+          move_scans: 0,
+          count_scans: 0
         },
         {
           hour: hour('2026-03-02T09:00:00Z'),
@@ -273,7 +283,9 @@ describe('gold_station_throughput_hourly', () => {
           intake_scans: 1,
           consume_scans: 1,
           units: 47,
-          voids: 0
+          voids: 0,
+          move_scans: 0,
+          count_scans: 0
         },
         {
           hour: hour('2026-03-03T07:00:00Z'),
@@ -282,7 +294,9 @@ describe('gold_station_throughput_hourly', () => {
           intake_scans: 0,
           consume_scans: 1,
           units: 30,
-          voids: 1
+          voids: 1,
+          move_scans: 0,
+          count_scans: 0
         },
         {
           hour: hour('2026-03-03T14:00:00Z'),
@@ -291,7 +305,9 @@ describe('gold_station_throughput_hourly', () => {
           intake_scans: 0,
           consume_scans: 1,
           units: 3,
-          voids: 0
+          voids: 0,
+          move_scans: 0,
+          count_scans: 0
         }
       ])
     );
@@ -377,6 +393,7 @@ describe('the pipeline twin', () => {
   it.each([
     'gold_daily_movements',
     'gold_on_hand_history',
+    'gold_places',
     'gold_replenishment_sla',
     'gold_station_throughput_hourly',
     'gold_voided_scan_rate'

@@ -3,15 +3,15 @@
 // outlasts the time-out. The SDK's apiClient does the workspace authentication (the app's service principal on Apps).
 import { WorkspaceClient } from '@databricks/sdk-experimental';
 
-export type ParamType = 'STRING' | 'DATE' | 'TIMESTAMP' | 'INT' | 'BIGINT' | 'DOUBLE';
-export interface Param {
+type ParamType = 'STRING' | 'DATE' | 'TIMESTAMP' | 'INT' | 'BIGINT' | 'DOUBLE';
+interface Param {
   name: string;
   value: string;
   type: ParamType;
 }
 export type Row = Record<string, string | null>;
 
-export class WarehouseError extends Error {}
+class WarehouseError extends Error {}
 
 interface StatementResponse {
   statement_id?: string;
@@ -20,7 +20,7 @@ interface StatementResponse {
   result?: { data_array?: (string | null)[][]; next_chunk_internal_link?: string };
 }
 
-export interface WarehouseOptions {
+interface WarehouseOptions {
   warehouseId: string;
   /** catalog.schema of the gold tables. */
   schema: string;
