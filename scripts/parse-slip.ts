@@ -1,21 +1,15 @@
 // npm run parse-slip -- <file.pdf|image> [more pages…]: the slip as the server reads it, as one JSON object.
-// The same checks and readers as POST /api/packing-slips; SLIP_MODEL_ENDPOINT (with the usual DATABRICKS_* auth)
-// lets the vision model read photos and scanned pages.
+// The same checks and readers as POST /api/packing-slips, so several files are one slip (its pages, in order): a PDF
+// with text is read directly; photos and scanned pages go to the vision model when SLIP_MODEL_ENDPOINT is set (with
+// the usual DATABRICKS_* auth), and to local OCR when it is not or the model fails. stderr says which reader read it.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_SLIP_BYTES, MAX_SLIP_FILES } from '#domain/slip';
 import { ApiError } from '../server/http/errors';
 import { slipSettings } from '../server/features/slips/routes';
 import { checkSlipFile, readSlip, type SlipFile } from '../server/features/slips/reader';
-
-/** Whether the local OCR reader of photos exists yet (another lane builds it). */
-async function hasLocalOcr(): Promise<boolean> {
-  const path = '../server/features/slips/ocr';
-  return (await import(/* @vite-ignore */ path).then(
-    () => true,
-    () => false
-  )) as boolean;
-}
+import { closeOcr } from '../server/features/slips/ocr';
+import { UnreadablePdf } from '../server/features/slips/pdf';
 
 async function main(paths: string[]): Promise<number> {
   if (!paths.length || paths.length > MAX_SLIP_FILES) {
@@ -36,11 +30,13 @@ async function main(paths: string[]): Promise<number> {
   }
   const { model } = slipSettings();
   const photos = files.filter((f) => f.contentType !== 'application/pdf').length;
-  if (photos && !model && !(await hasLocalOcr()))
+  if (photos)
     console.error(
-      `${photos} of the files are photos: they need local OCR (server/features/slips/ocr.ts, not built yet) or SLIP_MODEL_ENDPOINT; only the PDFs are read.`
+      model
+        ? `${photos} photo(s): read by the model at SLIP_MODEL_ENDPOINT, by local OCR if it fails.`
+        : `${photos} photo(s): read by local OCR (no SLIP_MODEL_ENDPOINT is set).`
     );
-  const read = await readSlip(files, model);
+  const read = await readSlip(files, model).finally(closeOcr);
   console.error(`read by: ${read.parser}`);
   if (read.error) console.error(read.error);
   const { supplier, slip_number, po_number, date, lines } = read.slip;
@@ -65,7 +61,11 @@ async function main(paths: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    console.error(e instanceof ApiError || (e as NodeJS.ErrnoException).code === 'ENOENT' ? (e as Error).message : e);
+    console.error(
+      e instanceof ApiError || e instanceof UnreadablePdf || (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? (e as Error).message
+        : e
+    );
     process.exit(1);
   }
 );

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { WorkspaceClient } from '@databricks/sdk-experimental';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COULD_NOT_PARSE, ModelFailed, readWithModel } from './model';
+import { closeOcr } from './ocr';
 import { readSlip } from './reader';
 import { slipFixtures } from '../../../tests/fixtures/slips';
 
@@ -80,6 +81,7 @@ beforeAll(async () => {
   host = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  await closeOcr();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
@@ -200,9 +202,23 @@ describe('readSlip with a model', () => {
     expect(read).toEqual({
       slip: { supplier: null, slip_number: null, po_number: null, date: null, lines: [] },
       parser: 'manual',
-      error: COULD_NOT_PARSE
+      error: expect.stringContaining(COULD_NOT_PARSE)
     });
+    expect(read.error).toMatch(/^The model could not read this slip\. Local OCR read no lines/);
   });
+
+  it('lets local OCR read a scanned page when the model fails', async () => {
+    answers = [malformed, malformed];
+    const scanned = (await slipFixtures()).find((f) => f.name === 'scanned')!;
+    const read = await readSlip([{ contentType: 'application/pdf', bytes: scanned.bytes }], {
+      endpoint: 'slip-reader',
+      timeoutMs: 5000,
+      client: client()
+    });
+    expect(requests).toHaveLength(2);
+    expect(read.parser).toBe('ocr');
+    expect(read.slip.lines.map((l) => l.supplier_part)).toEqual(scanned.expected.lines.map((l) => l.supplier_part));
+  }, 60_000);
 
   it('reads a digital PDF without asking the model', async () => {
     const classic = (await slipFixtures())[0];

@@ -78,7 +78,7 @@ const modelSlipSchema = z.object({
     .max(500)
 });
 
-export function chatRequest(images: ModelImage[]) {
+function chatRequest(images: ModelImage[]) {
   return {
     messages: [
       {
@@ -102,7 +102,7 @@ export function chatRequest(images: ModelImage[]) {
 }
 
 /** The model's answer as a slip; lines whose quantity is not a positive number are dropped, not guessed. */
-export function readAnswer(answer: unknown): ParsedSlip {
+function readAnswer(answer: unknown): ParsedSlip {
   const chat = answerSchema.safeParse(answer);
   if (!chat.success) throw new ModelFailed('the model answered in an unexpected shape');
   let content: unknown;

@@ -1,4 +1,4 @@
-// Local OCR for photos and scanned pages: straighten and binarise the picture, let tesseract.js (LSTM, English data
+// Local OCR for photos and scanned pages: straighten the picture and even out its light, let tesseract.js (LSTM, English data
 // from @tesseract.js-data/eng, nothing fetched at run time) find the words, and hand them on as the same positioned
 // text layer pdf.ts gives for a digital PDF, so one table reader reads both.
 import { createRequire } from 'node:module';
@@ -8,6 +8,10 @@ import { createWorker, OEM, type Worker } from 'tesseract.js';
 import type { TextLayer, TextPage } from '#domain/slip';
 
 export const MAX_OCR_PAGES = 10;
+/** A page that takes longer than this is given up (the worker is replaced): OCR is meant to take ≤ 8 s a page. */
+export const OCR_PAGE_TIMEOUT_MS = 30_000;
+/** Pictures larger than this are not decoded at all (a 20 MB file may claim 30,000 × 30,000 px). */
+const MAX_PIXELS = 40_000_000;
 /** Pages are read at most this wide, which keeps a page well under 8 s and is plenty for slip-sized print. */
 const MAX_SIDE = 2000;
 /** Page coordinates come back in PDF points of an A4/Letter-wide page, like the digital text layer. */
@@ -68,8 +72,12 @@ function otsu(g: Uint8Array): number {
   return threshold;
 }
 
-/** Adaptive threshold against the local mean (integral image), so uneven light does not blacken a corner. */
-function binarise(g: Uint8Array, w: number, h: number): Uint8Array {
+/**
+ * The page's light evened out: each pixel divided by the mean of its neighbourhood (integral image), so a shadowed
+ * corner is as white as the lit one and print keeps its grey edges for tesseract's own thresholding (a hard
+ * threshold here broke thin strokes and lost about a third of the words).
+ */
+function evenLight(g: Uint8Array, w: number, h: number): Uint8Array {
   const integral = new Float64Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
@@ -92,7 +100,7 @@ function binarise(g: Uint8Array, w: number, h: number): Uint8Array {
         integral[y1 * (w + 1) + x0] +
         integral[y0 * (w + 1) + x0];
       const mean = s / ((x1 - x0) * (y1 - y0));
-      out[y * w + x] = g[y * w + x] < mean * 0.85 ? 0 : 255;
+      out[y * w + x] = Math.min(255, Math.round((255 * g[y * w + x]) / Math.max(1, mean)));
     }
   }
   return out;
@@ -136,8 +144,55 @@ export function estimateSkew(g: Uint8Array, w: number, h: number): number {
   return bestAngle;
 }
 
-/** Grayscale, deskewed, binarised PNG of a picture of a page, with its size in pixels. */
-export async function preprocess(image: Uint8Array): Promise<{ png: Buffer; width: number; height: number }> {
+/** Width and height from a PNG, JPEG or WebP header, without decoding; null when the header cannot be read. */
+export function imageSize(b: Uint8Array): { width: number; height: number } | null {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50) return { width: v.getUint32(16), height: v.getUint32(20) };
+  if (b.length >= 30 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) {
+    const kind = String.fromCharCode(b[12], b[13], b[14], b[15]);
+    if (kind === 'VP8 ') return { width: v.getUint16(26, true) & 0x3fff, height: v.getUint16(28, true) & 0x3fff };
+    if (kind === 'VP8L') {
+      const bits = v.getUint32(21, true);
+      return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+    }
+    if (kind === 'VP8X')
+      return { width: 1 + (b[24] | (b[25] << 8) | (b[26] << 16)), height: 1 + (b[27] | (b[28] << 8) | (b[29] << 16)) };
+    return null;
+  }
+  if (b[0] === 0xff && b[1] === 0xd8) {
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) return null;
+      const marker = b[i + 1];
+      if (marker === 0xff) {
+        i++;
+        continue;
+      }
+      const len = v.getUint16(i + 2);
+      // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC) carry the frame size.
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
+        return { width: v.getUint16(i + 7), height: v.getUint16(i + 5) };
+      i += 2 + len;
+    }
+  }
+  return null;
+}
+
+/** A grayscale picture as a binary PGM (P5): no compression to pay for, and Leptonica reads it directly. */
+function pgm(g: Uint8Array, w: number, h: number): Uint8Array {
+  const head = new TextEncoder().encode(`P5\n${w} ${h}\n255\n`);
+  const out = new Uint8Array(head.length + g.length);
+  out.set(head);
+  out.set(g, head.length);
+  return out;
+}
+
+/**
+ * Grayscale, deskewed picture of a page with its light evened out (as PGM), and its size in pixels. The picture is
+ * turned straight in one draw from the decoded photo with high-quality smoothing: drawing it small first and turning
+ * that (two resamplings, the second with the canvas's default low-quality filter) softened small print.
+ */
+export async function preprocess(image: Uint8Array): Promise<{ image: Uint8Array; width: number; height: number }> {
   const img = await loadImage(Buffer.from(image));
   const scale = Math.min(1, MAX_SIDE / Math.max(img.width, img.height));
   const w = Math.round(img.width * scale),
@@ -145,28 +200,18 @@ export async function preprocess(image: Uint8Array): Promise<{ png: Buffer; widt
   const canvas: Canvas = createCanvas(w, h);
   const ctx = canvas.getContext('2d');
   ctx.drawImage(img, 0, 0, w, h);
-  let g = gray(ctx.getImageData(0, 0, w, h).data, w * h);
-  const skew = estimateSkew(g, w, h);
-  if (Math.abs(skew) >= 0.1) {
-    const rotated = createCanvas(w, h);
-    const rctx = rotated.getContext('2d');
-    rctx.fillStyle = '#fff';
-    rctx.fillRect(0, 0, w, h);
-    rctx.translate(w / 2, h / 2);
-    rctx.rotate((-skew * Math.PI) / 180);
-    rctx.drawImage(canvas, -w / 2, -h / 2);
-    g = gray(rctx.getImageData(0, 0, w, h).data, w * h);
-  }
-  const bin = binarise(g, w, h);
-  const out = createCanvas(w, h);
-  const octx = out.getContext('2d');
-  const data = octx.createImageData(w, h);
-  for (let i = 0; i < w * h; i++) {
-    data.data[4 * i] = data.data[4 * i + 1] = data.data[4 * i + 2] = bin[i];
-    data.data[4 * i + 3] = 255;
-  }
-  octx.putImageData(data, 0, 0);
-  return { png: await out.encode('png'), width: w, height: h };
+  const skew = estimateSkew(gray(ctx.getImageData(0, 0, w, h).data, w * h), w, h);
+  const straight = createCanvas(w, h);
+  const sctx = straight.getContext('2d');
+  sctx.imageSmoothingEnabled = true;
+  sctx.imageSmoothingQuality = 'high';
+  sctx.fillStyle = '#fff';
+  sctx.fillRect(0, 0, w, h);
+  sctx.translate(w / 2, h / 2);
+  if (Math.abs(skew) >= 0.1) sctx.rotate((-skew * Math.PI) / 180);
+  sctx.drawImage(img, -w / 2, -h / 2, w, h);
+  const even = evenLight(gray(sctx.getImageData(0, 0, w, h).data, w * h), w, h);
+  return { image: pgm(even, w, h), width: w, height: h };
 }
 
 interface Bbox {
@@ -182,32 +227,149 @@ interface OcrWord {
   baseline?: Bbox;
 }
 
-/** One picture of a page read by OCR: its words as positioned text items (baselines from the top, in points). */
-export async function ocrPage(image: Uint8Array): Promise<TextPage> {
-  const { png, width, height } = await preprocess(image);
-  const w = await ocrWorker();
-  const { data } = await w.recognize(png, {}, { blocks: true, text: false });
+interface OcrLine {
+  words: OcrWord[];
+  baseline: Bbox;
+  bbox: Bbox;
+}
+
+/**
+ * How far a baseline climbs per pixel across the page, as a function of its height on the page (a + b·y): after the
+ * page is turned straight a photo's perspective still tilts rows near the top differently from those near the
+ * bottom. Fitted by least squares over the long lines tesseract found, weighted by their length.
+ */
+export function slantOf(lines: { x0: number; y0: number; x1: number; y1: number }[], minLength: number) {
+  const long = lines.filter((l) => l.x1 - l.x0 >= minLength);
+  if (long.length < 2) return (_y: number) => 0;
+  let sw = 0,
+    sy = 0,
+    ss = 0,
+    syy = 0,
+    sys = 0;
+  for (const l of long) {
+    const w = l.x1 - l.x0,
+      slope = (l.y1 - l.y0) / w,
+      y = (l.y0 + l.y1) / 2;
+    sw += w;
+    sy += w * y;
+    ss += w * slope;
+    syy += w * y * y;
+    sys += w * y * slope;
+  }
+  const vy = syy / sw - (sy / sw) ** 2;
+  const b = vy > 1e-6 ? (sys / sw - (sy / sw) * (ss / sw)) / vy : 0;
+  const a = ss / sw - b * (sy / sw);
+  return (y: number) => a + b * y;
+}
+
+/**
+ * Tesseract's lines of words as positioned runs, as a PDF's text layer has them: rows levelled (baselines at the
+ * same height across the page whatever the photo's slant), and words of one line closer than half an em joined into
+ * one run ("Packing Slip No: 4711"), whose height is the line's font size.
+ */
+export function runsOf(lines: OcrLine[], width: number, minConfidence = 20): TextPage['items'] {
+  const slant = slantOf(
+    lines.map((l) => l.baseline),
+    width / 8
+  );
   const k = POINTS_WIDE / width;
   const items: TextPage['items'] = [];
+  for (const line of lines) {
+    const words = line.words
+      .map((w) => ({ ...w, text: w.text.replace(/[\p{Cc}\p{Cs}]/gu, '').trim() }))
+      .filter((w) => w.text && w.confidence >= minConfidence);
+    if (!words.length) continue;
+    const heights = words.map((w) => w.bbox.y1 - w.bbox.y0).sort((a, b) => a - b);
+    const em = Math.max(4, heights[Math.floor(heights.length / 2)] / 0.8);
+    const bl = line.baseline;
+    const baseAt = (x: number) =>
+      bl && bl.x1 > bl.x0 ? bl.y0 + ((bl.y1 - bl.y0) * (x - bl.x0)) / (bl.x1 - bl.x0) : line.bbox.y1;
+    let run: { s: string; x0: number; x1: number; mid: number } | null = null;
+    const flush = () => {
+      if (!run) return;
+      const base = baseAt(run.mid) - slant(baseAt(run.mid)) * (run.mid - width / 2);
+      items.push({ s: run.s.slice(0, 1000), x: run.x0 * k, y: base * k, w: (run.x1 - run.x0) * k, h: em * k });
+      run = null;
+    };
+    for (const w of words) {
+      if (run && w.bbox.x0 - run.x1 < em * 0.5) {
+        run.s += ' ' + w.text;
+        run.x1 = w.bbox.x1;
+      } else {
+        flush();
+        run = { s: w.text, x0: w.bbox.x0, x1: w.bbox.x1, mid: 0 };
+      }
+      run.mid = (run.x0 + run.x1) / 2;
+    }
+    flush();
+  }
+  return items;
+}
+
+/** One picture of a page read by OCR: its words as positioned text items (baselines from the top, in points). */
+export async function ocrPage(image: Uint8Array): Promise<TextPage> {
+  const { image: picture, width, height } = await preprocess(image);
+  const w = await ocrWorker();
+  const { data } = await w.recognize(Buffer.from(picture), {}, { blocks: true, text: false });
+  const lines: OcrLine[] = [];
   for (const block of data.blocks ?? [])
     for (const para of block.paragraphs)
       for (const line of para.lines)
-        for (const word of line.words as OcrWord[]) {
-          const s = word.text.replace(/[\p{Cc}\p{Cs}]/gu, '').trim();
-          if (!s || word.confidence < 30) continue;
-          const { x0, y0, x1, y1 } = word.bbox;
-          // The line's baseline at this word, if tesseract gave one; else the bottom of the word's box.
-          const bl = line.baseline as Bbox | undefined;
-          let base = y1;
-          if (bl && bl.x1 > bl.x0) base = bl.y0 + ((bl.y1 - bl.y0) * ((x0 + x1) / 2 - bl.x0)) / (bl.x1 - bl.x0);
-          items.push({ s: s.slice(0, 1000), x: x0 * k, y: base * k, w: (x1 - x0) * k, h: (y1 - y0) * k });
-        }
-  return { width: width * k, height: height * k, items };
+        lines.push({ words: line.words as OcrWord[], baseline: line.baseline as Bbox, bbox: line.bbox as Bbox });
+  const k = POINTS_WIDE / width;
+  return { width: width * k, height: height * k, items: runsOf(lines, width) };
 }
 
-/** Pictures of pages (JPEG/PNG) read by OCR, at most MAX_OCR_PAGES, as one text layer for the table reader. */
-export async function ocrTextLayer(...images: Uint8Array[]): Promise<TextLayer> {
+/** One page within OCR_PAGE_TIMEOUT_MS, or an error; a page that overran takes its worker with it. */
+async function ocrPageTimed(image: Uint8Array): Promise<TextPage> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void closeOcr(); // the next page gets a fresh worker
+      reject(new Error(`it took longer than ${OCR_PAGE_TIMEOUT_MS / 1000} s`));
+    }, OCR_PAGE_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([ocrPage(image), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Pictures of pages (JPEG, PNG, WebP) read by OCR, at most MAX_OCR_PAGES, as one text layer for the table reader;
+ * a page that cannot be read is left out and said why (a picture that does not decode, is too large, or overran).
+ * `notDrawn` counts further pages of the slip that were left undrawn because they are beyond the cap.
+ */
+export async function ocrPictures(
+  images: Uint8Array[],
+  notDrawn = 0
+): Promise<{ layer: TextLayer; problems: string[] }> {
   const layer: TextLayer = [];
-  for (const img of images.slice(0, MAX_OCR_PAGES)) layer.push(await ocrPage(img));
-  return layer;
+  const problems: string[] = [];
+  const pages = images.slice(0, MAX_OCR_PAGES);
+  const total = images.length + notDrawn;
+  if (total > pages.length) problems.push(`only the first ${MAX_OCR_PAGES} of its ${total} pages are read`);
+  for (const [i, img] of pages.entries()) {
+    const size = imageSize(img);
+    if (!size) {
+      problems.push(`picture ${i + 1} is not a JPEG, PNG or WebP image it can decode`);
+      continue;
+    }
+    if (size.width * size.height > MAX_PIXELS) {
+      problems.push(`picture ${i + 1} is ${size.width} × ${size.height} px, larger than it reads`);
+      continue;
+    }
+    try {
+      layer.push(await ocrPageTimed(img));
+    } catch (e) {
+      problems.push(`picture ${i + 1} could not be read (${(e as Error).message})`);
+    }
+  }
+  return { layer, problems };
+}
+
+/** Pictures of pages read by OCR as one text layer (pages that cannot be read are left out). */
+export async function ocrTextLayer(...images: Uint8Array[]): Promise<TextLayer> {
+  return (await ocrPictures(images)).layer;
 }

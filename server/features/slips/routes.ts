@@ -16,7 +16,9 @@ import type { Deps } from '../../deps';
 import { ApiError, jsonBody, pageParams, queryParams } from '../../http/errors';
 import { checkSlipFile, readSlip } from './reader';
 import { isVolumePath, volumeStore, type VolumeStore } from './volume';
+import { PdfReaderBusy, UnreadablePdf } from './pdf';
 import {
+  failSlip,
   listSlips,
   receiveSlip,
   reviewSlip,
@@ -28,6 +30,8 @@ import {
   type UploadFile
 } from './slips';
 import { modelClient, type ModelOptions } from './model';
+import { readCartonLabel } from './carton-label';
+import { cartonLabelRequestSchema } from '#domain/carton-label';
 
 const MB = 1024 * 1024;
 
@@ -138,9 +142,23 @@ const tooLarge = (bytes: number) =>
     `A packing slip may be at most ${MAX_SLIP_BYTES / MB} MB in all; this one is ${(bytes / MB).toFixed(1)} MB.`
   );
 
+/** The answer for a slip whose file could not be read: 422, with the slip as stored (failed, with the reason). */
+const failed = (code: string, reason: string, slip: unknown) => new ApiError(422, code, reason, { slip });
+
 export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
-  const parse = async (id: string) =>
-    saveParse(sql, id, await readSlip(await slipFiles(sql, id, settings.volume), settings.model));
+  /** Reads an uploaded slip once: its lines are kept, or it is marked failed with the reason and answered 422. */
+  const parse = async (id: string, files?: UploadFile[]) => {
+    let read;
+    try {
+      read = await readSlip(files ?? (await slipFiles(sql, id, settings.volume)), settings.model);
+    } catch (e) {
+      if (e instanceof PdfReaderBusy) throw new ApiError(503, 'reader_busy', e.message);
+      if (!(e instanceof UnreadablePdf)) throw e;
+      await failSlip(sql, id, e.message);
+      throw failed(e.code, e.message, await slipDetail(sql, id));
+    }
+    await saveParse(sql, id, read);
+  };
   return new Hono<Env>()
     .post(
       '/',
@@ -170,8 +188,11 @@ export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
           settings.volume
         );
         const id = upload.slip_id.toLowerCase();
-        // A retry finds its slip; one whose reading was interrupted is read now.
-        if ((await slipDetail(sql, id)).status === 'uploaded') await parse(id);
+        // A retry finds its slip; one whose reading was interrupted is read now, one that failed fails the same way.
+        const stored = await slipDetail(sql, id);
+        if (stored.status === 'uploaded') await parse(id, created ? upload.files : undefined);
+        else if (stored.status === 'failed')
+          throw failed('slip_failed', stored.failure_reason ?? 'The slip could not be read.', stored);
         return c.json(await slipDetail(sql, id), created ? 201 : 200);
       }
     )
@@ -197,6 +218,11 @@ export function slipRoutes({ sql, config }: Deps, settings = slipSettings()) {
       const id = slipId(c);
       await reviewSlip(sql, id, await jsonBody(c, reviewSchema));
       return c.json(await slipDetail(sql, id));
+    })
+    .post('/:slip_id/carton-label', async (c) => {
+      // Read against the slip (its supplier's parts, its PO, its number): the page fills the line.
+      const id = slipId(c);
+      return c.json(await readCartonLabel(sql, id, await jsonBody(c, cartonLabelRequestSchema)));
     })
     .post('/:slip_id/receive', async (c) => {
       const id = slipId(c);

@@ -29,6 +29,7 @@ export interface SlipRow {
   slip_date: string | null;
   parser: Parser | null;
   parse_error: string | null;
+  failure_reason: string | null; // why the file could not be read (status 'failed'), kept after a review by hand
   captured_at: Date;
   uploaded_at: Date;
   uploaded_by: string | null;
@@ -63,7 +64,7 @@ const EXT: Record<SlipContentType, string> = {
 
 const SLIP_COLUMNS = (sql: Queryable) => sql`
   s.slip_id::text, s.device_id, s.status, s.supplier, s.slip_number, s.po_number, to_char(s.slip_date, 'YYYY-MM-DD') AS slip_date,
-  s.parser, s.parse_error, s.captured_at, s.uploaded_at, s.uploaded_by, s.parsed_at, s.location_id, s.received_at, s.received_by,
+  s.parser, s.parse_error, s.failure_reason, s.captured_at, s.uploaded_at, s.uploaded_by, s.parsed_at, s.location_id, s.received_at, s.received_by,
   (SELECT count(*)::int FROM packing_slip_lines l WHERE l.slip_id = s.slip_id) AS line_count,
   (SELECT coalesce(sum(qty), 0)::int FROM packing_slip_lines l WHERE l.slip_id = s.slip_id) AS total_qty`;
 
@@ -214,6 +215,16 @@ export async function saveParse(sql: Sql, slipId: string, read: ReadResult): Pro
   });
 }
 
+/**
+ * Marks an uploaded slip whose file could not be read (or would cost too much to read) as failed, with the reason, so
+ * no retry reads it again; its lines can still be entered by hand. Nothing else is written.
+ */
+export async function failSlip(sql: Sql, slipId: string, reason: string): Promise<void> {
+  await sql`
+    UPDATE packing_slips SET status = 'failed', failure_reason = ${reason.slice(0, 1000)}
+    WHERE slip_id = ${slipId} AND status = 'uploaded'`;
+}
+
 /** The PO a slip's PO field names, as a subquery (NULL when it names none of ours). */
 const poIdOf = (tx: Queryable, poNumber: string | null) => {
   const key = poNumberKey(poNumber);
@@ -243,7 +254,8 @@ async function unknownItems(sql: Queryable, ids: string[]): Promise<string[]> {
   return [...new Set(ids.filter((id) => !known.has(id)))];
 }
 
-/** Replaces the lines with the reviewed ones; a received slip is history and stays as it was received. */
+/** Replaces the lines with the reviewed ones (a failed slip becomes parsed, by hand); a received slip is history and
+ *  stays as it was received. */
 export async function reviewSlip(sql: Sql, slipId: string, review: Review): Promise<void> {
   const unknown = await unknownItems(
     sql,

@@ -8,6 +8,7 @@ import { createApp } from '../../app';
 import { loadConfig } from '../../config';
 import { createTestDb, type TestDb } from '../../testing/testdb';
 import { slipFixtures } from '../../../tests/fixtures/slips';
+import { CLIENT_HEADERS } from '#domain/client-header';
 
 const ROOT = '/Volumes/main/linesync/packing slips';
 const files = new Map<string, Buffer>();
@@ -71,7 +72,7 @@ describe('SLIP_VOLUME_PATH', () => {
     form.set('slip_id', slip_id);
     form.set('device_id', 'tab-recv');
     form.append('files', new Blob([fixture.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'slip.pdf');
-    const res = await app.request('/api/packing-slips', { method: 'POST', body: form });
+    const res = await app.request('/api/packing-slips', { method: 'POST', headers: CLIENT_HEADERS, body: form });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ parser: 'digital', line_count: 3 });
 
@@ -106,7 +107,7 @@ describe('SLIP_VOLUME_PATH', () => {
     form.set('device_id', 'tab-recv');
     form.append('files', new Blob([(await slipFixtures())[0].bytes as Uint8Array<ArrayBuffer>]), 'slip.pdf');
     const before = await db.sql`SELECT count(*)::int AS n FROM packing_slips`;
-    const res = await app.request('/api/packing-slips', { method: 'POST', body: form });
+    const res = await app.request('/api/packing-slips', { method: 'POST', headers: CLIENT_HEADERS, body: form });
     expect(res.status).toBe(502);
     expect((await res.json()).error).toMatchObject({
       code: 'volume_failed',

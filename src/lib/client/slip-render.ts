@@ -6,7 +6,7 @@ import type { TextLayer } from '../domain/slip';
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
 
-export const MAX_PHOTO_SIDE = 2000;
+const MAX_PHOTO_SIDE = 2000;
 
 function canvasBlob(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Blob> {
   return new Promise((resolve, reject) =>

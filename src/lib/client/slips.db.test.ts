@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createApp } from '../../../server/app';
 import { loadConfig } from '../../../server/config';
 import { createTestDb, type TestDb } from '../../../server/testing/testdb';
+import { flateBomb } from '../../../tests/fixtures/hostile-pdfs';
 import { slipFixtures } from '../../../tests/fixtures/slips';
 import { captureSlip, markReceived, openSlipDb, uploadPending, type SlipDb } from './slips';
 
@@ -111,6 +112,23 @@ describe('uploadPending', () => {
     expect(await server.sql`SELECT count(*)::int AS n FROM packing_slip_files WHERE slip_id = ${id}`).toEqual([
       { n: 1 }
     ]);
+  });
+
+  it('marks a slip whose PDF the server cannot read as failed, for entry by hand, and does not send it again', async () => {
+    const id = await captured([
+      new File([flateBomb(64) as Uint8Array<ArrayBuffer>], 'bomb.pdf', { type: 'application/pdf' })
+    ]);
+    expect(await uploadPending(db, 'http://linesync.test', api())).toBe(1);
+    expect(await db.slips.get(id)).toMatchObject({
+      status: 'failed',
+      refused: false,
+      error: expect.stringMatching(/too costly to read: its compressed streams inflate to more than 32 MB/),
+      summary: { line_count: 0 }
+    });
+    expect((await server.sql`SELECT status FROM packing_slips WHERE slip_id = ${id}`)[0].status).toBe('failed');
+    posts = 0;
+    await uploadPending(db, 'http://linesync.test', api());
+    expect(posts).toBe(0);
   });
 
   it('keeps a slip the server refuses, with its reason, and does not send it again', async () => {

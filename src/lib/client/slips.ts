@@ -3,6 +3,7 @@
 // network allows. The original stays until the slip is received.
 import Dexie, { type EntityTable } from 'dexie';
 import type { SlipStatus, TextLayer } from '../domain/slip';
+import { CLIENT_HEADERS } from '../domain/client-header';
 import { MAX_SLIP_BYTES, MAX_SLIP_FILES } from '../domain/slip';
 
 export interface StoredFile {
@@ -110,7 +111,8 @@ interface UploadAnswer {
   parser: string | null;
 }
 
-/** Sends every prepared slip not yet uploaded. A refusal stays on the tablet, visible; a network failure is retried. */
+/** Sends every prepared slip not yet uploaded. A refusal stays on the tablet, visible; a network failure is retried;
+ *  a slip the server kept but could not read is failed, to be entered by hand. */
 export async function uploadPending(db: SlipDb, baseUrl = '', send: typeof fetch = fetch): Promise<number> {
   const waiting = await db.slips.where('status').equals('captured').toArray();
   let sent = 0;
@@ -126,7 +128,7 @@ export async function uploadPending(db: SlipDb, baseUrl = '', send: typeof fetch
     for (const f of ready.upload) form.append('files', new File([f.blob], f.name, { type: f.type }));
     let res: Response;
     try {
-      res = await send(`${baseUrl}/api/packing-slips`, { method: 'POST', body: form });
+      res = await send(`${baseUrl}/api/packing-slips`, { method: 'POST', headers: CLIENT_HEADERS, body: form });
     } catch {
       await db.slips.update(row.slip_id, { error: 'Waiting for the network.' });
       continue;
@@ -137,6 +139,16 @@ export async function uploadPending(db: SlipDb, baseUrl = '', send: typeof fetch
       await db.slips.update(row.slip_id, {
         status: a.status,
         error: null,
+        summary: { supplier: a.supplier, slip_number: a.slip_number, line_count: a.line_count, parser: a.parser }
+      });
+      sent++;
+    } else if (res.status === 422 && body?.error?.details?.slip?.status === 'failed') {
+      // The server kept the slip but cannot read its file: it is entered by hand on the review screen, not sent again.
+      const a = body.error.details.slip as UploadAnswer;
+      await db.slips.update(row.slip_id, {
+        status: 'failed',
+        error: String(body.error.message),
+        refused: false,
         summary: { supplier: a.supplier, slip_number: a.slip_number, line_count: a.line_count, parser: a.parser }
       });
       sent++;

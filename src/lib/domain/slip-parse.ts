@@ -5,6 +5,7 @@
 // separator decided once per document from its numbers, and supplier, slip, PO and date from the rows around it.
 // Pure and deterministic.
 import type { ParsedLine, ParsedSlip, TextItem, TextLayer } from './slip';
+import { alignShapes } from './slip-shapes';
 
 export type Column = 'qty' | 'ordered' | 'bo' | 'part' | 'description' | 'unit' | 'lot' | 'line' | 'other';
 
@@ -64,12 +65,49 @@ const HEADERS: [Column, RegExp][] = [
   ]
 ];
 
+// Long header words OCR may misread by a letter ("pescription", "Quantlty", "Cédigo" for "Código"): every header
+// word of six letters or more, in the six languages, matched within one edit.
+const FUZZY: [Column, string[]][] = [
+  [
+    'other',
+    ['einzelpreis', 'amount', 'betrag', 'bedrag', 'montant', 'importe', 'importo', 'weight', 'gewicht', 'currency']
+  ],
+  ['other', ['valuta', 'devise', 'moneda', 'origin', 'country', 'ursprung', 'herkomst', 'origine', 'origen', 'tariff']],
+  ['other', ['discount', 'rabatt', 'korting', 'remise', 'sconto', 'zolltarif']],
+  ['ordered', ['ordered', 'bestellt', 'besteld', 'bestelmenge', 'bestellmenge', 'commande', 'pedido', 'pedida']],
+  ['ordered', ['ordinato', 'ordinata']],
+  ['bo', ['backorder', 'ruckstand', 'nalevering', 'reliquat', 'pendiente', 'inevaso']],
+  [
+    'description',
+    ['description', 'bezeichnung', 'beschreibung', 'artikelbezeichnung', 'omschrijving', 'designation', 'descripcion']
+  ],
+  ['description', ['descrizione', 'concepto', 'libelle']],
+  ['qty', ['quantity', 'quantities', 'shipped', 'delivered', 'liefermenge', 'geliefert', 'hoeveelheid', 'geleverd']],
+  ['qty', ['quantite', 'cantidad', 'servido', 'servida', 'quantita', 'spedito', 'spedita', 'anzahl', 'aantal']],
+  ['unit', ['einheit', 'eenheid']],
+  ['lot', ['chargennr', 'partij']],
+  ['part', ['artikelnummer', 'artikelnr', 'article', 'artikel', 'reference', 'referencia', 'codigo', 'codice']],
+  ['part', ['material', 'catalog']]
+];
+
+/** Whether a and b differ by at most one letter inserted, removed or changed. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 function headerColumn(text: string): Column | null {
   const t = fold(text)
     .replace(/[:.]+$/, '')
     .trim();
   if (!t || /\d{2}/.test(t)) return null; // a header cell holds words, not numbers
   for (const [column, re] of HEADERS) if (re.test(t)) return column;
+  for (const word of t.split(/[^a-z]+/))
+    if (word.length >= 6)
+      for (const [column, words] of FUZZY) if (words.some((w) => withinOneEdit(word, w))) return column;
   return null;
 }
 
@@ -152,6 +190,9 @@ function withSecondLine(first: Row, next: Row | undefined): Cell[] | null {
 
 /** The column of an item: a header it overlaps, else the zone from one header's left edge to the next one's. */
 function columnIndex(x0: number, x1: number, header: HeaderColumn[], h: number): number {
+  // Wholly left of the first column the header names: a column whose header was not read (a line number under a
+  // misread "Ln"), which is no part of the first one.
+  if (x1 < header[0].x0 - h * 0.5) return -1;
   let best = -1;
   let bestOverlap = 0;
   header.forEach((c, i) => {
@@ -178,7 +219,7 @@ export function readQty(
   text: string,
   locale: Locale = 'dot'
 ): { qty: number; unit: string | null; exact: boolean } | null {
-  const m = /^([\d.,\u202f ]*\d)\s*([A-Za-z]{1,8}\.?)?$/.exec(text.trim());
+  const m = /^([\d.,\u202f ]*\d)\s*([A-Za-z]{1,8}\.?)?$/.exec(ocrDigits(text.trim()));
   if (!m) return null;
   const value = readNumber(m[1], locale);
   if (value === null || !(value > 0)) return null;
@@ -186,9 +227,25 @@ export function readQty(
   return { qty: rounded, unit: m[2] ? m[2].replace(/\.$/, '') : null, exact: rounded === value };
 }
 
+// Characters OCR reads for digits inside a number: "$00" is 500, "1O" is 10, "I2" is 12, "2l" is 21.
+const DIGITISH: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', $: '5', B: '8' };
+
+/** The number at the start of a quantity cell with OCR's look-alike letters read as the digits they stand for. */
+function ocrDigits(text: string): string {
+  const m = /^([\d.,$|OoDIlSB]+)(\s*[A-Za-z]{2,8}\.?)?$/.exec(text);
+  if (!m || !/\d/.test(m[1]) || (/^[A-Za-z]/.test(m[1]) && !/^[$|Il]/.test(m[1]))) return text;
+  const digits = m[1].replace(/[^\d]/g, '').length;
+  const letters = m[1].replace(/[\d.,]/g, '').length;
+  return letters && letters < digits + 1 ? m[1].replace(/[$|OoDIlSB]/g, (c) => DIGITISH[c]) + (m[2] ?? '') : text;
+}
+
 function readNumber(s: string, locale: Locale): number | null {
   const t = s.replace(/[\u202f ]/g, (c, i) => (/\d{3}/.test(s.slice(i + 1, i + 4)) ? '' : c));
   if (/\s/.test(t)) return null;
+  // One or two digits after the last separator make it a decimal mark whatever the locale (a thousands group has
+  // three): "12,00" on a slip of "50.00"s, as OCR reads a comma for a dot and back.
+  const decimal = /^(\d{1,3}(?:[.,]\d{3})*|\d+)[.,](\d{1,2})$/.exec(t);
+  if (decimal) return Number(`${decimal[1].replace(/[.,]/g, '')}.${decimal[2]}`);
   const dec = locale === 'comma' ? ',' : '.';
   const group = locale === 'comma' ? '.' : ',';
   const groupedRe = new RegExp(`^\\d{1,3}(\\${group}\\d{3})+(\\${dec}\\d+)?$`);
@@ -221,26 +278,46 @@ interface TableRow {
 }
 
 function cellsByColumn(row: Row, header: HeaderColumn[]): Partial<Record<Column, string>> {
-  const parts: string[][] = header.map(() => []);
-  for (const item of row.items) parts[columnIndex(item.x, item.x + item.w, header, item.h || 10)].push(item.s.trim());
+  const parts: TextItem[][] = header.map(() => []);
+  for (const item of row.items) {
+    const i = columnIndex(item.x, item.x + item.w, header, item.h || 10);
+    if (i >= 0) parts[i].push(item);
+  }
   const by: Partial<Record<Column, string>> = {};
+  let spill: string | null = null;
   header.forEach((h, i) => {
     if (!parts[i].length) return;
-    const text = parts[i].join(' ');
+    let text = parts[i].map((p) => p.s.trim()).join(' ');
+    // A part number is one cell: what stands apart after it is a column whose header was not read (OCR lost a
+    // "Description"), and is the description when the slip has no other.
+    if (h.column === 'part') {
+      const cells = toCells(parts[i]);
+      if (cells.length > 1) {
+        text = cells[0].text;
+        spill = cells
+          .slice(1)
+          .map((c) => c.text)
+          .join(' ');
+      }
+    }
     // The first of several columns of one kind keeps its name; the rest cannot be told apart, so they are "other".
     if (by[h.column] === undefined) by[h.column] = text;
   });
+  if (spill && by.description === undefined && !header.some((h) => h.column === 'description')) by.description = spill;
   return by;
 }
 
 const BRACKETED = /^\s*[[(]([A-Za-z0-9][A-Za-z0-9./-]{2,})[\])]\s*(.*)$/;
+// As OCR reads brackets: "|JRK902-863)", "{AB-12]", a hyphen lost to a space inside ("[JRK902 B63]").
+const OCR_BRACKETED = /^\s*[[(|{]([A-Za-z0-9][A-Za-z0-9./-]{2,}(?: [A-Za-z0-9./-]*\d[A-Za-z0-9./-]*)?)[\])|}]\s*(.*)$/;
 
-function lineFrom({ by }: TableRow, locale: Locale): ParsedLine | null {
-  const q = by.qty ? readQty(by.qty, locale) : null;
+function lineFrom({ by }: TableRow, locale: Locale, ocr: boolean): ParsedLine | null {
+  // OCR's noise after a quantity ("3,00 p¢" for "3,00 pc"): the number that starts the cell is the quantity.
+  const q = by.qty ? (readQty(by.qty, locale) ?? (ocr ? readQty(by.qty.split(/\s+/)[0], locale) : null)) : null;
   if (!q) return null;
   let part = by.part?.trim() || null;
   let description = by.description?.trim() ?? '';
-  const bracket = BRACKETED.exec(description);
+  const bracket = BRACKETED.exec(description) ?? (ocr ? OCR_BRACKETED.exec(description) : null);
   if (!part && bracket) {
     part = bracket[1];
     description = bracket[2].trim();
@@ -286,7 +363,8 @@ export function readDate(text: string): string | null {
 }
 
 // A label, an optional "No."/"Nr."/"n°"/"number", a colon, and a value of letters, digits, / . - with a digit in it.
-const NO = String.raw`(?:\s*-?\s*(?:no\.?|nr\.?|n[°º]\.?|n\.|number|nummer|num\.?|#))?\s*[:#]?\s*`;
+// A letter or two before "nummer" is OCR's misreading of the label's end ("Bestelinummer" for "Bestellnummer").
+const NO = String.raw`(?:\s*-?\s*(?:no\.?|nr\.?|n[°º]\.?|n\.|number|\p{L}{0,2}nummer|num\.?|#))?\s*[:#]?\s*`;
 const VALUE = String.raw`([A-Z0-9][A-Z0-9/.-]*\d[A-Z0-9/-]*|\d[A-Z0-9/.-]*)`;
 const SLIP_NO = new RegExp(
   String.raw`\b(?:packing\s*slip|packing\s*list|delivery\s*note|despatch\s*note|dispatch\s*note|slip|delivery|shipment|invoice|lieferschein|rechnung(?:s)?|pakbon|factuur|leveringsbon|bon\s+de\s+livraison|bl|facture|albar[aá]n|factura|bolla|ddt|documento\s+di\s+trasporto|fattura)${NO}${VALUE}`,
@@ -320,6 +398,16 @@ function readHeaderFields(textRows: Row[]): Omit<ParsedSlip, 'lines'> {
           .split(/\s{2,}|\b(?:date|p\.?o\.?|slip)\b/i)[0]
           .trim() || null;
     }
+  // OCR gives words, not a PDF's runs: a label and its value may be cells apart ("Slip" "No:" "4711").
+  for (const row of textRows) {
+    const t = row.text;
+    const po = PO_NO.exec(t);
+    out.po_number ??= po?.[1] ?? null;
+    out.slip_number ??=
+      SLIP_NO.exec(po ? t.slice(0, po.index) + ' ' + t.slice(po.index + po[0].length) : t)?.[1] ?? null;
+    const date = DATE.exec(t);
+    out.date ??= date ? readDate(date[1]) : null;
+  }
   // Unlabelled, the supplier is the letterhead: the first cell that is not a labelled field, a number or the title.
   for (const row of textRows) {
     if (out.supplier) break;
@@ -337,8 +425,13 @@ function readHeaderFields(textRows: Row[]): Omit<ParsedSlip, 'lines'> {
   return out;
 }
 
+export interface ParseOptions {
+  /** The text is OCR's: part numbers misread by look-alike characters are given the shape the others share. */
+  ocr?: boolean;
+}
+
 /** Reads a slip from its text layer (one or several pages); no header row on any page means no lines. */
-export function parseTextLayer(layer: TextLayer): ParsedSlip {
+export function parseTextLayer(layer: TextLayer, opts: ParseOptions = {}): ParsedSlip {
   const outside: Row[] = [];
   const table: TableRow[][] = []; // one entry per line: its first row and the wrapped rows under it
   const numbers: string[] = [];
@@ -369,6 +462,9 @@ export function parseTextLayer(layer: TextLayer): ParsedSlip {
         continue;
       }
       const by = cellsByColumn(row, header);
+      // OCR joins a right-aligned quantity to the unit beside it ("24M"), and the run lands in the unit's column.
+      const joined = opts.ocr && !by.qty && by.unit ? /^(\d[\d.,]*)\s*(\D.*)$/.exec(by.unit.trim()) : null;
+      if (joined) [by.qty, by.unit] = [joined[1], joined[2]];
       for (const k of ['qty', 'ordered', 'bo', 'other'] as const) if (by[k]) numbers.push(by[k]!);
       if (by.qty && /\d/.test(by.qty)) table.push([{ by, row }]);
       else if (table.length && Object.keys(by).every((k) => k === 'description' || k === 'part' || k === 'lot'))
@@ -379,11 +475,17 @@ export function parseTextLayer(layer: TextLayer): ParsedSlip {
   const locale = localeOf(numbers, hint);
   const lines: ParsedLine[] = [];
   for (const [first, ...wrapped] of table) {
-    const line = lineFrom(first, locale);
+    const line = lineFrom(first, locale, !!opts.ocr);
     if (!line) continue;
     for (const w of wrapped) if (w.by.description) line.description = `${line.description} ${w.by.description}`.trim();
     lines.push(line);
   }
+  if (opts.ocr)
+    alignShapes(lines.map((l) => l.supplier_part)).forEach((a, i) => {
+      if (!a.changed) return;
+      lines[i].supplier_part = a.value;
+      lines[i].confidence = Math.max(0, Math.round((lines[i].confidence - 0.2) * 100) / 100); // checked by a person
+    });
   return { ...readHeaderFields(outside), lines };
 }
 

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { itemId, MAX_QTY } from './events';
 
-export const SLIP_STATUSES = ['captured', 'uploaded', 'parsed', 'received'] as const;
+export const SLIP_STATUSES = ['captured', 'uploaded', 'parsed', 'failed', 'received'] as const;
 export type SlipStatus = (typeof SLIP_STATUSES)[number];
-export const PARSERS = ['digital', 'model', 'manual'] as const;
+export const PARSERS = ['digital', 'model', 'ocr', 'manual'] as const;
 export type Parser = (typeof PARSERS)[number];
 
 export const MAX_SLIP_BYTES = 20 * 1024 * 1024;
