@@ -1,6 +1,6 @@
 // The repeat window of the camera; the camera itself runs in Chromium in the end-to-end tests (fake camera).
 import { describe, expect, it } from 'vitest';
-import { createRepeatFilter } from './camera';
+import { CAMERA_FORMATS, createRepeatFilter, scanFormats, setScanFormats } from './camera';
 
 describe('repeat filter', () => {
   it('reports a code once while it stays in view, again after it has been out of sight for the window', () => {
@@ -43,5 +43,29 @@ describe('repeat filter', () => {
     expect(f.accept('A')).toBe(false);
     t = 600;
     expect(f.accept('A')).toBe(true);
+  });
+});
+
+describe('scan formats setting', () => {
+  const memory = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), m };
+  };
+
+  it('defaults to Code 128, EAN-13/8, UPC-A, QR and DataMatrix, and keeps what is saved', () => {
+    const s = memory();
+    expect(scanFormats(s)).toEqual([...CAMERA_FORMATS]);
+    expect(setScanFormats(['ean_13', 'qr_code', 'itf'], s)).toBe(true);
+    expect(scanFormats(s)).toEqual(['ean_13', 'qr_code', 'itf']);
+  });
+
+  it('refuses an empty list and drops unknown names', () => {
+    const s = memory();
+    expect(setScanFormats([], s)).toBe(false);
+    expect(scanFormats(s)).toEqual([...CAMERA_FORMATS]);
+    s.setItem('linesync:scan-formats', JSON.stringify(['pdf417', 'code_39']));
+    expect(scanFormats(s)).toEqual(['code_39']);
+    s.setItem('linesync:scan-formats', '{not json');
+    expect(scanFormats(s)).toEqual([...CAMERA_FORMATS]);
   });
 });

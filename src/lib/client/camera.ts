@@ -9,27 +9,33 @@
 //   await cam.focusAt(x, y);      tap to focus, x/y in 0..1 of the preview; false where unsupported
 //   cam.stop(); cam.destroy();
 //
+// Acceptance (acceptance.ts): a code is reported only when two decodes agree: two passes of the worker over one
+// frame, or two frames close together. One stray decode is never a scan. Which formats are read is a station
+// setting (scanFormats(), on the settings page): the 1-D symbologies the plant uses, plus QR and DataMatrix.
+//
 // Decoding: the browser's BarcodeDetector where it has one for our formats (Android Chrome; absent on desktop Linux
 // and Windows Chromium and on iPad Safari), else decoder.worker.ts with @zxing/library on frames grabbed at about
 // 640×480, every other one a centre crop at full resolution when the camera gives more. One decode is in flight at
 // a time: a frame is grabbed only when the last answer is back. The camera is stopped while the page is hidden and
 // started again when it shows, if it was running.
 // Types only: @zxing/library stays in the worker's bundle, out of the page's initial JavaScript.
+import { createAcceptance } from './acceptance';
 import type { ScanFormat } from './decoder';
 import type { DecodeReply, DecodeRequest } from './decoder.worker';
 
-export interface CameraScan {
+interface CameraScan {
   text: string;
   format: string;
   via: 'native' | 'zxing';
 }
 
-export interface CameraOptions {
+interface CameraOptions {
   video: HTMLVideoElement;
   onScan(scan: CameraScan): void;
   onError?(message: string): void;
   /** The same code is not reported again until it has been out of sight this long. Default 1500 ms. */
   repeatWindowMs?: number;
+  /** Default: the station setting, scanFormats(). */
   formats?: readonly ScanFormat[];
   /** Pause between decode attempts; 0 decodes as fast as one request in flight allows. */
   frameGapMs?: number;
@@ -52,9 +58,55 @@ export interface Camera {
   destroy(): void;
 }
 
-export const CAMERA_STORAGE_KEY = 'linesync.camera';
-/** The formats of decoder.ts SCAN_FORMATS (decoder.test.ts checks they stay the same). */
+const CAMERA_STORAGE_KEY = 'linesync.camera';
+/** decoder.ts DEFAULT_SCAN_FORMATS and SCAN_FORMATS, copied so the page need not load @zxing/library
+ * (decoder.test.ts checks they stay the same). */
 export const CAMERA_FORMATS: readonly ScanFormat[] = ['code_128', 'ean_13', 'ean_8', 'upc_a', 'qr_code', 'data_matrix'];
+export const FORMAT_LABELS: Record<ScanFormat, string> = {
+  code_128: 'Code 128 (and GS1-128)',
+  ean_13: 'EAN-13',
+  ean_8: 'EAN-8',
+  upc_a: 'UPC-A',
+  qr_code: 'QR code',
+  data_matrix: 'DataMatrix',
+  code_39: 'Code 39',
+  code_93: 'Code 93',
+  itf: 'ITF (Interleaved 2 of 5)',
+  codabar: 'Codabar'
+};
+export const ALL_CAMERA_FORMATS = Object.keys(FORMAT_LABELS) as ScanFormat[];
+const FORMATS_KEY = 'linesync:scan-formats';
+
+/** The station setting "formats the camera reads", kept per browser (this tablet) beside the other station
+ * settings; CAMERA_FORMATS until a supervisor changes it. Unknown names in storage are dropped. */
+export function scanFormats(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): ScanFormat[] {
+  try {
+    const raw = storage?.getItem(FORMATS_KEY);
+    if (raw) {
+      const list: unknown = JSON.parse(raw);
+      const known = Array.isArray(list) ? ALL_CAMERA_FORMATS.filter((f) => list.includes(f)) : [];
+      if (known.length) return known;
+    }
+  } catch {
+    // Storage blocked or a hand-edited value: the default.
+  }
+  return [...CAMERA_FORMATS];
+}
+
+/** Saves the setting; an empty list is refused (the camera would read nothing), and false says it was not kept. */
+export function setScanFormats(
+  formats: readonly ScanFormat[],
+  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage
+): boolean {
+  const known = ALL_CAMERA_FORMATS.filter((f) => formats.includes(f));
+  if (!known.length || !storage) return false;
+  try {
+    storage.setItem(FORMATS_KEY, JSON.stringify(known));
+    return true;
+  } catch {
+    return false;
+  }
+}
 const GRAB_WIDTH = 640;
 const GRAB_HEIGHT = 480;
 
@@ -99,9 +151,10 @@ interface NativeDetectorClass {
 
 export function createCamera(options: CameraOptions): Camera {
   const { video } = options;
-  const formats = options.formats ?? CAMERA_FORMATS;
+  const formats = options.formats ?? scanFormats();
   const storage = options.storage ?? (typeof localStorage !== 'undefined' ? localStorage : undefined);
   const filter = createRepeatFilter(options.repeatWindowMs ?? 1500);
+  const acceptance = createAcceptance();
   const report = (message: string) => options.onError?.(message);
 
   let stream: MediaStream | null = null;
@@ -179,22 +232,25 @@ export function createCamera(options: CameraOptions): Camera {
       const req: DecodeRequest = {
         id,
         frame: { data: frame.data, width: frame.width, height: frame.height },
-        formats: [...formats]
+        formats: [...formats],
+        confirm: true
       };
       getWorker().postMessage(req, [frame.data.buffer]);
     });
   }
 
-  async function decodeOnce(): Promise<CameraScan | null> {
+  async function decodeOnce(): Promise<(CameraScan & { confirmed?: boolean }) | null> {
     if (native) {
-      const found = await native.detect(video);
+      // One detection per frame: the next frame must agree before it counts.
+      const found = (await native.detect(video)).filter((f) => (formats as readonly string[]).includes(f.format));
       return found.length ? { text: found[0].rawValue, format: found[0].format, via: 'native' } : null;
     }
     const frame = grab();
     if (!frame) return null;
     const reply = await decodeInWorker(frame);
     if ('error' in reply) throw new Error(reply.error);
-    return reply.result ? { text: reply.result.text, format: reply.result.format, via: 'zxing' } : null;
+    const r = reply.result;
+    return r ? { text: r.text, format: r.format, confirmed: r.confirmed, via: 'zxing' } : null;
   }
 
   async function loop(token: number) {
@@ -203,7 +259,9 @@ export function createCamera(options: CameraOptions): Camera {
       try {
         const scan = await decodeOnce();
         if (token !== loopToken) return;
-        if (scan && filter.accept(scan.text)) options.onScan(scan);
+        const accepted = acceptance.push(scan);
+        if (scan && accepted && filter.accept(accepted.text))
+          options.onScan({ text: accepted.text, format: accepted.format, via: scan.via });
         lastError = '';
       } catch (e) {
         // Said once, not once per frame.

@@ -9,35 +9,72 @@
 // Decoded = { text, format, pass }: text exactly as @zxing/library emits it (GS1-128 as `]C1…` with GS separators,
 // GS1 DataMatrix with a leading GS), ready for parseBarcode in src/lib/domain/barcode.ts.
 //
+// Acceptance (acceptance.ts): with `confirm`, the passes go on after the first decode until a second, different pass
+// (another binarizer, turn or filter of the same pixels) reads the same text: `confirmed: true`. Without a second
+// agreeing pass the result is still returned, unconfirmed, for the camera to match against the next frame; a still
+// counts only when confirmed. An EAN-13 with a leading 0 is reported as the UPC-A it is (normaliseDecode).
+//
 // Each image goes through passes until one decodes. A camera frame ('frame' effort): HybridBinarizer (local
-// thresholds, good under uneven light) then GlobalHistogramBinarizer (better on blur and low contrast) on the
-// upright image for every format, then the 1D formats on the image turned by 90° and tilted by ±15° (a 1D reader
-// only scans rows; QR and DataMatrix find themselves at any angle), on rows averaged vertically (noise), and
-// every format once more on a 3×3-averaged image (noisy, dim frames). A still image ('thorough') adds ±30°/±45°,
-// TRY_HARDER (every row, both directions: ~250 ms on a 640×480 frame with no code, too slow per frame) and an
-// inverted image for light-on-dark marks. ASSUME_GS1 is always set: only Code 128 reads it, and it keeps FNC1 as
-// `]C1`/GS so a lot does not run into the next field. @zxing/library logs failures through console.*: kept quiet.
+// thresholds, good under uneven light) on the upright image for every format; then the located pass (locate.ts): the
+// frame's busy patches found from its gradients, scan lines laid across each 1-D patch at its own angle (and along
+// its long side when the camera's angle shears the bars), sampled every half pixel and thresholded against the local
+// light, and QR/DataMatrix readers given a crop centred on each 2-D patch (doubled when small) — a code off the
+// middle rows, tilted, under a light falloff, or a DataMatrix off the centre, which @zxing/library's own row scan and
+// centre-grown DataMatrix detector miss. A located 1-D text counts only when two scan lines read it and no line reads
+// another. Then GlobalHistogramBinarizer (better on blur and low contrast) for the 2-D formats (a 1-D reader
+// thresholds each row by itself whatever the binarizer, so a second binarizer would only repeat its rows), the 1D
+// formats on rows averaged vertically (noise), and every format once more on a 3×3-averaged image (noisy, dim
+// frames). A still image ('thorough') adds whole-image turns of 90°, ±15°, ±30°, ±45°, TRY_HARDER (every
+// row, both directions: ~250 ms on a 640×480 frame with no code, too slow per frame) and an inverted image for
+// light-on-dark marks. ASSUME_GS1 is always set: only Code 128 reads it, and it keeps FNC1 as `]C1`/GS so a lot
+// does not run into the next field. @zxing/library logs failures through console.*: kept quiet.
 import {
   BarcodeFormat,
   BinaryBitmap,
+  BitArray,
   DecodeHintType,
   GlobalHistogramBinarizer,
   HybridBinarizer,
   InvertedLuminanceSource,
+  MultiFormatOneDReader,
   MultiFormatReader,
   RGBLuminanceSource,
   type LuminanceSource
 } from '@zxing/library';
+import { normaliseDecode } from './acceptance';
+import { binariseProfile, locateCodes, regulariseCode128, scanLines, sharpenProfile, type Region } from './locate';
 
-export const SCAN_FORMATS = ['code_128', 'ean_13', 'ean_8', 'upc_a', 'qr_code', 'data_matrix'] as const;
+/** Every format the decoder can read. The 1-D ones beyond the default list are off unless a station turns them on:
+ * each reader more is one more way for a smudge to read as a code (ITF and Codabar have no check digit at all). */
+export const SCAN_FORMATS = [
+  'code_128',
+  'ean_13',
+  'ean_8',
+  'upc_a',
+  'qr_code',
+  'data_matrix',
+  'code_39',
+  'code_93',
+  'itf',
+  'codabar'
+] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];
+/** What the plant prints and its suppliers send: the station's default. */
+export const DEFAULT_SCAN_FORMATS: readonly ScanFormat[] = [
+  'code_128',
+  'ean_13',
+  'ean_8',
+  'upc_a',
+  'qr_code',
+  'data_matrix'
+];
 
 export interface RgbaImage {
   data: Uint8ClampedArray | Uint8Array;
   width: number;
   height: number;
 }
-export interface GreyImage {
+interface GreyImage {
   data: Uint8ClampedArray;
   width: number;
   height: number;
@@ -47,11 +84,15 @@ export interface Decoded {
   format: ScanFormat;
   /** Which pass found it, for the benchmark: e.g. "hybrid", "rot90+global", "denoise+hybrid", "hybrid+harder". */
   pass: string;
+  /** With `confirm`: a second, different pass read the same text and format. */
+  confirmed?: boolean;
 }
 export interface DecodeOptions {
   formats?: readonly ScanFormat[];
   /** 'frame' (default) for camera frames: FRAME_PASSES. 'thorough' for still images: THOROUGH_PASSES too. */
   effort?: 'frame' | 'thorough';
+  /** Look on after the first decode for a second pass that agrees (see the top of this file). */
+  confirm?: boolean;
 }
 
 const TO_ZXING: Record<ScanFormat, BarcodeFormat> = {
@@ -60,7 +101,11 @@ const TO_ZXING: Record<ScanFormat, BarcodeFormat> = {
   ean_8: BarcodeFormat.EAN_8,
   upc_a: BarcodeFormat.UPC_A,
   qr_code: BarcodeFormat.QR_CODE,
-  data_matrix: BarcodeFormat.DATA_MATRIX
+  data_matrix: BarcodeFormat.DATA_MATRIX,
+  code_39: BarcodeFormat.CODE_39,
+  code_93: BarcodeFormat.CODE_93,
+  itf: BarcodeFormat.ITF,
+  codabar: BarcodeFormat.CODABAR
 };
 const FROM_ZXING = new Map<BarcodeFormat, ScanFormat>(SCAN_FORMATS.map((f) => [TO_ZXING[f], f]));
 
@@ -79,18 +124,32 @@ export function decodeImage(img: RgbaImage, options: DecodeOptions = {}): Decode
 }
 
 export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decoded | null {
-  const formats = options.formats ?? SCAN_FORMATS;
+  const formats = options.formats ?? DEFAULT_SCAN_FORMATS;
   const linear = formats.filter((f) => LINEAR.has(f));
   const passes = options.effort === 'thorough' ? [...FRAME_PASSES, ...THOROUGH_PASSES] : FRAME_PASSES;
   const turned = new Map<string, RGBLuminanceSource>();
+  let halved: GreyImage | undefined;
+  // Texts read so far by earlier passes (confirm mode): the first one a second pass reads again wins.
+  const seen: Decoded[] = [];
   return quietly(() => {
-    for (const pass of passes) {
-      const wanted = pass.linearOnly ? linear : formats;
+    for (const [index, pass] of passes.entries()) {
+      if (index === LOCATED_AFTER) {
+        // The located pass: scan lines across each busy patch at its own angle, 2-D readers on a crop centred on it.
+        for (const found of readLocated(grey, formats)) {
+          if (!options.confirm) return found;
+          const match = seen.find((d) => d.text === found.text && d.format === found.format);
+          if (match) return { ...match, pass: `${match.pass}|${found.pass}`, confirmed: true };
+          if (found.confirmed) return found;
+          seen.push(found);
+        }
+      }
+      const wanted = pass.linearOnly ? linear : pass.twoDOnly ? formats.filter((f) => !LINEAR.has(f)) : formats;
       if (!wanted.length) continue;
-      const key = `${pass.angle}${pass.smooth ? 's' : ''}${pass.denoise ? 'd' : ''}`;
+      const key = `${pass.angle}${pass.smooth ? 's' : ''}${pass.denoise ? 'd' : ''}${pass.half ? 'h' : ''}`;
       let source: LuminanceSource | undefined = turned.get(key);
       if (!source) {
-        const { data, width: w, height: h } = rotateGrey(grey, pass.angle);
+        if (pass.half) halved ??= halve(grey);
+        const { data, width: w, height: h } = rotateGrey(pass.half ? halved! : grey, pass.angle);
         source = new RGBLuminanceSource(
           pass.smooth ? smoothColumns(data, w, h) : pass.denoise ? boxBlur3(data, w, h) : data,
           w,
@@ -105,14 +164,20 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
           new BinaryBitmap(pass.global ? new GlobalHistogramBinarizer(source) : new HybridBinarizer(source))
         );
         const format = FROM_ZXING.get(result.getBarcodeFormat());
-        if (format) return { text: result.getText(), format, pass: passName(pass) };
+        if (format && wellFormed(result.getText(), format)) {
+          const found = normaliseDecode({ text: result.getText(), format: format as ScanFormat, pass: passName(pass) });
+          if (!options.confirm) return found;
+          const match = seen.find((d) => d.text === found.text && d.format === found.format);
+          if (match) return { ...match, pass: `${match.pass}|${found.pass}`, confirmed: true };
+          seen.push(found);
+        }
       } catch {
         // NotFound / Checksum / Format: this pass saw no readable code; the next one may.
       } finally {
         reader.reset();
       }
     }
-    return null;
+    return seen.length ? { ...seen[0], confirmed: false } : null;
   });
 }
 
@@ -120,25 +185,31 @@ interface Pass {
   angle: number;
   global?: boolean;
   linearOnly?: boolean;
+  /** QR and DataMatrix only: a 1-D reader thresholds each row by itself whichever binarizer is given, so a second
+   * binarizer over the same turn would only repeat its work. */
+  twoDOnly?: boolean;
   harder?: boolean;
   inverted?: boolean;
   /** Average each pixel with the rows above and below: bars are vertical, so noise fades and bars stay sharp. */
   smooth?: boolean;
   /** A 3×3 mean first: sensor noise averages out before the binarizer sees it. */
   denoise?: boolean;
+  /** The image at half size (2×2 means) first: a still from a phone has pixels and noise to spare. */
+  half?: boolean;
 }
-const LINEAR = new Set<ScanFormat>(['code_128', 'ean_13', 'ean_8', 'upc_a']);
+const LINEAR = new Set<ScanFormat>(['code_128', 'ean_13', 'ean_8', 'upc_a', 'code_39', 'code_93', 'itf', 'codabar']);
+// The 90° and ±15° turns of the whole frame read nothing on the benchmark's frames that the located pass does not
+// (it lays its lines at the code's own angle): on a camera frame they only cost time; stills keep them.
 const FRAME_PASSES: Pass[] = [
   { angle: 0 },
-  { angle: 0, global: true },
-  { angle: 90, linearOnly: true },
-  { angle: 90, linearOnly: true, global: true },
-  { angle: 15, linearOnly: true },
-  { angle: -15, linearOnly: true },
+  { angle: 0, global: true, twoDOnly: true },
   { angle: 0, linearOnly: true, smooth: true },
   { angle: 0, denoise: true }
 ];
 const THOROUGH_PASSES: Pass[] = [
+  { angle: 90, linearOnly: true },
+  { angle: 15, linearOnly: true },
+  { angle: -15, linearOnly: true },
   { angle: 30, linearOnly: true },
   { angle: -30, linearOnly: true },
   { angle: 45, linearOnly: true },
@@ -146,7 +217,18 @@ const THOROUGH_PASSES: Pass[] = [
   { angle: 0, harder: true },
   { angle: 0, global: true, harder: true },
   { angle: 90, linearOnly: true, smooth: true },
-  { angle: 0, inverted: true }
+  { angle: 0, inverted: true },
+  // Photos: at half size the noise of a phone sensor averages out and every pass costs a quarter.
+  { angle: 0, half: true },
+  { angle: 0, half: true, global: true },
+  { angle: 0, half: true, denoise: true },
+  { angle: 90, half: true, linearOnly: true },
+  { angle: 15, half: true, linearOnly: true },
+  { angle: -15, half: true, linearOnly: true },
+  { angle: 30, half: true, linearOnly: true },
+  { angle: -30, half: true, linearOnly: true },
+  { angle: 0, half: true, smooth: true, linearOnly: true },
+  { angle: 90, half: true, smooth: true, linearOnly: true }
 ];
 
 function passName(p: Pass): string {
@@ -154,12 +236,259 @@ function passName(p: Pass): string {
     p.angle ? `rot${p.angle}` : '',
     p.smooth ? 'smooth' : '',
     p.denoise ? 'denoise' : '',
+    p.half ? 'half' : '',
+    p.twoDOnly ? '2d' : '',
     p.global ? 'global' : 'hybrid',
     p.harder ? 'harder' : '',
     p.inverted ? 'inverted' : ''
   ]
     .filter(Boolean)
     .join('+');
+}
+
+/**
+ * Whether a decoded text could have been printed so. A GS1-128 ending in an FNC1 separator (GS) never was: an FNC1
+ * separates an element string from the next one, and the GS1 General Specifications' rules for concatenating
+ * element strings put none after the last. Such a text is a misread whose mod-103 check happened to come out right
+ * (seen once in 300 generated frames, two scan lines agreeing on it): refused, not cleaned up. So is a GS1-128
+ * holding no element string at all (start, FNC1, check, stop: a fragment of a longer code).
+ */
+function wellFormed(text: string, format: ScanFormat): boolean {
+  return !(format === 'code_128' && text.startsWith(']C1') && (text.endsWith('\u001d') || text.length === 3));
+}
+
+/** The located pass runs after this many passes (after the upright one: most codes aimed at read there). */
+const LOCATED_AFTER = 1;
+/** Scan lines laid across each located 1-D patch; two of them must agree before the patch's text counts. */
+const LINES = 9;
+
+/**
+ * Codes read from the located patches (locate.ts), best first. A 1-D text counts only when at least two of the
+ * patch's scan lines read it and no line reads another text (confirmed when three or more agree, or two lines of
+ * different thresholds); a 2-D text is read from a crop centred on the patch, confirmed when a second binarizer reads
+ * it too.
+ */
+function readLocated(grey: GreyImage, formats: readonly ScanFormat[]): Decoded[] {
+  const linear = formats.filter((f) => LINEAR.has(f));
+  const square = formats.filter((f) => !LINEAR.has(f));
+  const out: Decoded[] = [];
+  for (const region of locateCodes(grey)) {
+    if (linear.length && region.coherence > 0.3) {
+      const found = readLines(grey, region, linear);
+      if (found) out.push(found);
+    }
+    if (square.length && region.coherence < 0.7) {
+      const found = readCrop(grey, region, square);
+      if (found) out.push(found);
+    }
+    if (out.some((d) => d.confirmed)) break;
+  }
+  return out.sort((a, b) => Number(b.confirmed ?? false) - Number(a.confirmed ?? false));
+}
+
+function readLines(grey: GreyImage, region: Region, formats: readonly ScanFormat[]): Decoded | null {
+  const { reader, hints } = lineReaderFor(formats);
+  type Votes = Map<string, { d: Decoded; lines: Set<number>; thresholds: Set<string> }>;
+  // The lines as thresholded, and the same lines redrawn edge to edge (Code 128): counted apart, so a redrawn line
+  // never outvotes or spoils what the plain lines agree on; it is heard only when they read nothing.
+  const plain: Votes = new Map(),
+    redrawn: Votes = new Map();
+  // Perspective turns the bars a little across a patch: the located angle first, then a few degrees either way; a
+  // long patch whose long side is not square to its bars (sheared by the camera's angle) along its long side too.
+  const skew = Math.abs(region.ax * region.dy - region.ay * region.dx); // sine of the angle between the two
+  const ways: [number, boolean][] = [
+    [0, false],
+    ...(region.elongation > 1.6 && skew > 0.05 ? ([[0, true]] as [number, boolean][]) : []),
+    [4, false],
+    [-4, false]
+  ];
+  const edgeToEdge = formats.includes('code_128');
+  for (const [angle, alongAxis] of ways) {
+    for (const line of scanLines(grey, region, LINES, angle, alongAxis)) {
+      for (const [name, bits] of [
+        ['local', binariseProfile(line.profile)],
+        ['wide', binariseProfile(line.profile, 64)],
+        ['sharp', binariseProfile(sharpenProfile(line.profile))],
+        ['sharper', binariseProfile(sharpenProfile(line.profile, 3, 3))],
+        ...(edgeToEdge ? edgeLines(binariseProfile(line.profile)) : []),
+        ...(edgeToEdge ? edgeLines(binariseProfile(sharpenProfile(line.profile))) : [])
+      ] as const) {
+        if (!bits) continue;
+        const d = decodeBits(reader, hints, bits, line.offset);
+        if (!d) continue;
+        const key = `${d.format}\u0000${d.text}`;
+        const votes = name === 'edges' ? redrawn : plain;
+        const v = votes.get(key) ?? { d, lines: new Set<number>(), thresholds: new Set<string>() };
+        votes.set(key, v);
+        v.lines.add(line.offset * 1000 + angle * 10 + (alongAxis ? 1 : 0));
+        v.thresholds.add(name);
+      }
+    }
+    const agreed = [...plain.values()].filter((v) => v.lines.size >= 2);
+    if (agreed.length && plain.size === 1) break;
+  }
+  return agreement(plain, 'located-lines') ?? (plain.size ? null : agreement(redrawn, 'located-lines+edges'));
+}
+
+/** The one text two or more lines read, when no line read another: a smudge or two codes are never a guess. */
+function agreement(
+  votes: Map<string, { d: Decoded; lines: Set<number>; thresholds: Set<string> }>,
+  pass: string
+): Decoded | null {
+  if (votes.size !== 1) return null;
+  const [v] = votes.values();
+  if (v.lines.size < 2) return null;
+  return { ...normaliseDecode(v.d), pass, confirmed: v.lines.size >= 3 || v.thresholds.size >= 2 };
+}
+
+/** The line redrawn edge to edge as a Code 128 (locate.ts), read from either end. */
+function edgeLines(bits: boolean[]): [string, boolean[] | null][] {
+  return [
+    ['edges', regulariseCode128(bits)],
+    ['edges', regulariseCode128([...bits].reverse())]
+  ];
+}
+
+function decodeBits(
+  reader: MultiFormatOneDReader,
+  hints: Map<DecodeHintType, unknown>,
+  bits: boolean[],
+  row: number
+): Decoded | null {
+  const arr = new BitArray(bits.length);
+  for (let i = 0; i < bits.length; i++) if (bits[i]) arr.set(i);
+  for (let turn = 0; turn < 2; turn++) {
+    try {
+      const r = reader.decodeRow(row, arr, hints);
+      const format = FROM_ZXING.get(r.getBarcodeFormat());
+      if (format && wellFormed(r.getText(), format)) return { text: r.getText(), format, pass: 'located-lines' };
+    } catch {
+      // no code on this line this way round
+    }
+    arr.reverse();
+  }
+  return null;
+}
+
+function readCrop(grey: GreyImage, region: Region, formats: readonly ScanFormat[]): Decoded | null {
+  const { data, width: w, height: h } = grey;
+  const side = Math.max(region.x1 - region.x0, region.y1 - region.y0);
+  const pad = Math.round(side * 0.35 + 12);
+  const cx = (region.x0 + region.x1) / 2,
+    cy = (region.y0 + region.y1) / 2;
+  const half = side / 2 + pad;
+  const x0 = Math.max(0, Math.round(cx - half)),
+    y0 = Math.max(0, Math.round(cy - half));
+  const x1 = Math.min(w, Math.round(cx + half)),
+    y1 = Math.min(h, Math.round(cy + half));
+  const cw = x1 - x0,
+    ch = y1 - y0;
+  if (cw < 16 || ch < 16) return null;
+  // Small modules: the crop at twice the size (bilinear), so the detector's sampling grid lands inside each module.
+  const up = side < 160 ? 2 : 1;
+  const ow = cw * up,
+    oh = ch * up;
+  const crop = new Uint8ClampedArray(ow * oh);
+  for (let y = 0; y < oh; y++) {
+    const sy = Math.min(ch - 1.001, Math.max(0, (y + 0.5) / up - 0.5));
+    const iy = sy | 0,
+      fy = sy - iy;
+    for (let x = 0; x < ow; x++) {
+      const sx = Math.min(cw - 1.001, Math.max(0, (x + 0.5) / up - 0.5));
+      const ix = sx | 0,
+        fx = sx - ix;
+      const i = (y0 + iy) * w + x0 + ix;
+      crop[y * ow + x] =
+        (data[i] * (1 - fx) + data[i + 1] * fx) * (1 - fy) + (data[i + w] * (1 - fx) + data[i + w + 1] * fx) * fy;
+    }
+  }
+  const straight = squareUp(crop, ow, oh);
+  const tries: [GreyImage, boolean][] = [
+    [{ data: crop, width: ow, height: oh }, false],
+    [{ data: crop, width: ow, height: oh }, true],
+    ...(straight ? ([[straight, false]] as [GreyImage, boolean][]) : [])
+  ];
+  const reader = readerFor(formats);
+  let first: Decoded | null = null;
+  for (const [img, global] of tries) {
+    const source = new RGBLuminanceSource(img.data, img.width, img.height);
+    try {
+      const r = reader.decodeWithState(
+        new BinaryBitmap(global ? new GlobalHistogramBinarizer(source) : new HybridBinarizer(source))
+      );
+      const format = FROM_ZXING.get(r.getBarcodeFormat());
+      if (!format) continue;
+      const how = `${img.data === crop ? '' : 'squared+'}${global ? 'global' : 'hybrid'}`;
+      const d = normaliseDecode({ text: r.getText(), format, pass: `located-crop+${how}` });
+      if (first && first.text === d.text && first.format === d.format) return { ...first, confirmed: true };
+      if (first) return null; // two binarizers, two texts: neither is trusted
+      first = d;
+    } catch {
+      // not on this binarizer
+    } finally {
+      reader.reset();
+    }
+  }
+  return first ? { ...first, confirmed: false } : null;
+}
+
+/**
+ * The crop turned so the code's module edges run square to it, or null when they already do (within 8°). The
+ * DataMatrix detector follows the symbol's L-shaped edge badly near 45°. The turn is read from the gradients: the
+ * mean of (gx + i·gy)⁴ / |g|² points four times the edges' angle, so the two edge directions of a square grid add
+ * up instead of cancelling.
+ */
+function squareUp(data: Uint8ClampedArray, w: number, h: number): GreyImage | null {
+  let re = 0,
+    im = 0;
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const gx = data[i + 1] - data[i - 1],
+        gy = data[i + w] - data[i - w];
+      const m2 = gx * gx + gy * gy;
+      if (m2 < 400) continue;
+      // (gx + i·gy)⁴ / |g|² = |g|² · e^{4iθ}
+      const c2 = (gx * gx - gy * gy) / m2,
+        s2 = (2 * gx * gy) / m2;
+      re += m2 * (c2 * c2 - s2 * s2);
+      im += m2 * (2 * c2 * s2);
+    }
+  const angle = Math.atan2(im, re) / 4; // -45°..45°
+  if (Math.abs(angle) < (8 * Math.PI) / 180) return null;
+  // Into a square canvas the crop's diagonal wide, so no corner of the code is cut, paper-white where nothing lands.
+  const side = Math.ceil(Math.hypot(w, h));
+  const out = new Uint8ClampedArray(side * side);
+  let paper = 0;
+  for (let i = 0; i < w; i++) paper = Math.max(paper, data[i], data[(h - 1) * w + i]);
+  const cos = Math.cos(angle),
+    sin = Math.sin(angle);
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) {
+      const dx = x - side / 2,
+        dy = y - side / 2;
+      const sx = cos * dx - sin * dy + w / 2,
+        sy = sin * dx + cos * dy + h / 2;
+      const ix = sx | 0,
+        iy = sy | 0;
+      out[y * side + x] = sx >= 0 && sy >= 0 && ix < w - 1 && iy < h - 1 ? data[iy * w + ix] : paper;
+    }
+  return { data: out, width: side, height: side };
+}
+
+const lineReaders = new Map<string, { reader: MultiFormatOneDReader; hints: Map<DecodeHintType, unknown> }>();
+function lineReaderFor(formats: readonly ScanFormat[]) {
+  const key = formats.join(',');
+  let r = lineReaders.get(key);
+  if (!r) {
+    const hints = new Map<DecodeHintType, unknown>([
+      [DecodeHintType.POSSIBLE_FORMATS, formats.map((f) => TO_ZXING[f])],
+      [DecodeHintType.ASSUME_GS1, true]
+    ]);
+    r = { reader: new MultiFormatOneDReader(hints), hints };
+    lineReaders.set(key, r);
+  }
+  return r;
 }
 
 // A MultiFormatReader builds its sub-readers in setHints: keep one per (formats, effort) instead of one per pass.
@@ -208,6 +537,20 @@ export function rotateGrey(grey: GreyImage, degrees: number): GreyImage {
     }
   }
   return { data: out, width: w, height: h };
+}
+
+/** Half the width and height, each pixel the mean of four. */
+function halve(grey: GreyImage): GreyImage {
+  const { data, width: w } = grey;
+  const hw = grey.width >> 1,
+    hh = grey.height >> 1;
+  const out = new Uint8ClampedArray(hw * hh);
+  for (let y = 0; y < hh; y++)
+    for (let x = 0; x < hw; x++) {
+      const i = 2 * y * w + 2 * x;
+      out[y * hw + x] = (data[i] + data[i + 1] + data[i + w] + data[i + w + 1] + 2) >> 2;
+    }
+  return { data: out, width: hw, height: hh };
 }
 
 function boxBlur3(data: Uint8ClampedArray, w: number, h: number): Uint8ClampedArray {

@@ -1,7 +1,8 @@
 // The Web Worker that decodes camera frames off the main thread, with the decoder core (decoder.ts).
 //
-//   page → worker  DecodeRequest  { id, frame: { data, width, height } (RGBA; transfer data.buffer), formats?, effort? }
-//   worker → page  DecodeReply    { id, result: { text, format, pass } | null, ms }  or  { id, error }
+//   page → worker  DecodeRequest  { id, frame: { data, width, height } (RGBA; transfer data.buffer), formats?, effort?,
+//                                  confirm? }
+//   worker → page  DecodeReply    { id, result: { text, format, pass, confirmed? } | null, ms }  or  { id, error }
 //
 // Start it with `new Worker(new URL('./decoder.worker.ts', import.meta.url), { type: 'module' })`; camera.ts does,
 // and keeps one request in flight (frames that arrive meanwhile are skipped, not queued). The decoder core keeps
@@ -23,7 +24,7 @@ const scope = self as unknown as WorkerScope;
 scope.onmessage = ({ data: req }) => {
   const started = performance.now();
   try {
-    const result = decodeImage(req.frame, { formats: req.formats, effort: req.effort });
+    const result = decodeImage(req.frame, { formats: req.formats, effort: req.effort, confirm: req.confirm });
     scope.postMessage({ id: req.id, result, ms: performance.now() - started });
   } catch (e) {
     // A malformed frame is the page's bug: answer so the page never waits forever on this id.

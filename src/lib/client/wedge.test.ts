@@ -143,6 +143,30 @@ describe('keyboard wedge', () => {
     expect(stopped).toBe(false);
   });
 
+  it('takes a carton label’s Ctrl+] / Ctrl+^ / Ctrl+D and F8 as GS / RS / EOT, not as shortcuts', () => {
+    const keys: WedgeKey[] = [];
+    const press = (key: string, more: Partial<WedgeKey> = {}) =>
+      keys.push({ key, target: null, preventDefault: () => {}, ...more });
+    for (const k of '[)>') press(k);
+    press('^', { code: 'Digit6', ctrlKey: true, shiftKey: true });
+    for (const k of '06') press(k);
+    press(']', { code: 'BracketRight', ctrlKey: true });
+    for (const k of 'PP-1') press(k);
+    press('F8', { code: 'F8' });
+    for (const k of 'Q5') press(k);
+    press('d', { code: 'KeyD', ctrlKey: true });
+    press('Enter');
+    const stopped: boolean[] = [];
+    for (const k of keys) {
+      let s = false;
+      wedge.keydown({ ...k, preventDefault: () => (s = true) });
+      stopped.push(s);
+      t += 5;
+    }
+    expect(scans).toEqual(['[)>\u001e06\u001dPP-1\u001dQ5\u0004']);
+    expect(stopped.at(-2)).toBe(true); // Ctrl+D held back: no bookmark dialog
+  });
+
   it('reads two scans in a row', () => {
     type([...chars('AAAA1'), 'Enter'], 4);
     t += 300;

@@ -10,7 +10,11 @@
 // maxKeyGapMs; the keys that reached the focused field before holding began are then taken back out of it. A run
 // that ends any other way was a person typing: the held keys are put into the field after all. People type 100+ ms
 // apart; scanners 1–20 ms, with an occasional longer gap (Bluetooth, a busy tablet), which the median forgives.
-export interface WedgeOptions {
+// A carton label's GS / RS / EOT come as key presses (Ctrl+] Ctrl+^ Ctrl+D, or F8 F9: label-keys.ts): they are
+// part of the run as those characters, not shortcuts.
+import { labelControl } from './label-keys';
+
+interface WedgeOptions {
   onScan(code: string): void;
   maxKeyGapMs?: number;
   hiccupMs?: number;
@@ -21,8 +25,11 @@ export interface WedgeOptions {
 /** The part of a KeyboardEvent the detector reads. */
 export interface WedgeKey {
   key: string;
+  /** The physical key (KeyboardEvent.code): how a scanner's Ctrl+] is read whatever the layout. */
+  code?: string;
   target: EventTarget | null;
   ctrlKey?: boolean;
+  shiftKey?: boolean;
   metaKey?: boolean;
   altKey?: boolean;
   isComposing?: boolean;
@@ -75,8 +82,14 @@ export function createWedge(options: WedgeOptions) {
     reset();
   }
 
-  function keydown(e: WedgeKey): void {
-    if (e.isComposing || e.ctrlKey || e.metaKey || e.altKey) return;
+  function keydown(event: WedgeKey): void {
+    if (event.isComposing) return;
+    const control = labelControl(event);
+    if (!control && (event.ctrlKey || event.metaKey || event.altKey)) return;
+    // A control character stands in the run as the character itself.
+    const e: WedgeKey = control
+      ? { key: control, target: event.target, timeStamp: event.timeStamp, preventDefault: () => event.preventDefault() }
+      : event;
     const t = when(e);
     const since = t - last;
     if (e.key === 'Enter' || e.key === 'Tab') {

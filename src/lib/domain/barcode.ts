@@ -24,8 +24,8 @@ import { checkDigitOk, checkElements, GS, printable, splitBracketed, splitElemen
 import { isEnvelope, parseEnvelope } from './mh10';
 
 export { checkDigitOk, GS };
-export const MAX_ITEM_ID = 64;
-export const MAX_LOT = 64;
+const MAX_ITEM_ID = 64;
+const MAX_LOT = 64;
 
 export type BarcodeFormat = 'seed' | 'item' | 'gtin' | 'gs1' | 'digital_link' | 'mh10';
 
@@ -58,7 +58,7 @@ export interface ParsedBarcode {
 
 export type BarcodeResult = ({ ok: true } & ParsedBarcode) | { ok: false; error: string };
 
-export interface ParseOptions {
+interface ParseOptions {
   /** Quantity for codes that carry none: 1, or the last quantity the worker entered. */
   defaultQty?: number;
   /** GTIN-14 (see gtinKey) → item_id, from the items table; undefined/null when unknown. */
@@ -84,6 +84,19 @@ export function gtinLookup(
     map.set(key, before === undefined || before === it.item_id ? it.item_id : null);
   }
   return (g) => map.get(g) ?? undefined;
+}
+
+/** A lookup for parseBarcode's supplierPartToItem from supplier part → item rows (as /api/sync/snapshot returns them).
+ * A part listed for two items maps to neither: never a wrong item. */
+export function supplierPartLookup(
+  rows: Iterable<{ supplier_part: string; item_id: string }>
+): (supplierPart: string) => string | undefined {
+  const map = new Map<string, string | null>();
+  for (const r of rows) {
+    const before = map.get(r.supplier_part);
+    map.set(r.supplier_part, before === undefined || before === r.item_id ? r.item_id : null);
+  }
+  return (p) => map.get(p) ?? undefined;
 }
 
 /** A GTIN-8/12/13/14 as the 14 digits GS1 AI 01 carries; null when it is not one (length or check digit). */
@@ -345,4 +358,12 @@ function validQty(n: number): boolean {
 
 function fail(error: string): BarcodeResult {
   return { ok: false, error };
+}
+
+/** The GS1 association rules a scanned code breaks ("(01) and (37) may not be used together"), read as the station
+ * read it on `today` (the scan's own time): what the server flags the event with. null: none broken, or no GS1 code. */
+export function brokenRules(raw: string | null | undefined, today: Date): string[] | null {
+  if (!raw || Number.isNaN(today.getTime())) return null;
+  const r = parseBarcode(raw, { today });
+  return r.ok && r.broken_rules?.length ? r.broken_rules : null;
 }

@@ -28,7 +28,7 @@ const PRIMARY_KEYS: Record<string, string[][]> = {
   '8018': [['8019']]
 };
 
-export type DigitalLinkResult = { ok: true; elements: Gs1Element[] } | { ok: false; error: string };
+type DigitalLinkResult = { ok: true; elements: Gs1Element[] } | { ok: false; error: string };
 
 /** null when the text is not an http(s) URI with a GS1 primary key in its path. */
 export function parseDigitalLink(uri: string): DigitalLinkResult | null {

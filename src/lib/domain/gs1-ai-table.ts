@@ -1,6 +1,6 @@
 // The GS1 Application Identifier table: for every AI its data format, whether it has a predefined length (no FNC1
 // separator needed after it), its mandatory associations (req) and invalid pairs (ex), and its data title. Facts from
-// the GS1 General Specifications (section 3, the AI definitions, and 4.13, the association rules) as the GS1 Barcode
+// the GS1 General Specifications (section 3, the AI definitions, and 4.14, the association rules) as the GS1 Barcode
 // Syntax Dictionary restates them; written here in our own compact form and read once at start.
 //
 // One entry per line:  AI[-AI]  [*]  component… [| req=… req=… ex=…]  # TITLE

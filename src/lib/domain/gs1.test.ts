@@ -1,5 +1,5 @@
 // GS1 element strings, GS1 Digital Link and ISO 15434 / MH10.8.2 carton labels, checked against the rules of the
-// GS1 General Specifications (7.12 century of YY, CSET 82, check digits, 4.13 association rules) and the GS1
+// GS1 General Specifications (7.12 century of YY, CSET 82, check digits, 4.14 association rules) and the GS1
 // Barcode Syntax Dictionary's formats, not against our own code's output.
 import { describe, expect, it } from 'vitest';
 import { GS, gtinKey, gtinLookup, parseBarcode } from './barcode';
@@ -165,7 +165,7 @@ describe('lengths, CSET 82 and check digits', () => {
   });
 });
 
-describe('association rules (GS1 General Specifications 4.13)', () => {
+describe('association rules (GS1 General Specifications 4.14)', () => {
   it('02 with 37 and 00 is clean', () => {
     const r = ok(parseBarcode(`(00)106141411234567897(02)${GTIN}(37)24`, { today }));
     expect(r.broken_rules).toBeUndefined();
@@ -187,6 +187,52 @@ describe('association rules (GS1 General Specifications 4.13)', () => {
       '(10) must be used with (01) or (02) or (03) or (8006) or (8026)',
       '(17) must be used with (01) or (02) or (03) or (255) or (8006) or (8026)'
     ]);
+  });
+  // Each row is one rule of GS1 General Specifications 4.14.1 (invalid pairs) or 4.14.2 (mandatory associations) as
+  // the GS1 Barcode Syntax Dictionary restates it ("37 req=00 req=02,8026": a count needs an SSCC AND a content
+  // GTIN or ITIP content). (37) with (02) but no (00) is a broken rule: 02 and 37 belong on a logistic unit, which
+  // the SSCC identifies (GS1 Denmark's AI 02 page: "must always be used together with AI 37 and AI 00").
+  it.each([
+    ['37 needs 00 as well as 02 or 8026', `(02)${GTIN}(37)24`, ['(37) must be used with (00)']],
+    ['37 with 8026 and 00 is clean', `(00)106141411234567897(8026)${GTIN}0102(37)24`, []],
+    ['8026 needs 37', `(00)106141411234567897(8026)${GTIN}0102`, ['(8026) must be used with (37)']],
+    ['37 with neither 02 nor 8026', `(00)106141411234567897(37)24`, ['(37) must be used with (02) or (8026)']],
+    [
+      '03 with 37 is an invalid pair',
+      `(00)106141411234567897(03)${GTIN}(37)2`,
+      ['(03) and (37) may not be used together', '(37) must be used with (02) or (8026)']
+    ],
+    [
+      '8006 with 37 is an invalid pair',
+      `(8006)${GTIN}0102(37)2`,
+      [
+        '(37) must be used with (00)',
+        '(37) must be used with (02) or (8026)',
+        '(8006) and (37) may not be used together'
+      ]
+    ],
+    [
+      'two net weights in kg (310n ex=310n)',
+      `(01)${GTIN}(3102)001250(3103)012500`,
+      ['(3102) and (3103) may not be used together']
+    ],
+    ['net weight in kg and in lb may go together', `(01)${GTIN}(3102)001250(3202)002755`, []],
+    ['250 needs 01 or 8006 and 21', `(01)${GTIN}(250)X1`, ['(250) must be used with (21)']],
+    ['254 needs 414', `(254)EXT1`, ['(254) must be used with (414)']],
+    [
+      '8030 needs an instance key: 01 with 21',
+      `(01)${GTIN}(8030)abcd`,
+      [
+        '(8030) must be used with (00) or (01) and (21) or (253) or (255) or (8003) or (8004) or (8006) and (21) or (8010) and (8011) or (8017) or (8018)'
+      ]
+    ],
+    ['8030 with 01 and 21 is clean', `(01)${GTIN}(21)S1(8030)abcd`, []]
+  ])('%s', (_name, code, broken) => {
+    const elements = splitBracketed(code);
+    if (typeof elements === 'string') throw new Error(elements);
+    const r = checkElements(elements, today);
+    if (!r.ok) throw new Error(r.error);
+    expect([...r.broken_rules].sort()).toEqual([...broken].sort());
   });
   it('refuses 01 with 02: the code names two trade items', () => {
     expect(err(parseBarcode(`(01)${GTIN}(02)${GTIN}(37)5`, { today }))).toContain(

@@ -22,17 +22,13 @@ export interface Gs1Element {
   iso?: string;
 }
 
-export type Gs1Check = { ok: true; elements: Gs1Element[]; broken_rules: string[] } | { ok: false; error: string };
+type Gs1Check = { ok: true; elements: Gs1Element[]; broken_rules: string[] } | { ok: false; error: string };
 
 // CSET 82 (GS1 General Specifications figure 7.11-1): the characters an alphanumeric AI may carry. No space.
 const CSET82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;
 // CSET 39 (figure 7.11-2), for AI 8010.
 const CSET39 = /^[#\-/0-9A-Z]*$/;
 const BASE64URL = /^[A-Za-z0-9\-_=]*$/;
-
-export function titleOf(ai: string): string {
-  return AI_TABLE.get(ai)?.title ?? 'unknown AI';
-}
 
 /** Elements of a GS-separated element string, in order; duplicates with the same data kept once. */
 export function splitElementString(body: string): Gs1Element[] | string {
@@ -248,8 +244,8 @@ function calendarDate(year: number, mm: number, dd: number, day00: boolean): str
   return `${String(year).padStart(4, '0')}-${String(mm).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** The mandatory associations and invalid pairs (GS1 General Specifications 4.13) these AIs break, said plainly. */
-export function associationProblems(ais: string[]): string[] {
+/** The mandatory associations and invalid pairs (GS1 General Specifications 4.14) these AIs break, said plainly. */
+function associationProblems(ais: string[]): string[] {
   const out: string[] = [];
   const present = (p: string) => ais.some((a) => aiMatches(a, p));
   const seenPairs = new Set<string>();

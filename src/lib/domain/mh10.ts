@@ -10,6 +10,22 @@
 //   P customer part number · 1P supplier part number · Q quantity · 1T supplier lot · 9D / 10D date code (YYWW)
 //   K customer purchase order · 4K purchase order line · 11K packing list number · S serial number
 // Every other DI is kept in `others` and not interpreted.
+//
+//   fromKeyboard(text) → null (not a carton label) | { ok: true, text } (for parseEnvelope) | { ok: false, error }
+//
+// A keyboard-wedge scanner types the label, and GS, RS and EOT have no key: what arrives depends on the scanner's
+// setting. Read here (the page turns the key presses into the characters, label-keys.ts):
+//   - the control characters themselves (a scanner in Ctrl+key mode typing Ctrl+] Ctrl+^ Ctrl+D into a field that
+//     maps them, a paste, a serial/HID-POS bridge);
+//   - the Unicode control pictures ␝ ␞ ␄ (a label text copied from a document or a spec);
+//   - the names a scanner's data-format editor or replacement setting sends: <GS> <RS> <EOT>, {GS} {RS} {EOT}, and
+//     caret notation ^] ^^ ^D;
+//   - the Windows OEM glyphs an Alt+numpad scanner mode produces: Alt+29 ↔, Alt+30 ▲, Alt+4 ♦;
+//   - RS and EOT missing (a scanner that drops what it cannot type, or one that sends EOT as a bare Alt release):
+//     the header's RS, the format's closing RS and the final EOT are put back. The wedge ends its burst with Enter,
+//     so a typed label is whole; a camera read keeps the strict rule (parseEnvelope: no EOT is a cut-short read).
+// GS missing is not guessed: the fields run together ("PAB-11PXY") and no rule splits them, so the label is refused
+// with what to set on the scanner.
 import { printable } from './gs1';
 
 export const RS = '\u001e';
@@ -17,7 +33,7 @@ export const EOT = '\u0004';
 const GS = '\u001d';
 const HEADER = '[)>' + RS;
 
-export interface Mh10Fields {
+interface Mh10Fields {
   customer_part?: string;
   supplier_part?: string;
   qty?: number;
@@ -32,7 +48,7 @@ export interface Mh10Fields {
   others: { di: string; data: string }[];
 }
 
-export type EnvelopeResult =
+type EnvelopeResult =
   | { ok: true; format: '06'; fields: Mh10Fields }
   | { ok: true; format: '05'; body: string }
   | { ok: false; error: string };
@@ -49,6 +65,29 @@ const NAMED: Record<string, keyof Omit<Mh10Fields, 'others' | 'qty'>> = {
   S: 'serial'
 };
 const MAX_FIELD = 64;
+
+const SUBSTITUTES: [RegExp, string][] = [
+  [/\u241d|<GS>|\{GS\}|\^\]|\u2194/gi, '\u001d'],
+  [/\u241e|<RS>|\{RS\}|\^\^|\u25b2/gi, '\u001e'],
+  [/\u2404|<EOT>|\{EOT\}|\^D|\u2666/gi, '\u0004']
+];
+
+/** A carton label as a keyboard wedge or a person typed it → the ISO 15434 text, or why it cannot be; null when
+ * the text does not open with the "[)>" header (it is some other code). */
+export function fromKeyboard(typed: string): { ok: true; text: string } | { ok: false; error: string } | null {
+  let text = typed.replace(/^[ \t\r\n]+/, '').replace(/[\r\n\t]+$/, '');
+  if (!text.startsWith('[)>')) return null;
+  for (const [re, ch] of SUBSTITUTES) text = text.replace(re, ch);
+  if (/^\[\)>0[56]/.test(text)) text = HEADER + text.slice(3); // the header's RS dropped
+  if (!text.includes(GS))
+    return {
+      ok: false,
+      error:
+        'The carton label arrived without field separators (GS): the scanner drops them, so its fields run together. Set the scanner to send GS (Ctrl+], F8, or a substitute such as <GS>), or enter the line by hand.'
+    };
+  if (!text.endsWith(EOT)) text += text.endsWith(RS) ? EOT : RS + EOT;
+  return { ok: true, text };
+}
 
 export function isEnvelope(text: string): boolean {
   return text.startsWith(HEADER);
