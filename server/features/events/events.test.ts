@@ -57,3 +57,20 @@ it('refuses a cursor of one order used with the other', async () => {
   const first = (await (await app.request('/api/events?item_id=P-1&limit=1&order=captured')).json()) as Page;
   expect((await app.request(`/api/events?item_id=P-1&limit=1&before=${first.next_cursor}`)).status).toBe(400);
 });
+
+it('lists a MOVE at both of its locations, with where it went', async () => {
+  await db.sql`INSERT INTO locations (location_id, name) VALUES ('LINE-9', 'Line 9')`;
+  const move = makeEvent({ device_seq: 4, event_type: 'MOVE', qty: 2, to_location_id: 'LINE-9', captured_at: at(40) });
+  const res = await app.request('/api/sync/events', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ device_id: 'tab-e', events: [move] })
+  });
+  expect(((await res.json()) as { results: { status: string }[] }).results[0].status).toBe('applied');
+  for (const loc of ['LINE-1', 'LINE-9']) {
+    const page = (await (await app.request(`/api/events?item_id=P-1&location_id=${loc}&limit=1`)).json()) as {
+      rows: Record<string, unknown>[];
+    };
+    expect(page.rows[0]).toMatchObject({ event_id: move.event_id, location_id: 'LINE-1', to_location_id: 'LINE-9' });
+  }
+});

@@ -10,6 +10,8 @@ export const eventsQuery = z.strictObject({
   device_id: deviceId.optional(),
   // received: as the server got them (the audit's order); captured: as they happened on the floor (an item's history)
   order: z.enum(['received', 'captured']).default('received'),
+  // true: only scans whose GS1 code breaks an association rule (recorded, flagged for a supervisor)
+  flagged: z.enum(['true', 'false']).optional(),
   before: z.string().max(200).optional(), // the next_cursor of the previous page
   limit: z.coerce.number().int().min(1).max(1000).default(100)
 });
@@ -33,14 +35,16 @@ export async function recentEvents(sql: Queryable, q: z.infer<typeof eventsQuery
   const before = q.before ? decodeCursor(q.before, q.order) : null;
   const key = q.order === 'captured' ? sql`captured_at` : sql`received_at`;
   const rows = await sql`
-    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot,
-           source, captured_at, received_at, user_email, operator, packing_slip_id::text, voids_event_id::text,
+    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, to_location_id, expected_qty,
+           station_id, barcode_raw, lot, source, captured_at, received_at, user_email, operator, packing_slip_id::text,
+           voids_event_id::text, gs1_broken_rules,
            to_char(${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS order_key
     FROM scan_events
     WHERE true
       ${q.item_id ? sql`AND item_id = ${q.item_id}` : sql``}
-      ${q.location_id ? sql`AND location_id = ${q.location_id}` : sql``}
+      ${q.location_id ? sql`AND (location_id = ${q.location_id} OR to_location_id = ${q.location_id})` : sql``}
       ${q.device_id ? sql`AND device_id = ${q.device_id}` : sql``}
+      ${q.flagged === 'true' ? sql`AND gs1_broken_rules IS NOT NULL` : sql``}
       ${before ? sql`AND (${key}, event_id) < (${before.at}::text::timestamptz, ${before.id}::uuid)` : sql``}
     ORDER BY ${key} DESC, event_id DESC
     LIMIT ${q.limit}`;

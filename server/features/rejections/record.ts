@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/connect';
 import type { ResolvedRejection, SettledOnDevice } from '#domain/events';
 import { storablePayload } from '#domain/rejections';
 
-export interface Rejection {
+interface Rejection {
   event_id: string;
   raw: unknown;
   reason: string;

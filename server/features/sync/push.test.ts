@@ -422,10 +422,10 @@ describe('concurrency', () => {
 });
 
 describe('projection', () => {
-  it('equals the recomputation from scan_events after any sequence of pushes, retries and voids', async () => {
+  it('equals the recomputation from scan_events after any sequence of pushes, retries, voids, moves and counts', async () => {
     const items = ['P-1', 'P-2', 'X-1'];
     const op = fc.record({
-      type: fc.constantFrom('INTAKE', 'CONSUME', 'CONSUME', 'VOID', 'RETRY'),
+      type: fc.constantFrom('INTAKE', 'CONSUME', 'CONSUME', 'VOID', 'RETRY', 'MOVE', 'COUNT'),
       item: fc.constantFrom(...items),
       loc: fc.constantFrom('LINE-1', 'LINE-2'),
       qty: fc.integer({ min: 1, max: 20 }),
@@ -458,13 +458,31 @@ describe('projection', () => {
                     qty: target.qty,
                     voids_event_id: target.event_id
                   })
-                : makeEvent({
-                    device_seq: 0,
-                    event_type: o.type as 'INTAKE' | 'CONSUME',
-                    item_id: o.item,
-                    location_id: o.loc,
-                    qty: o.qty
-                  });
+                : o.type === 'MOVE'
+                  ? makeEvent({
+                      device_seq: 0,
+                      event_type: 'MOVE',
+                      item_id: o.item,
+                      location_id: o.loc,
+                      to_location_id: o.loc === 'LINE-1' ? 'LINE-2' : 'LINE-1',
+                      qty: o.qty
+                    })
+                  : o.type === 'COUNT'
+                    ? makeEvent({
+                        device_seq: 0,
+                        event_type: 'COUNT',
+                        item_id: o.item,
+                        location_id: o.loc,
+                        qty: o.pick % 15,
+                        expected_qty: o.qty
+                      })
+                    : makeEvent({
+                        device_seq: 0,
+                        event_type: o.type as 'INTAKE' | 'CONSUME',
+                        item_id: o.item,
+                        location_id: o.loc,
+                        qty: o.qty
+                      });
               // Odd sequence numbers belong to device a, even to b, so a retry finds its own device again.
               seq[o.device] += 1;
               e.device_seq = seq[o.device] * 2 - (o.device === 'a' ? 1 : 0);

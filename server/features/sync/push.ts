@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable, Sql, TransactionSql } from '../../db/connect';
 import { announce } from '../live/changes';
 import { recordRejections, resolvedFor, settleOnDevice } from '../rejections/record';
+import { noteLotExpiries } from './lot-expiries';
 import {
   checkEvent,
   sameContent,
@@ -12,7 +13,8 @@ import {
   type PushResponse,
   type ScanEvent
 } from '#domain/events';
-import { signalChange, stockDelta } from '#domain/stock';
+import { brokenRules } from '#domain/barcode';
+import { countAdjustment, signalChange, stockEffects } from '#domain/stock';
 
 export interface PushContext {
   userEmail: string | null;
@@ -28,6 +30,7 @@ interface Target {
   event_type: ScanEvent['event_type'];
   item_id: string;
   location_id: string;
+  to_location_id?: string | null;
   qty: number;
   voided: boolean;
 }
@@ -87,14 +90,11 @@ export async function pushEventsIn(tx: TransactionSql, req: PushRequest, ctx: Pu
   );
   if (rejected.length) await recordRejections(tx, req.device_id, ctx.userEmail, rejected);
   await touchDevice(tx, req, ctx.userEmail, applied, rejected.length);
+  await noteLotExpiries(tx, applied);
   const resolved = req.rejected_waiting ? await resolvedFor(tx, req.device_id, req.rejected_waiting) : undefined;
   // The stock rows go last: their locks are the ones other devices' pushes wait for, and they are held to the commit.
-  const signalIds = await project(tx, applied, stored, ctx.userEmail);
-  await announce(
-    tx,
-    applied.map((e) => [e.item_id, e.location_id]),
-    signalIds
-  );
+  const { signalIds, rows } = await project(tx, applied, stored, ctx.userEmail);
+  await announce(tx, rows, signalIds);
   return {
     results: results as EventResult[],
     server_time: new Date().toISOString(),
@@ -199,7 +199,7 @@ async function voidTargets(
   const missing = wanted.filter((id) => !targets.has(id));
   if (missing.length) {
     const rows = await tx<Target[]>`
-      SELECT e.event_id::text, e.event_type, e.item_id, e.location_id, e.qty,
+      SELECT e.event_id::text, e.event_type, e.item_id, e.location_id, e.to_location_id, e.qty,
              EXISTS (SELECT 1 FROM scan_events v WHERE v.voids_event_id = e.event_id) AS voided
       FROM scan_events e WHERE e.event_id = ANY(${missing}::uuid[])`;
     for (const r of rows) targets.set(r.event_id, r);
@@ -213,6 +213,8 @@ function voidProblem(c: Candidate, target: Target | undefined, batch: Candidate[
   if (later) return 'invalid: a VOID must come after the event it voids';
   if (!target) return `invalid: voids_event_id ${e.voids_event_id} is not a known event`;
   if (target.event_type === 'VOID') return 'invalid: a VOID cannot be voided';
+  // A count is what was found on the shelf: a wrong one is put right by counting again, not by taking it back.
+  if (target.event_type === 'COUNT') return 'invalid: a COUNT cannot be voided: count the part again';
   if (target.voided) return `invalid: event ${target.event_id} is already voided`;
   if (target.item_id !== e.item_id || target.location_id !== e.location_id || target.qty !== e.qty)
     return `invalid: a VOID must carry the item, location and qty of the event it voids (${target.item_id}, ${target.location_id}, ${target.qty})`;
@@ -223,7 +225,9 @@ function voidProblem(c: Candidate, target: Target | undefined, batch: Candidate[
 async function createPlaceholders(tx: Queryable, events: ScanEvent[], user: string | null) {
   if (!events.length) return;
   const itemIds = [...new Set(events.map((e) => e.item_id))];
-  const locationIds = [...new Set(events.map((e) => e.location_id))];
+  const locationIds = [
+    ...new Set(events.flatMap((e) => [e.location_id, ...(e.to_location_id ? [e.to_location_id] : [])]))
+  ];
   const [created] = await Promise.all([
     tx<{ item_id: string }[]>`
       INSERT INTO items (item_id, placeholder, updated_by)
@@ -296,40 +300,53 @@ function eventColumns(batch: Candidate[]) {
     item_id: col((e) => e.item_id),
     qty: col((e) => e.qty),
     location_id: col((e) => e.location_id),
+    to_location_id: col((e) => e.to_location_id ?? null),
+    expected_qty: col((e) => e.expected_qty ?? null),
     station_id: col((e) => e.station_id ?? null),
     barcode_raw: col((e) => e.barcode_raw ?? null),
     lot: col((e) => e.lot ?? null),
+    serial: col((e) => e.serial ?? null),
+    expiry: col((e) => e.expiry ?? null),
     source: col((e) => e.source),
     captured_at: col((e) => e.captured_at),
     operator: col((e) => e.operator ?? null),
     packing_slip_id: col((e) => e.packing_slip_id ?? null),
-    voids_event_id: col((e) => e.voids_event_id?.toLowerCase() ?? null)
+    voids_event_id: col((e) => e.voids_event_id?.toLowerCase() ?? null),
+    // Derived, not sent: the GS1 association rules the code breaks, one per line (unnest cannot carry text[][]).
+    gs1_broken_rules: col((e) => brokenRules(e.barcode_raw, new Date(e.captured_at))?.join('\n') ?? null)
   };
 }
 
 /** The column list and rows of an insert into scan_events, from eventColumns. */
 function eventRows(q: Queryable, deviceId: string, user: string | null, c: ReturnType<typeof eventColumns>) {
-  return q`(event_id, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot, source,
-              captured_at, user_email, operator, packing_slip_id, voids_event_id)
-    SELECT e.event_id, ${deviceId}, e.device_seq, e.event_type, e.item_id, e.qty, e.location_id, e.station_id,
-           e.barcode_raw, e.lot, e.source, e.captured_at, ${user}::text, e.operator, e.packing_slip_id, e.voids_event_id
+  return q`(event_id, device_id, device_seq, event_type, item_id, qty, location_id, to_location_id, expected_qty,
+              station_id, barcode_raw, lot, serial, expiry, source, captured_at, user_email, operator, packing_slip_id,
+              voids_event_id, gs1_broken_rules)
+    SELECT e.event_id, ${deviceId}, e.device_seq, e.event_type, e.item_id, e.qty, e.location_id, e.to_location_id,
+           e.expected_qty, e.station_id, e.barcode_raw, e.lot, e.serial, e.expiry, e.source, e.captured_at, ${user}::text,
+           e.operator, e.packing_slip_id, e.voids_event_id, string_to_array(e.gs1_broken_rules, E'\n')
     FROM unnest(${c.event_id}::uuid[], ${c.device_seq}::bigint[], ${c.event_type}::text[], ${c.item_id}::text[],
-                ${c.qty}::int[], ${c.location_id}::text[], ${c.station_id}::text[], ${c.barcode_raw}::text[],
-                ${c.lot}::text[], ${c.source}::text[], ${c.captured_at}::timestamptz[], ${c.operator}::text[],
-                ${c.packing_slip_id}::uuid[], ${c.voids_event_id}::uuid[])
-      AS e(event_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot, source,
-           captured_at, operator, packing_slip_id, voids_event_id)`;
+                ${c.qty}::int[], ${c.location_id}::text[], ${c.to_location_id}::text[], ${c.expected_qty}::bigint[],
+                ${c.station_id}::text[], ${c.barcode_raw}::text[], ${c.lot}::text[], ${c.serial}::text[],
+                ${c.expiry}::date[], ${c.source}::text[],
+                ${c.captured_at}::timestamptz[], ${c.operator}::text[], ${c.packing_slip_id}::uuid[],
+                ${c.voids_event_id}::uuid[], ${c.gs1_broken_rules}::text[])
+      AS e(event_id, device_seq, event_type, item_id, qty, location_id, to_location_id, expected_qty, station_id,
+           barcode_raw, lot, serial, expiry, source, captured_at, operator, packing_slip_id, voids_event_id,
+           gs1_broken_rules)`;
 }
 
 /** Why events did not land: already stored (a retry, or a reused id), a sequence number in use, or a VOID that lost. */
 async function explain(tx: Queryable, deviceId: string, lost: Candidate[], results: (EventResult | undefined)[]) {
   const stored = await tx<StoredEvent[]>`
-    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot,
-           source, captured_at, operator, packing_slip_id::text, voids_event_id::text
+    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, to_location_id,
+           expected_qty, station_id, barcode_raw, lot, serial, expiry::text, source, captured_at, operator,
+           packing_slip_id::text, voids_event_id::text
     FROM scan_events WHERE event_id = ANY(${lost.map((c) => c.event.event_id)}::uuid[])
     UNION ALL
-    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, station_id, barcode_raw, lot,
-           source, captured_at, operator, packing_slip_id::text, voids_event_id::text
+    SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, to_location_id,
+           expected_qty, station_id, barcode_raw, lot, serial, expiry::text, source, captured_at, operator,
+           packing_slip_id::text, voids_event_id::text
     FROM scan_events WHERE device_id = ${deviceId} AND device_seq = ANY(${lost.map((c) => c.event.device_seq)}::bigint[])`;
   const byId = new Map(stored.map((s) => [s.event_id, s]));
   const bySeq = new Map(stored.filter((s) => s.device_id === deviceId).map((s) => [s.device_seq, s]));
@@ -352,45 +369,116 @@ async function explain(tx: Queryable, deviceId: string, lost: Candidate[], resul
 
 interface Movement {
   event: ScanEvent;
-  delta: number; // on hand
+  item_id: string;
+  location_id: string;
+  delta: number; // on hand; a COUNT's is known once its row is locked (countDeltas)
   intake: number; // net intake: a voided INTAKE takes its qty back out
   consume: number;
 }
 
-function movement(event: ScanEvent, targets: Map<string, Target>): Movement {
+/** Every stock row one event moves: a MOVE (and the VOID of one) moves two. */
+function movements(event: ScanEvent, targets: Map<string, Target>): Movement[] {
   const cancels = event.event_type === 'VOID' ? targets.get(event.voids_event_id!.toLowerCase())! : null;
-  const type = (cancels ?? event).event_type as 'INTAKE' | 'CONSUME';
+  const type = (cancels ?? event).event_type;
   const sign = cancels ? -1 : 1;
-  const qty = sign * event.qty;
-  return {
-    event,
-    delta: sign * stockDelta(type, event.qty),
-    intake: type === 'INTAKE' ? qty : 0,
-    consume: type === 'CONSUME' ? qty : 0
-  };
+  const base = { event, item_id: event.item_id, intake: 0, consume: 0 };
+  if (type === 'COUNT') return [{ ...base, location_id: event.location_id, delta: 0 }];
+  return stockEffects({ ...(cancels ?? event), qty: event.qty }).map((x) => ({
+    ...base,
+    location_id: x.location_id,
+    delta: sign * x.delta,
+    intake: type === 'INTAKE' ? sign * event.qty : 0,
+    consume: type === 'CONSUME' ? sign * event.qty : 0
+  }));
 }
 
 /**
+ * A COUNT sets on hand to what was counted, so its delta is counted minus the on hand it meets: the stored on hand
+ * plus this batch's earlier moves of the row. The rows are created if missing and locked first, in the one order
+ * every push locks them in, so what is read cannot change before the commit. Answers the adjustments to record.
+ */
+async function countDeltas(tx: Queryable, groups: Movement[][]) {
+  const ordered = [...groups].sort((a, b) => compareKeys(a[0], b[0]));
+  const items = ordered.map((m) => m[0].item_id);
+  const locations = ordered.map((m) => m[0].location_id);
+  await tx`
+    INSERT INTO stock_levels (item_id, location_id)
+    SELECT * FROM unnest(${items}::text[], ${locations}::text[]) AS r(item_id, location_id)
+    ORDER BY item_id, location_id
+    ON CONFLICT (item_id, location_id) DO NOTHING`;
+  const locked = await tx<{ item_id: string; location_id: string; on_hand: number }[]>`
+    SELECT s.item_id, s.location_id, s.on_hand FROM stock_levels s
+    JOIN unnest(${items}::text[], ${locations}::text[]) AS r(item_id, location_id) USING (item_id, location_id)
+    ORDER BY s.item_id, s.location_id
+    FOR UPDATE OF s`;
+  const onHand = new Map(locked.map((r) => [r.item_id + '\u0000' + r.location_id, r.on_hand]));
+  const adjustments: CountAdjustment[] = [];
+  for (const moves of ordered) {
+    let now = onHand.get(moves[0].item_id + '\u0000' + moves[0].location_id) ?? 0;
+    for (const m of moves) {
+      if (m.event.event_type === 'COUNT') {
+        m.delta = countAdjustment(m.event.qty, now);
+        adjustments.push({
+          event_id: m.event.event_id,
+          item_id: m.item_id,
+          location_id: m.location_id,
+          counted: m.event.qty,
+          expected: m.event.expected_qty ?? 0,
+          on_hand_before: now,
+          adjustment: m.delta
+        });
+      }
+      now += m.delta;
+    }
+  }
+  return adjustments;
+}
+
+interface CountAdjustment {
+  event_id: string;
+  item_id: string;
+  location_id: string;
+  counted: number;
+  expected: number;
+  on_hand_before: number;
+  adjustment: number;
+}
+
+const compareKeys = (a: Movement, b: Movement) =>
+  a.item_id < b.item_id
+    ? -1
+    : a.item_id > b.item_id
+      ? 1
+      : a.location_id < b.location_id
+        ? -1
+        : a.location_id > b.location_id
+          ? 1
+          : 0;
+
+/**
  * Moves stock_levels and the signals by the events just stored, locking each (item, location) row in one order.
- * Answers the signals it opened or fulfilled, for the live feed (a later push to the same row must not hide them).
+ * Answers the signals it opened or fulfilled, for the live feed (a later push to the same row must not hide them),
+ * and every row it moved.
  */
 async function project(
   tx: Queryable,
   events: ScanEvent[],
   targets: Map<string, Target>,
   user: string | null
-): Promise<string[]> {
-  if (!events.length) return [];
+): Promise<{ signalIds: string[]; rows: [string, string][] }> {
+  if (!events.length) return { signalIds: [], rows: [] };
   const byKey = new Map<string, Movement[]>();
-  for (const event of events) {
-    const key = event.item_id + '\u0000' + event.location_id;
-    const moves = byKey.get(key);
-    if (moves) moves.push(movement(event, targets));
-    else byKey.set(key, [movement(event, targets)]);
-  }
+  for (const event of events)
+    for (const m of movements(event, targets)) {
+      const key = m.item_id + '\u0000' + m.location_id;
+      const moves = byKey.get(key);
+      if (moves) moves.push(m);
+      else byKey.set(key, [m]);
+    }
   const sum = (moves: Movement[], f: (m: Movement) => number) => moves.reduce((s, m) => s + f(m), 0);
   const groups = [...byKey.values()];
   const col = <T>(f: (moves: Movement[]) => T) => groups.map(f);
+  const adjustments = events.some((e) => e.event_type === 'COUNT') ? await countDeltas(tx, groups) : [];
 
   // One statement adds every delta and locks the rows in one order, so concurrent batches cannot deadlock.
   const after = await tx<
@@ -405,7 +493,7 @@ async function project(
     WITH up AS (
     INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
     SELECT * FROM unnest(
-      ${col((m) => m[0].event.item_id)}::text[], ${col((m) => m[0].event.location_id)}::text[],
+      ${col((m) => m[0].item_id)}::text[], ${col((m) => m[0].location_id)}::text[],
       ${col((m) => sum(m, (x) => x.delta))}::bigint[], ${col((m) => sum(m, (x) => x.intake))}::bigint[],
       ${col((m) => sum(m, (x) => x.consume))}::bigint[], ${col((m) => m.length)}::bigint[],
       ${col((m) => m.map((x) => x.event.captured_at).reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b)))}::timestamptz[]
@@ -421,6 +509,7 @@ async function project(
     RETURNING item_id, location_id, on_hand, active_signal_id)
     SELECT up.item_id, up.location_id, up.on_hand, up.active_signal_id::text, i.reorder_point
     FROM up JOIN items i USING (item_id)`;
+  if (adjustments.length) await tx`INSERT INTO count_adjustments ${tx(adjustments)}`;
 
   // Walk each row's events in order from the on hand before them: that decides every signal change.
   const signals: SignalRow[] = [];
@@ -457,7 +546,10 @@ async function project(
       UPDATE stock_levels s SET active_signal_id = c.active_signal_id
       FROM json_to_recordset(${tx.json(activeChanges as never)}::json) AS c(item_id text, location_id text, active_signal_id uuid)
       WHERE s.item_id = c.item_id AND s.location_id = c.location_id`;
-  return [...new Set(signals.map((s) => s.signal_id))];
+  return {
+    signalIds: [...new Set(signals.map((s) => s.signal_id))],
+    rows: groups.map((m) => [m[0].item_id, m[0].location_id])
+  };
 }
 
 interface SignalRow {
@@ -491,7 +583,7 @@ export async function appendSignals(tx: Queryable, rows: SignalRow[]) {
 
 /** What the tablet still holds unsent once this batch is answered: its count was taken before the batch, and every
  *  event of the batch is answered here (applied, duplicate or rejected), so none of them is pending any more. */
-export const unsentAfter = (req: PushRequest): number | null =>
+const unsentAfter = (req: PushRequest): number | null =>
   req.pending_count === undefined ? null : Math.max(0, req.pending_count - req.events.length);
 
 /** Records that the device was heard from, what it reported and how far its sequence has come. */

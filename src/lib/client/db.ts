@@ -45,6 +45,8 @@ export interface SnapshotItem {
   reorder_qty: number | null;
   gtin: string | null;
   active: boolean;
+  /** Whether a scan of it needs a lot or a serial; absent in a snapshot from an older server (none). */
+  tracking?: 'none' | 'lot' | 'serial';
 }
 export interface SnapshotStock {
   item_id: string;
@@ -62,11 +64,21 @@ export interface SnapshotSignal {
   reorder_qty: number | null;
   opened_at: string;
 }
+/** A lot's expiry as the server learned it from scans (GS1 AI 17). */
+export interface SnapshotLot {
+  item_id: string;
+  lot: string;
+  expiry: string;
+}
 export interface SnapshotRow {
   id: 'this';
   items: SnapshotItem[];
   stock: SnapshotStock[];
   signals: SnapshotSignal[];
+  /** Dated lots; absent in a snapshot from an older server. */
+  lots?: SnapshotLot[];
+  /** Supplier part → item (carton labels naming only 1P); absent in a snapshot from an older server. */
+  supplier_parts?: { supplier_part: string; item_id: string }[];
   server_time: string;
   /** Device clock when the request left: events settled after this are not in the snapshot yet. */
   requested_at: number;
@@ -78,6 +90,15 @@ export interface PrefsRow {
   last_qty: number;
 }
 
+/** A cycle count in progress on this tablet: the location and its sheet, kept so that a reload does not lose it. */
+export interface CountSheetRow {
+  id: 'this';
+  location_id: string;
+  /** A line per part: counted null until seen or typed; expected what the tablet's stock said when the count began. */
+  lines: { item_id: string; counted: number | null; expected: number }[];
+  saved_at: number;
+}
+
 export type StationDb = Dexie & {
   outbox: EntityTable<OutboxRow, 'event_id'>;
   device: EntityTable<DeviceRow, 'id'>;
@@ -85,6 +106,7 @@ export type StationDb = Dexie & {
   sync: EntityTable<SyncRow, 'id'>;
   snapshot: EntityTable<SnapshotRow, 'id'>;
   prefs: EntityTable<PrefsRow, 'id'>;
+  countSheet: EntityTable<CountSheetRow, 'id'>;
   /** The copy of unacknowledged scans outside IndexedDB (journal.ts). */
   journal: Journal;
 };
@@ -105,6 +127,8 @@ export function openStationDb(name = DB_NAME, journal: JournalStorage | null = b
     snapshot: '&id',
     prefs: '&id'
   });
+  // 2: the count sheet in progress (an added table; nothing of version 1 changes).
+  db.version(2).stores({ countSheet: '&id' });
   // Every time the database opens (Dexie reopens it by itself after the browser closed it, as when the origin's
   // storage is deleted), and before any other query: put back what the journal holds and the database lacks.
   // A failure here must not keep the station closed: the journal stays as it is and the next open tries again.

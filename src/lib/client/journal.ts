@@ -15,12 +15,12 @@ import type { DeviceRow, OutboxRow } from './tables';
  */
 export const JOURNAL_MAX_SCANS = 8_000;
 
-export interface JournalEntry {
+interface JournalEntry {
   event: ScanEvent;
   recorded_at: number;
 }
 
-export interface JournalContents {
+interface JournalContents {
   device: DeviceRow | null;
   /** The highest device_seq this tablet has handed out. */
   seq: number;

@@ -5,19 +5,30 @@ import Dexie from 'dexie';
 import { checkEvent, type ScanEvent, type Source } from '../domain/events';
 import { uuid7 } from '../domain/uuid7';
 import type { DeviceRow, OutboxRow, StationDb } from './db';
+import { withReopen } from './reopen';
 
 export interface ScanInput {
-  event_type: 'INTAKE' | 'CONSUME';
+  event_type: 'INTAKE' | 'CONSUME' | 'MOVE' | 'COUNT';
   item_id: string;
+  /** For a COUNT, the quantity counted (0 allowed). */
   qty: number;
+  /** Where, when not the device's own location: a MOVE's from, a COUNT's shelf, as scanned. */
+  location_id?: string;
+  /** A MOVE's destination. */
+  to_location_id?: string | null;
+  /** A COUNT's expected quantity: what this tablet's stock view showed. */
+  expected_qty?: number | null;
   source: Source;
   barcode_raw?: string | null;
   lot?: string | null;
+  /** A GS1 code's serial (21) and expiry (17, YYYY-MM-DD). */
+  serial?: string | null;
+  expiry?: string | null;
   operator?: string | null;
 }
 
 /** `warning`: the scans count, but the worker should know something (the recovery journal could not keep them). */
-export type Recorded = { ok: true; rows: OutboxRow[]; warning?: string } | { ok: false; reason: string };
+type Recorded = { ok: true; rows: OutboxRow[]; warning?: string } | { ok: false; reason: string };
 
 export interface Clock {
   now(): number;
@@ -28,12 +39,20 @@ const systemClock: Clock = { now: Date.now, newId: uuid7 };
 type Draft = Omit<ScanEvent, 'device_seq'>;
 
 function draft(device: DeviceRow, input: ScanInput, clock: Clock, voids?: string): Draft {
+  // The newer fields only when used: a server of the previous release refuses fields it does not know.
+  const moveOrCount: Partial<Draft> = {};
+  if (!voids && input.to_location_id) moveOrCount.to_location_id = input.to_location_id.trim();
+  if (!voids && input.expected_qty !== null && input.expected_qty !== undefined)
+    moveOrCount.expected_qty = input.expected_qty;
+  if (!voids && input.serial) moveOrCount.serial = input.serial;
+  if (!voids && input.expiry) moveOrCount.expiry = input.expiry;
   return {
+    ...moveOrCount,
     event_id: clock.newId(),
     event_type: voids ? 'VOID' : input.event_type,
     item_id: input.item_id.trim(),
     qty: input.qty,
-    location_id: device.location_id,
+    location_id: input.location_id?.trim() || device.location_id,
     station_id: device.station_id || null,
     barcode_raw: input.barcode_raw ?? null,
     lot: input.lot || null,
@@ -67,38 +86,41 @@ async function commit(
   let recordedBy: DeviceRow | undefined;
   let recorded: Recorded;
   try {
-    recorded = await db.transaction('rw', [db.device, db.counters, db.outbox], async (): Promise<Recorded> => {
-      idbTransaction = (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
-      // Each IndexedDB request is a round trip to the browser process: read together, write together.
-      const [device, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
-      if (!device)
-        return { ok: false, reason: 'This tablet is not set up yet: give it a name, station and location first.' };
-      recordedBy = device;
-      const problem = hooks.before ? await hooks.before() : null;
-      if (problem) return { ok: false, reason: problem };
-      const drafts = build(device);
-      if (typeof drafts === 'string') return { ok: false, reason: drafts };
-      for (const d of drafts) {
-        const checked = checkEvent({ ...d, device_seq: 1 });
-        if (!checked.ok) return { ok: false, reason: checked.reason.replace(/^invalid: /, 'Not recorded: ') };
-      }
-      let seq = counter?.value ?? 0;
-      const rows: OutboxRow[] = drafts.map((d) => {
-        seq += 1;
-        const event = checkEvent({ ...d, device_seq: seq });
-        if (!event.ok) throw new Error(event.reason); // cannot happen: the same draft passed above
-        return {
-          event_id: event.event.event_id,
-          device_seq: seq,
-          state: 'pending',
-          event: event.event,
-          recorded_at: clock.now()
-        };
-      });
-      await Promise.all([db.counters.put({ name: 'device_seq', value: seq }), db.outbox.bulkAdd(rows)]);
-      if (hooks.after) await hooks.after(rows);
-      return { ok: true, rows };
-    });
+    // A database that could not be opened (Chromium, just after a full disk was freed) is opened again first.
+    recorded = await withReopen(db, () =>
+      db.transaction('rw', [db.device, db.counters, db.outbox], async (): Promise<Recorded> => {
+        idbTransaction = (Dexie.currentTransaction as unknown as { idbtrans?: IDBTransaction } | null)?.idbtrans;
+        // Each IndexedDB request is a round trip to the browser process: read together, write together.
+        const [device, counter] = await Promise.all([db.device.get('this'), db.counters.get('device_seq')]);
+        if (!device)
+          return { ok: false, reason: 'This tablet is not set up yet: give it a name, station and location first.' };
+        recordedBy = device;
+        const problem = hooks.before ? await hooks.before() : null;
+        if (problem) return { ok: false, reason: problem };
+        const drafts = build(device);
+        if (typeof drafts === 'string') return { ok: false, reason: drafts };
+        for (const d of drafts) {
+          const checked = checkEvent({ ...d, device_seq: 1 });
+          if (!checked.ok) return { ok: false, reason: checked.reason.replace(/^invalid: /, 'Not recorded: ') };
+        }
+        let seq = counter?.value ?? 0;
+        const rows: OutboxRow[] = drafts.map((d) => {
+          seq += 1;
+          const event = checkEvent({ ...d, device_seq: seq });
+          if (!event.ok) throw new Error(event.reason); // cannot happen: the same draft passed above
+          return {
+            event_id: event.event.event_id,
+            device_seq: seq,
+            state: 'pending',
+            event: event.event,
+            recorded_at: clock.now()
+          };
+        });
+        await Promise.all([db.counters.put({ name: 'device_seq', value: seq }), db.outbox.bulkAdd(rows)]);
+        if (hooks.after) await hooks.after(rows);
+        return { ok: true, rows };
+      })
+    );
   } catch (e) {
     // Storage full, or the database closed under us: the worker must know the scan did NOT count.
     if (await storageFull(e, idbTransaction))
@@ -148,10 +170,17 @@ export function recordScan(db: StationDb, input: ScanInput, clock: Clock = syste
   return commit(db, (device) => [draft(device, input, clock)], clock);
 }
 
+/** Records several events all or none, in one transaction: a finished count's lines. */
+export function recordAll(db: StationDb, inputs: ScanInput[], clock: Clock = systemClock): Promise<Recorded> {
+  if (!inputs.length) return Promise.resolve({ ok: false, reason: 'Nothing to record.' });
+  return commit(db, (device) => inputs.map((input) => draft(device, input, clock)), clock);
+}
+
 /** Why a row cannot be undone, or null when it can. */
 async function undoProblem(db: StationDb, row: OutboxRow | undefined): Promise<string | null> {
   if (!row) return 'That scan is not on this tablet.';
   if (row.event.event_type === 'VOID') return 'An undo cannot be undone; scan the item again instead.';
+  if (row.event.event_type === 'COUNT') return 'A count cannot be undone; count the part again instead.';
   if (row.state === 'rejected' || row.state === 'resolved')
     return 'That scan was never accepted by the server; nothing to undo.';
   const voids = await db.outbox.where('event.voids_event_id').equals(row.event_id).count();
@@ -208,8 +237,9 @@ export async function changeQty(
         ...draft(
           device,
           {
-            event_type: e.event_type as 'INTAKE' | 'CONSUME',
+            event_type: e.event_type as 'INTAKE' | 'CONSUME' | 'MOVE',
             item_id: e.item_id,
+            to_location_id: e.to_location_id,
             qty,
             source: e.source,
             barcode_raw: e.barcode_raw,
@@ -253,6 +283,8 @@ export async function resendFixed(
           {
             event_type: type,
             item_id: fix.item_id,
+            to_location_id: e.to_location_id,
+            expected_qty: e.expected_qty,
             qty: fix.qty,
             source: e.source,
             barcode_raw: e.barcode_raw,
@@ -301,7 +333,7 @@ export async function dismissRejected(db: StationDb, eventId: string, clock: Clo
   return done;
 }
 
-export interface PendingExport {
+interface PendingExport {
   format: 'linesync-pending/1';
   exported_at: string;
   device_id: string;

@@ -1,10 +1,10 @@
 // The station's offline view of stock: the last snapshot from the server, with this tablet's scans that the snapshot
 // cannot contain yet applied on top by the same rules the server uses.
-import { stockDelta, stockStatus, type StockStatus } from '../domain/stock';
+import { countAdjustment, reverseEffects, stockEffects, stockStatus, type StockStatus } from '../domain/stock';
 import Dexie from 'dexie';
 import type { OutboxRow, SnapshotRow, SnapshotSignal, StationDb } from './db';
 
-export interface StockLine {
+interface StockLine {
   item_id: string;
   location_id: string;
   description: string;
@@ -60,18 +60,25 @@ export function stockView(snapshot: SnapshotRow | undefined, rows: OutboxRow[], 
   for (const s of snapshot?.stock ?? [])
     if (!location || s.location_id === location) line(s.item_id, s.location_id).as_of_snapshot = s.on_hand;
 
-  for (const row of rows) {
-    if (!notInSnapshot(row, snapshot)) continue;
-    const e = row.event;
-    if (location && e.location_id !== location) continue;
-    if (e.event_type === 'VOID') {
-      // A VOID moves stock back by the scan it cancels; a target no longer on this tablet moved nothing here.
-      const target = byId.get(e.voids_event_id ?? '');
-      if (target && target.event_type !== 'VOID')
-        line(e.item_id, e.location_id).pending_delta -= stockDelta(target.event_type, target.qty);
-    } else {
-      line(e.item_id, e.location_id).pending_delta += stockDelta(e.event_type, e.qty);
+  // In the order they were recorded: a COUNT sets on hand to what was counted, so what came before it matters.
+  const late = rows.filter((r) => notInSnapshot(r, snapshot)).sort((a, b) => a.device_seq - b.device_seq);
+  for (const { event: e } of late) {
+    if (e.event_type === 'COUNT') {
+      if (location && e.location_id !== location) continue;
+      const l = line(e.item_id, e.location_id);
+      l.pending_delta += countAdjustment(e.qty, l.as_of_snapshot + l.pending_delta);
+      continue;
     }
+    // A VOID moves stock back by the scan it cancels; a target no longer on this tablet moved nothing here.
+    const target = e.event_type === 'VOID' ? byId.get(e.voids_event_id ?? '') : null;
+    const effects =
+      e.event_type !== 'VOID'
+        ? stockEffects(e)
+        : target && target.event_type !== 'VOID' && target.event_type !== 'COUNT'
+          ? reverseEffects({ ...target, event_type: target.event_type })
+          : [];
+    for (const x of effects)
+      if (!location || x.location_id === location) line(e.item_id, x.location_id).pending_delta += x.delta;
   }
 
   const out = [...lines.values()].map((l) => {

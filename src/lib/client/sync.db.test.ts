@@ -448,6 +448,46 @@ describe('backoff', () => {
 });
 
 describe('the offline stock view and the export', () => {
+  it('shows a pending MOVE on both locations, its undo on neither, and a COUNT as the counted quantity', async () => {
+    await server.sql`INSERT INTO items (item_id, description) VALUES ('M-1', 'Bracket')`;
+    await record(station, scan({ event_type: 'INTAKE', item_id: 'M-1', qty: 10 }));
+    await syncOnce(station, cfg());
+    const move = await record(station, scan({ event_type: 'MOVE', item_id: 'M-1', qty: 4, to_location_id: 'LINE-2' }));
+    const view = async (loc: string) =>
+      stockView(await station.snapshot.get('this'), await station.outbox.toArray(), loc).lines.find(
+        (l) => l.item_id === 'M-1'
+      );
+    expect(await view('LINE-1')).toMatchObject({ as_of_snapshot: 10, pending_delta: -4, on_hand: 6 });
+    expect(await view('LINE-2')).toMatchObject({ as_of_snapshot: 0, pending_delta: 4, on_hand: 4 });
+    await undoScan(station, move.event_id);
+    expect(await view('LINE-1')).toMatchObject({ on_hand: 10 });
+    expect(await view('LINE-2')).toMatchObject({ on_hand: 0 });
+    // Counted 3 at LINE-2 after a second move of 5 there: on hand is what was counted, whatever came before.
+    await record(station, scan({ event_type: 'MOVE', item_id: 'M-1', qty: 5, to_location_id: 'LINE-2' }));
+    const counted = await record(
+      station,
+      scan({ event_type: 'COUNT', item_id: 'M-1', qty: 3, expected_qty: 5, location_id: 'LINE-2' })
+    );
+    expect(counted.event).toMatchObject({ location_id: 'LINE-2', expected_qty: 5 });
+    expect(await view('LINE-2')).toMatchObject({ on_hand: 3 });
+    expect(await undoScan(station, counted.event_id)).toMatchObject({ ok: false, reason: /count cannot be undone/ });
+
+    await syncOnce(station, cfg());
+    expect((await serverEvents(`tab-${n}`)).map((e) => e.event_type)).toEqual([
+      'INTAKE',
+      'MOVE',
+      'VOID',
+      'MOVE',
+      'COUNT'
+    ]);
+    const [l1] = await server.sql`SELECT on_hand FROM stock_levels WHERE item_id = 'M-1' AND location_id = 'LINE-1'`;
+    const [l2] = await server.sql`SELECT on_hand FROM stock_levels WHERE item_id = 'M-1' AND location_id = 'LINE-2'`;
+    expect([l1.on_hand, l2.on_hand]).toEqual([5, 3]);
+    expect(await view('LINE-1')).toMatchObject({ as_of_snapshot: 5, pending_delta: 0 });
+    expect(await view('LINE-2')).toMatchObject({ as_of_snapshot: 3, pending_delta: 0 });
+    expect((await verifyStock(server.sql)).drift).toEqual([]);
+  });
+
   it("shows the snapshot with this tablet's pending scans on top, undos included", async () => {
     await server.sql`INSERT INTO items (item_id, description, reorder_point) VALUES ('V-1', 'Washer', 5), ('V-2', 'Pin', NULL)`;
     await record(station, scan({ event_type: 'INTAKE', item_id: 'V-1', qty: 30 }));

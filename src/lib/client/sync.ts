@@ -36,14 +36,14 @@ export interface SyncConfig {
   requestTimeoutMs?: number;
 }
 
-export type SyncOutcome =
+type SyncOutcome =
   | { status: 'done'; sent: number; accepted: number; rejected: number }
   | { status: 'busy' }
   | { status: 'not_set_up' }
   | { status: 'failed'; error: string; authRequired: boolean };
 
 export const SYNCED_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
-export const INTERVAL_MS = 30_000;
+const INTERVAL_MS = 30_000;
 const BACKOFF_BASE_MS = 2_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 const LOCK_NAME = 'linesync-sync';
@@ -233,7 +233,7 @@ const utf8 = new TextEncoder();
 const byteLength = (text: string) => utf8.encode(text).length;
 
 /** What a too-large scan is told: it can never go as it is, so it waits for a person like a rejected one. */
-export const tooLargeReason = (bytes: number) =>
+const tooLargeReason = (bytes: number) =>
   `too large to send: ${bytes} bytes as JSON, a push takes at most ${MAX_EVENT_BYTES} per scan; fix or void it`;
 
 /**
@@ -461,13 +461,15 @@ async function pullSnapshot(db: StationDb, cfg: SyncConfig, now: () => number): 
     items: body.items,
     stock: body.stock.map((s) => ({ ...s, on_hand: Number(s.on_hand) })),
     signals: body.signals,
+    lots: Array.isArray(body.lots) ? body.lots : [],
+    supplier_parts: Array.isArray(body.supplier_parts) ? body.supplier_parts : [],
     server_time: body.server_time,
     requested_at: requestedAt
   });
 }
 
 /** Synced and resolved scans older than a week go; pending and rejected ones never do. */
-export async function pruneSettled(db: StationDb, now: number): Promise<number> {
+async function pruneSettled(db: StationDb, now: number): Promise<number> {
   return db.outbox
     .where('settled_at')
     .below(now - SYNCED_KEPT_MS)
@@ -530,7 +532,7 @@ export async function withSyncLock(
   }
 }
 
-export type Trigger = 'scan' | 'online' | 'visible' | 'interval' | 'manual' | 'start';
+type Trigger = 'scan' | 'online' | 'visible' | 'interval' | 'manual' | 'start';
 
 /**
  * Decides when to sync: after each scan, on `online`, when the page becomes visible, every 30 s, and on "Sync now";

@@ -42,7 +42,19 @@ describe('checkEvent', () => {
     ['qty fractional', { qty: 2.5 }, /qty: must be a whole number/],
     ['qty as string', { qty: '3' }, /qty/],
     ['qty too large', { qty: 1_000_001 }, /qty/],
-    ['unknown type', { event_type: 'MOVE' }, /event_type/],
+    ['unknown type', { event_type: 'TELEPORT' }, /event_type/],
+    ['MOVE without a destination', { event_type: 'MOVE' }, /to_location_id: is required for a MOVE/],
+    ['destination on an INTAKE', { to_location_id: 'LINE-2' }, /to_location_id: is only allowed on a MOVE/],
+    [
+      'MOVE to where it is',
+      { event_type: 'MOVE', to_location_id: 'LINE-1' },
+      /to_location_id: must differ from location_id/
+    ],
+    ['MOVE of nothing', { event_type: 'MOVE', to_location_id: 'LINE-2', qty: 0 }, /qty: must be greater than 0/],
+    ['COUNT without expected', { event_type: 'COUNT' }, /expected_qty: is required for a COUNT/],
+    ['expected on a CONSUME', { event_type: 'CONSUME', expected_qty: 3 }, /expected_qty: is only allowed on a COUNT/],
+    ['COUNT below 0', { event_type: 'COUNT', expected_qty: 3, qty: -1 }, /qty/],
+    ['COUNT expected fractional', { event_type: 'COUNT', expected_qty: 1.5 }, /expected_qty: must be a whole number/],
     ['unknown source', { source: 'telepathy' }, /source/],
     ['empty item', { item_id: '   ' }, /item_id: must not be empty/],
     ['control characters in item', { item_id: 'A\nB' }, /item_id: must not contain control characters/],
@@ -64,6 +76,21 @@ describe('checkEvent', () => {
     }
   });
 
+  it('accepts a MOVE with its destination, and a COUNT of 0 with a negative expected quantity', () => {
+    expect(checkEvent({ ...base, event_type: 'MOVE', to_location_id: 'LINE-2' }).ok).toBe(true);
+    expect(checkEvent({ ...base, event_type: 'COUNT', qty: 0, expected_qty: -4 }).ok).toBe(true);
+    expect(checkEvent({ ...base, event_type: 'COUNT', qty: 7, expected_qty: 5 }).ok).toBe(true);
+  });
+
+  it('accepts a serial with a count: GS1 allows (21) with (30), a serialised case of several pieces', () => {
+    expect(checkEvent({ ...base, serial: 'SN-1', qty: 24 }).ok).toBe(true);
+  });
+
+  it('still accepts an event from a tablet that sends none of the newer fields', () => {
+    const old = JSON.parse(JSON.stringify(base));
+    expect(checkEvent(old)).toEqual({ ok: true, event: base });
+  });
+
   it('rejects things that are not events at all', () => {
     for (const v of [null, 42, 'x', [], undefined]) expect(checkEvent(v).ok).toBe(false);
   });
@@ -76,6 +103,12 @@ describe('sameContent', () => {
     expect(sameContent({ ...base, operator: null }, { ...base, operator: undefined })).toBe(true);
     expect(sameContent(base, { ...base, qty: 4 })).toBe(false);
     expect(sameContent(base, { ...base, lot: 'L2' })).toBe(false);
+    const move = { ...base, event_type: 'MOVE' as const, to_location_id: 'LINE-2' };
+    expect(sameContent(move, { ...move, to_location_id: 'LINE-3' })).toBe(false);
+    const count = { ...base, event_type: 'COUNT' as const, expected_qty: 2 };
+    expect(sameContent(count, { ...count, expected_qty: 3 })).toBe(false);
+    // A stored row reads the newer columns back as null; an older tablet's retry leaves them out.
+    expect(sameContent(base, { ...base, to_location_id: null, expected_qty: null })).toBe(true);
   });
 });
 

@@ -2,7 +2,9 @@
 // before it is applied.
 import { z } from 'zod';
 
-export const EVENT_TYPES = ['INTAKE', 'CONSUME', 'VOID'] as const;
+// MOVE: qty from location_id to to_location_id. COUNT: qty is the quantity counted (may be 0) and expected_qty what
+// the tablet's snapshot said; the server records the adjustment. Both are additions: older tablets' events stay valid.
+export const EVENT_TYPES = ['INTAKE', 'CONSUME', 'VOID', 'MOVE', 'COUNT'] as const;
 export const SOURCES = ['camera', 'wedge', 'manual', 'packing_slip'] as const;
 export const MAX_BATCH_EVENTS = 500;
 /** The push body limit, in bytes of JSON as sent: the server refuses more (413), so the tablet splits below it. */
@@ -12,6 +14,8 @@ export const PUSH_ENVELOPE_RESERVE_BYTES = 128 * 1024;
 /** The largest one event may be, as JSON, and still go in a push with any envelope; a larger one can never be sent. */
 export const MAX_EVENT_BYTES = MAX_BATCH_BYTES - PUSH_ENVELOPE_RESERVE_BYTES;
 export const MAX_QTY = 1_000_000;
+/** Bound of a COUNT's expected quantity (the tablet's snapshot on hand, which many intakes can take past MAX_QTY). */
+export const MAX_EXPECTED = 1_000_000_000_000;
 
 export type EventType = (typeof EVENT_TYPES)[number];
 export type Source = (typeof SOURCES)[number];
@@ -68,11 +72,18 @@ export const scanEventSchema = z
     device_seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
     event_type: z.enum(EVENT_TYPES),
     item_id: itemId,
-    qty: z.number().int('must be a whole number').positive('must be greater than 0').max(MAX_QTY),
+    // Above 0, except a COUNT's, where 0 is what was found (checked below, with the event type known).
+    qty: z.number().int('must be a whole number').min(0, 'must be greater than 0').max(MAX_QTY),
     location_id: locationId,
+    to_location_id: locationId.nullish(),
+    // The snapshot's on hand: stock may be negative, so may this.
+    expected_qty: z.number().int('must be a whole number').min(-MAX_EXPECTED).max(MAX_EXPECTED).nullish(),
     station_id: optionalText(64),
     barcode_raw: barcodeRaw,
     lot: optionalText(64),
+    // A GS1 code's serial (AI 21) and expiry (AI 17, as YYYY-MM-DD): newer fields, optional like lot.
+    serial: optionalText(64),
+    expiry: z.iso.date('must be a date, YYYY-MM-DD').nullish(),
     source: z.enum(SOURCES),
     captured_at: capturedAt,
     operator: optionalText(128),
@@ -86,6 +97,18 @@ export const scanEventSchema = z
       ctx.addIssue({ code: 'custom', path: ['voids_event_id'], message: 'is only allowed on a VOID' });
     if (e.voids_event_id && e.voids_event_id.toLowerCase() === e.event_id.toLowerCase())
       ctx.addIssue({ code: 'custom', path: ['voids_event_id'], message: 'cannot void itself' });
+    if (e.qty === 0 && e.event_type !== 'COUNT')
+      ctx.addIssue({ code: 'custom', path: ['qty'], message: 'must be greater than 0' });
+    if (e.event_type === 'MOVE' && !e.to_location_id)
+      ctx.addIssue({ code: 'custom', path: ['to_location_id'], message: 'is required for a MOVE' });
+    if (e.event_type !== 'MOVE' && e.to_location_id)
+      ctx.addIssue({ code: 'custom', path: ['to_location_id'], message: 'is only allowed on a MOVE' });
+    if (e.to_location_id && e.to_location_id === e.location_id)
+      ctx.addIssue({ code: 'custom', path: ['to_location_id'], message: 'must differ from location_id' });
+    if (e.event_type === 'COUNT' && (e.expected_qty === null || e.expected_qty === undefined))
+      ctx.addIssue({ code: 'custom', path: ['expected_qty'], message: 'is required for a COUNT' });
+    if (e.event_type !== 'COUNT' && e.expected_qty !== null && e.expected_qty !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['expected_qty'], message: 'is only allowed on a COUNT' });
   });
 
 export type ScanEvent = z.infer<typeof scanEventSchema>;
@@ -113,7 +136,16 @@ export const pushRequestSchema = z.strictObject({
   /** Rejected events the worker settled on the tablet since the last push. */
   settled_on_device: z.array(settledOnDeviceSchema).max(MAX_BATCH_EVENTS).optional(),
   /** Synced scans the tablet sent again since its last push, because the server no longer held them. */
-  refilled: z.number().int().min(0).max(10_000_000).optional()
+  refilled: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .optional()
+    .describe(
+      "Synced scans this tablet sent again since its last push because an answer's server_max_seq was below them " +
+        '(the server lost them); counted on the device for the fleet page'
+    )
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
@@ -145,19 +177,38 @@ export interface PushResponse {
   resolved?: ResolvedRejection[];
 }
 
+/** The push answer as the server sends it (documented in /api/openapi.json). */
+export const pushAnswerSchema = z.object({
+  results: z
+    .array(
+      z.object({
+        event_id: z.string(),
+        status: z.enum(['applied', 'duplicate', 'rejected']),
+        reason: z.string().optional()
+      })
+    )
+    .describe('One result per event sent, in order'),
+  server_time: z.string(),
+  server_max_seq: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe(
+      'The highest device_seq the server held for this device before this push (0: none). A tablet holding synced ' +
+        'scans above it sends them again (the server lost them: a power cut, a restore) and says how many in ' +
+        "the next push's `refilled`; they answer `duplicate` where the server still had them."
+    ),
+  resolved: z
+    .array(z.unknown())
+    .optional()
+    .describe('Present when the push named `rejected_waiting`: those of them resolved on the server')
+});
+
 /** The push answer as the tablet reads it. Not strict: a newer server may add fields. `server_max_seq` is optional
  *  so that a tablet talking to an older server keeps syncing (it just cannot refill). */
-export const pushResponseSchema = z.object({
-  results: z.array(
-    z.object({
-      event_id: z.string(),
-      status: z.enum(['applied', 'duplicate', 'rejected']),
-      reason: z.string().optional()
-    })
-  ),
-  server_time: z.string(),
-  server_max_seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  resolved: z.array(z.unknown()).optional()
+export const pushResponseSchema = pushAnswerSchema.extend({
+  server_max_seq: pushAnswerSchema.shape.server_max_seq.optional()
 });
 
 /** One line per problem, with the field path: what a worker or a developer needs to fix it. */
@@ -179,9 +230,13 @@ export const CONTENT_FIELDS = [
   'item_id',
   'qty',
   'location_id',
+  'to_location_id',
+  'expected_qty',
   'station_id',
   'barcode_raw',
   'lot',
+  'serial',
+  'expiry',
   'source',
   'captured_at',
   'operator',

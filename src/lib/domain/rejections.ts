@@ -25,7 +25,7 @@ export const resolveRejectionSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('dismiss'), note })
 ]);
 export type ResolveRejection = z.infer<typeof resolveRejectionSchema>;
-export type CorrectedFix = Extract<ResolveRejection, { action: 'apply_corrected' }>;
+type CorrectedFix = Extract<ResolveRejection, { action: 'apply_corrected' }>;
 
 export const rejectionFilterSchema = z.strictObject({
   status: z.enum(['waiting', 'resolved', 'all']).default('waiting'),

@@ -1,11 +1,40 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canMoveSignal, signalChange, stockDelta, stockKey, stockStatus } from './stock';
+import {
+  canMoveSignal,
+  countAdjustment,
+  reverseEffects,
+  signalChange,
+  stockDelta,
+  stockEffects,
+  stockKey,
+  stockStatus
+} from './stock';
 
 describe('stock rules', () => {
   it('moves stock by the event type', () => {
     expect(stockDelta('INTAKE', 5)).toBe(5);
     expect(stockDelta('CONSUME', 5)).toBe(-5);
+  });
+
+  it('moves a MOVE out of one location and into the other, and a VOID moves every row back', () => {
+    const move = { event_type: 'MOVE' as const, qty: 4, location_id: 'A', to_location_id: 'B' };
+    expect(stockEffects(move)).toEqual([
+      { location_id: 'A', delta: -4 },
+      { location_id: 'B', delta: 4 }
+    ]);
+    expect(reverseEffects(move)).toEqual([
+      { location_id: 'A', delta: 4 },
+      { location_id: 'B', delta: -4 }
+    ]);
+    expect(stockEffects({ event_type: 'CONSUME', qty: 2, location_id: 'A' })).toEqual([
+      { location_id: 'A', delta: -2 }
+    ]);
+    // A COUNT's delta depends on the stock it meets; a VOID's on its target.
+    expect(stockEffects({ event_type: 'COUNT', qty: 2, location_id: 'A' })).toEqual([]);
+    expect(stockEffects({ event_type: 'VOID', qty: 2, location_id: 'A' })).toEqual([]);
+    expect(countAdjustment(7, 10)).toBe(-3);
+    expect(countAdjustment(0, -2)).toBe(2);
   });
 
   it('names the status: negative below zero, low at or below the reorder point', () => {

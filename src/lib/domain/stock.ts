@@ -1,13 +1,54 @@
 // Stock and replenishment rules: pure functions the server applies inside its transaction and the tablet applies
 // to show its pending scans on top of the last snapshot.
-import type { EventType } from './events';
+import type { EventType, ScanEvent } from './events';
 
 export type StockStatus = 'ok' | 'low' | 'negative';
 export type SignalState = 'OPEN' | 'ACKNOWLEDGED' | 'FULFILLED';
 
-/** How one event moves on hand. A VOID moves stock back by the event it cancels. */
-export function stockDelta(type: Exclude<EventType, 'VOID'>, qty: number): number {
+/** How one INTAKE or CONSUME moves on hand. A VOID moves stock back by the event it cancels. */
+export function stockDelta(type: 'INTAKE' | 'CONSUME', qty: number): number {
   return type === 'INTAKE' ? qty : -qty;
+}
+
+/** One stock row an event moves, and by how much. */
+interface StockEffect {
+  location_id: string;
+  delta: number;
+}
+
+type Moving = Pick<ScanEvent, 'event_type' | 'qty' | 'location_id'> & { to_location_id?: string | null };
+
+/**
+ * The stock rows an event moves, with their deltas: a MOVE takes from one location and adds to the other, in the
+ * same step. A COUNT's effect is not in the event: it sets on hand to the counted quantity, so its delta is counted
+ * minus the on hand it meets (countAdjustment). A VOID has no effect of its own (reverseEffects of its target).
+ */
+export function stockEffects(e: Moving): StockEffect[] {
+  switch (e.event_type) {
+    case 'INTAKE':
+      return [{ location_id: e.location_id, delta: e.qty }];
+    case 'CONSUME':
+      return [{ location_id: e.location_id, delta: -e.qty }];
+    case 'MOVE':
+      return e.to_location_id
+        ? [
+            { location_id: e.location_id, delta: -e.qty },
+            { location_id: e.to_location_id, delta: e.qty }
+          ]
+        : [];
+    default:
+      return [];
+  }
+}
+
+/** What a COUNT changes: the stock is set to what was counted, so the adjustment is counted minus on hand then. */
+export function countAdjustment(counted: number, onHand: number): number {
+  return counted - onHand;
+}
+
+/** What a VOID of the event does: every row its target moved, moved back. */
+export function reverseEffects(target: Moving & { event_type: Exclude<EventType, 'VOID' | 'COUNT'> }): StockEffect[] {
+  return stockEffects(target).map((x) => ({ location_id: x.location_id, delta: -x.delta }));
 }
 
 export function stockStatus(onHand: number, reorderPoint: number | null): StockStatus {
@@ -16,7 +57,7 @@ export function stockStatus(onHand: number, reorderPoint: number | null): StockS
   return 'ok';
 }
 
-export type SignalChange = 'open' | 'fulfil' | null;
+type SignalChange = 'open' | 'fulfil' | null;
 
 /**
  * What one stock movement does to the item's replenishment signal at that location.

@@ -1,0 +1,62 @@
+// The located pass's pixel work (locate.ts) on symbols bwip-js draws: where the code is, and a Code 128 line that
+// ink spread has thickened read again edge to edge.
+import { BitArray, Code128Reader, DecodeHintType } from '@zxing/library';
+import { describe, expect, it } from 'vitest';
+import { renderBarcode } from '../../../tests/fixtures/barcodes';
+import { locateCodes, regulariseCode128 } from './locate';
+
+/** The symbol's middle row as bars (true) and spaces, each bar `spread` pixels wider on its right, the space after it
+ * as much narrower: ink spread, or blur thresholded too dark. */
+async function spreadRow(text: string, spread: number): Promise<boolean[]> {
+  const s = await renderBarcode({ bcid: 'code128', data: text, scale: 3 });
+  const y = s.height >> 1;
+  const row = Array.from({ length: s.width }, (_, x) => s.data[(y * s.width + x) * 4] < 128);
+  const out = [...row];
+  for (let x = 1; x < row.length; x++) if (row[x - 1] && !row[x]) for (let k = 0; k < spread; k++) out[x + k] = true;
+  return out;
+}
+
+function read(bits: boolean[]): string | null {
+  const arr = new BitArray(bits.length);
+  bits.forEach((b, i) => b && arr.set(i));
+  try {
+    return new Code128Reader().decodeRow(0, arr, new Map([[DecodeHintType.ASSUME_GS1, true]])).getText();
+  } catch {
+    return null;
+  }
+}
+
+describe('regulariseCode128', () => {
+  it('reads edge to edge a line whose bars ink spread has widened past what run widths survive', async () => {
+    const text = 'WO-48213;QTY=12';
+    const bits = await spreadRow(text, 2);
+    expect(read(bits)).not.toBe(text);
+    expect(read(regulariseCode128(bits)!)).toBe(text);
+    // An even line comes back the same.
+    expect(read(regulariseCode128(await spreadRow(text, 0))!)).toBe(text);
+  });
+
+  it('gives nothing for runs that are no Code 128', () => {
+    const noise = Array.from({ length: 400 }, (_, i) => (i * 7919) % 13 < 6);
+    expect(regulariseCode128(noise)).toBeNull();
+    expect(regulariseCode128([])).toBeNull();
+  });
+});
+
+describe('locateCodes', () => {
+  it('finds nothing on bare paper and the code where it is', async () => {
+    const w = 640,
+      h = 480;
+    const paper = new Uint8ClampedArray(w * h).map((_, i) => 200 + ((i * 7919) % 9));
+    expect(locateCodes({ data: paper, width: w, height: h })).toEqual([]);
+    const s = await renderBarcode({ bcid: 'code128', data: 'P-1001', scale: 2 });
+    const img = Uint8ClampedArray.from(paper);
+    for (let y = 0; y < s.height; y++)
+      for (let x = 0; x < s.width; x++) img[(300 + y) * w + 40 + x] = s.data[(y * s.width + x) * 4];
+    const [r] = locateCodes({ data: img, width: w, height: h });
+    expect(r.x0).toBeLessThanOrEqual(60);
+    expect(r.y0).toBeGreaterThanOrEqual(288);
+    expect(r.coherence).toBeGreaterThan(0.5);
+    expect(Math.abs(r.dx)).toBeGreaterThan(0.95); // across vertical bars: horizontal
+  });
+});
