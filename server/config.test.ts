@@ -110,4 +110,31 @@ describe('configuration', () => {
     expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'javascript:alert(1)' })).toThrow(/DASHBOARD_EMBED_URL/);
     expect(() => loadConfig({ DASHBOARD_EMBED_URL: 'not a url' })).toThrow(/DASHBOARD_EMBED_URL/);
   });
+
+  it('derives the embed URL from DASHBOARD_ID and the workspace host Apps sets; an explicit URL wins', () => {
+    const id = '01f167fb84e01d88acaf62a3e633ad3e';
+    const embed = 'https://adb-1234.5.azuredatabricks.net/embed/dashboardsv3/' + id;
+    for (const host of ['adb-1234.5.azuredatabricks.net', 'https://adb-1234.5.azuredatabricks.net/'])
+      expect(loadConfig({ DASHBOARD_ID: id, DATABRICKS_HOST: host }).DASHBOARD_EMBED_URL).toBe(embed);
+    const given = 'https://other.example/embed/dashboardsv3/x';
+    expect(
+      loadConfig({ DASHBOARD_ID: id, DATABRICKS_HOST: 'h.example', DASHBOARD_EMBED_URL: given }).DASHBOARD_EMBED_URL
+    ).toBe(given);
+    expect(loadConfig({ DATABRICKS_HOST: 'h.example' }).DASHBOARD_EMBED_URL).toBeUndefined();
+    expect(() => loadConfig({ DASHBOARD_ID: id })).toThrow(/DASHBOARD_ID: needs DATABRICKS_HOST/);
+    expect(() => loadConfig({ DASHBOARD_ID: id, DATABRICKS_HOST: 'http://h.example' })).toThrow(
+      /needs DATABRICKS_HOST/
+    );
+    expect(() => loadConfig({ DASHBOARD_ID: '../x', DATABRICKS_HOST: 'h.example' })).toThrow(
+      /DASHBOARD_ID: must be a dashboard id/
+    );
+  });
+
+  it('takes GENIE_SPACE_ID only as a space id, with bounded time-out, polling and rows', () => {
+    const c = loadConfig({ GENIE_SPACE_ID: '01ef34712a29169db030324fd0e1df5f' });
+    expect(c).toMatchObject({ GENIE_TIMEOUT_MS: 60_000, GENIE_POLL_MS: 1000, GENIE_ROW_LIMIT: 200 });
+    expect(loadConfig({}).GENIE_SPACE_ID).toBeUndefined();
+    expect(() => loadConfig({ GENIE_SPACE_ID: 'spaces/1' })).toThrow(/GENIE_SPACE_ID: must be a Genie space id/);
+    expect(() => loadConfig({ GENIE_TIMEOUT_MS: '10' })).toThrow(/GENIE_TIMEOUT_MS/);
+  });
 });

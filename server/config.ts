@@ -80,8 +80,40 @@ const envSchema = z.object({
   // An AI/BI dashboard's embed URL: the analytics page frames it and the CSP allows its origin (and only then).
   DASHBOARD_EMBED_URL: z
     .url({ protocol: /^https$/, message: "must be an https URL (the dashboard's embed link)" })
-    .optional()
+    .optional(),
+  // Or the deployed dashboard's id (databricks.yml resources.dashboards.linesync): the embed URL is then
+  // https://<DATABRICKS_HOST>/embed/dashboardsv3/<DASHBOARD_ID>, DATABRICKS_HOST being the workspace Apps names.
+  DASHBOARD_ID: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be a dashboard id (32 hexadecimal digits)')
+    .optional(),
+  DATABRICKS_HOST: z.string().optional(),
+  // Ask LineSync: the Genie space over the gold tables (app resource "genie-space"), its answer waited for at most
+  // GENIE_TIMEOUT_MS, asked every GENIE_POLL_MS, and at most GENIE_ROW_LIMIT rows of its result shown.
+  GENIE_SPACE_ID: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'must be a Genie space id (32 hexadecimal digits)')
+    .optional(),
+  GENIE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  GENIE_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(1000),
+  GENIE_ROW_LIMIT: z.coerce.number().int().min(1).max(5000).default(200)
 });
+
+/** The workspace host Apps sets (with or without https://), as the origin of a dashboard embed URL. */
+function dashboardEmbedUrl(host: string | undefined, id: string): string {
+  let origin: URL;
+  try {
+    origin = new URL(/^[a-z]+:\/\//i.test(host ?? '') ? host! : `https://${host}`);
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  DATABRICKS_HOST: must be the workspace host, got "${host}"`);
+  }
+  if (!host || origin.protocol !== 'https:')
+    throw new ConfigError(
+      'Invalid configuration:\n  DASHBOARD_ID: needs DATABRICKS_HOST (Databricks Apps sets it) as an https workspace ' +
+        'host, or give DASHBOARD_EMBED_URL instead'
+    );
+  return `https://${origin.host}/embed/dashboardsv3/${id}`;
+}
 
 export type Config = z.infer<typeof envSchema> & { port: number; host: string };
 
@@ -98,7 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   // Local mode trusts everyone as the local supervisor, so it only listens on loopback unless told otherwise.
   const host = c.HOST ?? (c.AUTH_MODE === 'local' ? '127.0.0.1' : '0.0.0.0');
-  return { ...c, port: c.PORT ?? c.DATABRICKS_APP_PORT ?? 8000, host };
+  const embed =
+    c.DASHBOARD_EMBED_URL ?? (c.DASHBOARD_ID ? dashboardEmbedUrl(c.DATABRICKS_HOST, c.DASHBOARD_ID) : undefined);
+  return { ...c, DASHBOARD_EMBED_URL: embed, port: c.PORT ?? c.DATABRICKS_APP_PORT ?? 8000, host };
 }
 
 export type DbTarget =

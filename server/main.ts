@@ -1,13 +1,13 @@
 // The product as one process: the built PWA and /api, on the configured database.
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { createApp } from './app';
 import { ConfigError, dbTarget, loadConfig } from './config';
 import { connect, explainTlsError } from './db/connect';
 import { migrate } from './db/migrate';
 import { seed } from './db/seed';
 import { withSecurityHeaders } from './http/security';
+import { serveBuild } from './http/static';
 
 const BUILD_DIR = './build';
 
@@ -28,11 +28,8 @@ async function main() {
   }
 
   const app = createApp({ sql: db.sql, config, dbKind: db.kind });
-  if (existsSync(BUILD_DIR)) {
-    app.use('/*', serveStatic({ root: BUILD_DIR }));
-    // The PWA routes on the client: every other page path gets the app shell.
-    app.get('/*', serveStatic({ root: BUILD_DIR, path: 'index.html' }));
-  } else {
+  if (existsSync(BUILD_DIR)) serveBuild(app, BUILD_DIR);
+  else {
     console.warn(`No ${BUILD_DIR}/ found: serving the API only. Run \`npm run build\` for the app.`);
   }
 

@@ -57,7 +57,7 @@ export async function status(sql: Sql, describe: string): Promise<string> {
   return lines.join('\n');
 }
 
-export async function grantAppAccess(sql: Sql, role: string): Promise<void> {
+async function grantAppAccess(sql: Sql, role: string): Promise<void> {
   // The role name is an identifier: quoted by postgres.js, never spliced as text.
   const schema = sql('public');
   const r = sql(role);

@@ -36,7 +36,7 @@ const common = {
 };
 
 /** TLS that checks the server: its chain against the system CA store (or the given CA file), and its name. */
-export function verifiedTls(host: string, caFile?: string): ConnectionOptions {
+function verifiedTls(host: string, caFile?: string): ConnectionOptions {
   let ca: string | undefined;
   if (caFile) {
     try {

@@ -8,7 +8,7 @@ import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { lockDataDir } from './datadir-lock';
 
-export interface EmbeddedServer {
+interface EmbeddedServer {
   host: string;
   port: number;
   stop(): Promise<void>;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkspaceClient } from '@databricks/sdk-experimental';
 import type { LakebaseCredential } from '../config';
 
-export interface Token {
+interface Token {
   token: string;
   expiresAt: number; // epoch ms
 }

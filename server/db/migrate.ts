@@ -4,9 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from './connect';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../sql/migrations/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../sql/migrations/', import.meta.url));
 
-export interface Migration {
+interface Migration {
   name: string;
   checksum: string;
   sql: string;
@@ -24,7 +24,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export interface AppliedMigration {
+interface AppliedMigration {
   name: string;
   checksum: string;
   applied_at: Date;

@@ -5,8 +5,8 @@ import type { Config } from '../config';
 import type { Sql } from '../db/connect';
 import { ApiError } from './errors';
 
-export type Role = 'operator' | 'supervisor';
-export interface User {
+type Role = 'operator' | 'supervisor';
+interface User {
   email: string;
   role: Role;
 }

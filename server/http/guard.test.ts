@@ -70,6 +70,37 @@ it('answers only its own host names in local mode (DNS rebinding)', async () => 
   expect((await res.json()).error.code).toBe('host_not_allowed');
 });
 
+it('does not let a rebinding page pass by naming an allowed host in X-Forwarded-Host', async () => {
+  // The rebinding page is same-origin to its browser, so it may add any header to its fetches without a preflight.
+  const rebind = 'rebind.attacker.example:8000';
+  const read = await app.request('/api/sync/snapshot', { headers: { host: rebind, 'x-forwarded-host': 'localhost' } });
+  expect(read.status).toBe(421);
+  expect((await read.json()).error.code).toBe('host_not_allowed');
+  const write = await app.request('/api/items/import', {
+    method: 'POST',
+    headers: {
+      host: rebind,
+      'x-forwarded-host': 'localhost:8000',
+      origin: 'http://localhost:8000',
+      'content-type': 'text/csv',
+      'x-linesync-client': '1'
+    },
+    body: csv
+  });
+  expect(write.status).toBe(421);
+  expect(await activeOf()).toBe(true);
+  // Nor the other way round: an allowed Host with a foreign forwarded name.
+  const forwarded = await app.request('/api/sync/snapshot', {
+    headers: { host: '127.0.0.1:8000', 'x-forwarded-host': rebind }
+  });
+  expect(forwarded.status).toBe(421);
+  // A reverse proxy in front of a local server that forwards an allowed name passes.
+  const proxied = await app.request('/api/sync/snapshot', {
+    headers: { host: '127.0.0.1:8000', 'x-forwarded-host': 'linesync.plant.local' }
+  });
+  expect(proxied.status).toBe(200);
+});
+
 it('reads host names with and without ports', () => {
   expect(hostName('LocalHost:8000')).toBe('localhost');
   expect(hostName('[::1]:80')).toBe('[::1]');
@@ -121,4 +152,40 @@ it('answers a request after an early 413 on a kept-alive connection (real server
     agent.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+});
+
+it('closes the connection after an identity or role refusal that left the body unread (real server)', async () => {
+  // Behind Databricks Apps: a write without X-Forwarded-Email is a 401, an operator's write to a supervisor route a
+  // 403, both before the body is read. @hono/node-server drains such a body for at most 500 ms and then drops the
+  // socket without a word: the client's next request on that connection failed with "socket hang up".
+  const proxied = createApp({ sql: db.sql, config: loadConfig({ AUTH_MODE: 'databricks' }), dbKind: db.kind });
+  const server = serve({ fetch: proxied.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  const body = JSON.stringify({ rows: [], pad: 'x'.repeat(900 * 1024) }); // within the route's limit
+  const json = { 'content-type': 'application/json' };
+  try {
+    for (const [headers, status] of [
+      [json, 401],
+      [{ ...json, 'x-forwarded-email': 'operator@plant.example' }, 403]
+    ] as const) {
+      const refused = await send('PATCH', '/api/items', headers, body);
+      expect(refused).toEqual({ status, connection: 'close' });
+      expect((await send('GET', '/api/health', {})).status).toBe(200);
+    }
+  } finally {
+    agent.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  expect(await activeOf()).toBe(true);
 });

@@ -11,6 +11,7 @@ export interface Rule {
   pattern: RegExp;
   params: number;
   role: RouteDoc['role'];
+  doc: RouteDoc;
 }
 
 function compile(r: RouteDoc): Rule {
@@ -21,17 +22,23 @@ function compile(r: RouteDoc): Rule {
     method: r.method.toUpperCase(),
     pattern: new RegExp(`^${parts.join('/')}/?$`),
     params: (r.path.match(/\{/g) ?? []).length,
-    role: r.role
+    role: r.role,
+    doc: r
   };
 }
 
 /** The role a request needs: the most specific described route it matches (/api/signals/weekly before
  *  /api/signals/{signal_id}), or undefined for a path no route serves (it answers 404 further on). */
 export function roleFor(rules: Rule[], method: string, path: string): RouteDoc['role'] | undefined {
+  return routeFor(rules, method, path)?.role;
+}
+
+/** The described route a request is for (the most specific match, as roleFor), or undefined. */
+export function routeFor(rules: Rule[], method: string, path: string): RouteDoc | undefined {
   const m = method === 'HEAD' ? 'GET' : method;
   let best: Rule | undefined;
   for (const r of rules) if (r.method === m && r.pattern.test(path) && (!best || r.params < best.params)) best = r;
-  return best?.role;
+  return best?.doc;
 }
 
 export function compileRoutes(routes: RouteDoc[]): Rule[] {

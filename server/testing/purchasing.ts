@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { App } from '../app';
 import type { Sql } from '../db/connect';
 import type { PoDetail } from '#domain/purchase-orders';
+import { CLIENT_HEADERS } from '#domain/client-header';
 
 export async function seedPurchasing(sql: Sql) {
   await sql`TRUNCATE purchase_order_status_history, purchase_order_lines, purchase_orders, packing_slips, supplier_items, suppliers,
@@ -37,7 +38,7 @@ export function purchasingApi(app: () => App) {
     const res = await app().request(
       path,
       body === undefined
-        ? { method }
+        ? { method, headers: CLIENT_HEADERS }
         : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
     );
     return { status: res.status, body: await res.json() };
@@ -58,7 +59,9 @@ export function purchasingApi(app: () => App) {
     f.set('slip_id', slip_id);
     f.set('device_id', 'tab-recv');
     f.append('files', new Blob([png() as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'slip.png');
-    expect((await app().request('/api/packing-slips', { method: 'POST', body: f })).status).toBe(201);
+    expect(
+      (await app().request('/api/packing-slips', { method: 'POST', headers: CLIENT_HEADERS, body: f })).status
+    ).toBe(201);
     const review = await call('PUT', `/api/packing-slips/${slip_id}/lines`, {
       supplier: 'Acme Fasteners',
       po_number: poNumber,

@@ -6,7 +6,7 @@ import type { Sql } from '../db/connect';
 
 const TABLES = ['scan_events', 'stock_levels', 'replenishment_signals', 'devices', 'rejected_events'] as const;
 
-export interface DatabaseCopy {
+interface DatabaseCopy {
   /** Puts every copied table back as it was at the copy: rows added since are gone, changed rows back. */
   restore(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // Reads server-sent events from a Response body, as an EventSource would, for the stream tests and the benchmark.
-export interface SseMessage {
+interface SseMessage {
   event: string;
   id?: string;
   data: string;

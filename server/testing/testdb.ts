@@ -9,7 +9,7 @@ import postgres from 'postgres';
 import { connect, type Database } from '../db/connect';
 import { migrate } from '../db/migrate';
 
-export type TestDbKind = 'embedded' | 'postgres';
+type TestDbKind = 'embedded' | 'postgres';
 
 export function testDbKind(): TestDbKind {
   return process.env.LINESYNC_TEST_DB === 'postgres' ? 'postgres' : 'embedded';

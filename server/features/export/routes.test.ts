@@ -39,12 +39,21 @@ it('streams the items over several cursor batches, with a BOM, and the import ta
   expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
   expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="items-/);
   const { records } = parseCsv(text);
-  expect(records[0]).toEqual(['item_id', 'description', 'unit', 'reorder_point', 'reorder_qty', 'gtin', 'active']);
+  expect(records[0]).toEqual([
+    'item_id',
+    'description',
+    'unit',
+    'reorder_point',
+    'reorder_qty',
+    'gtin',
+    'active',
+    'tracking'
+  ]);
   expect(records).toHaveLength(4501);
-  expect(records[1]).toEqual(['X-00001', 'Part "1", =1+1', 'ea', '2', '', '', 'true']);
+  expect(records[1]).toEqual(['X-00001', 'Part "1", =1+1', 'ea', '2', '', '', 'true', 'none']);
   const back = await app.request('/api/items/import', {
     method: 'POST',
-    headers: { 'content-type': 'text/csv' },
+    headers: { 'content-type': 'text/csv', 'x-linesync-client': '1' },
     body: text
   });
   expect(await back.json()).toEqual({ rows: 4500, created: 0, updated: 0, unchanged: 4500 });

@@ -20,7 +20,7 @@ export function forecastClient(timeoutMs: number): WorkspaceClient {
   return new WorkspaceClient({ httpTimeoutSeconds: seconds, retryTimeoutSeconds: seconds });
 }
 
-export function forecastRequest(itemId: string, days: readonly string[]) {
+function forecastRequest(itemId: string, days: readonly string[]) {
   return { dataframe_split: { columns: ['item_id', 'ds'], data: days.map((d) => [itemId, d]) } };
 }
 
@@ -30,7 +30,7 @@ const answerSchema = z.object({
 });
 
 /** The model's answer as one quantity per day asked for; a slightly negative forecast is no demand, not a return. */
-export function readForecastAnswer(answer: unknown, days: readonly string[]): number[] {
+function readForecastAnswer(answer: unknown, days: readonly string[]): number[] {
   const parsed = answerSchema.safeParse(answer);
   if (!parsed.success)
     throw new ForecastModelFailed('the model answered in an unexpected shape (want {"predictions": [numbers]})');

@@ -1,17 +1,15 @@
-// Current stock per item and location, read from the stock_levels projection: O(items), never O(events).
+// Current stock per item and location, read from the stock_levels projection: O(items), never O(events). Paged by a
+// keyset cursor, and every view the console offers walks an index (migration 0020), so the first page and the
+// thousandth cost the same and nothing counts the whole table.
 import { z } from 'zod';
 import { itemId, locationId } from '#domain/events';
-import type { Queryable } from '../../db/connect';
-import { itemMatches, locationMatches } from '../../db/search';
-import { pageParams } from '../../http/errors';
+import type { Queryable, Sql } from '../../db/connect';
+import { containsPattern, itemMatches, locationMatches } from '../../db/search';
+import { ApiError, pageParams } from '../../http/errors';
 
-const SORTS = {
-  item_id: 's.item_id',
-  location_id: 's.location_id',
-  on_hand: 's.on_hand',
-  last_activity_at: 's.last_activity_at',
-  status: '' // ordered by severity below
-} as const;
+const SORTS = ['item_id', 'location_id', 'on_hand', 'status', 'last_activity_at'] as const;
+type Sort = (typeof SORTS)[number];
+const STATUSES = ['negative', 'low', 'ok'] as const; // by rank: stock_status_rank() of migration 0020
 
 export const inventoryQuery = z.strictObject({
   item_id: itemId.optional(),
@@ -21,41 +19,197 @@ export const inventoryQuery = z.strictObject({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .optional(),
-  status: z.enum(['ok', 'low', 'negative']).optional(),
-  sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default('item_id'),
+  status: z.enum(STATUSES).optional(),
+  sort: z.enum(SORTS).default('item_id'),
   order: z.enum(['asc', 'desc']).default('asc'),
-  ...pageParams
+  cursor: z.string().max(600).optional(), // the next_cursor of the previous page
+  limit: pageParams.limit
 });
+type InventoryQuery = z.infer<typeof inventoryQuery>;
 
-/** One page of stock rows with the item's reorder point and status, and how many rows match in all. */
-export async function readInventory(sql: Queryable, q: z.infer<typeof inventoryQuery>) {
-  // Mirrors stockStatus() in src/lib/domain/stock.ts; a test holds the two together.
-  const status = () => sql`CASE WHEN s.on_hand < 0 THEN 'negative'
-                                WHEN i.reorder_point IS NOT NULL AND s.on_hand <= i.reorder_point THEN 'low'
-                                ELSE 'ok' END`;
-  // Item or location contains the text, written so each side can use its trigram index (migration 0010) and the
-  // stock rows are then found by key: an OR across the join would read every row.
-  const search = (text: string) => sql`
-    AND (s.item_id = ANY(ARRAY(SELECT item_id FROM items WHERE ${itemMatches(sql, text)}))
-         OR s.location_id = ANY(ARRAY(SELECT location_id FROM locations WHERE ${locationMatches(sql, text)})))`;
-  const where = () => sql`
-    WHERE true
-      ${q.item_id ? sql`AND s.item_id = ${q.item_id}` : sql``}
-      ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
-      ${q.q ? search(q.q) : sql``}
-      ${q.below_reorder ? sql`AND i.reorder_point IS NOT NULL AND s.on_hand <= i.reorder_point` : sql``}
-      ${q.status ? sql`AND ${status()} = ${q.status}` : sql``}`;
-  // The page and the count run side by side; without a window count the page can stop after `limit` rows.
-  const [rows, [{ total }]] = await Promise.all([
-    sql`
-      SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, i.reorder_point,
-             ${status()} AS status, s.last_activity_at, i.description, i.unit
-      FROM stock_levels s JOIN items i USING (item_id)
-      ${where()}
-      ORDER BY ${q.sort === 'status' ? sql`CASE ${status()} WHEN 'negative' THEN 0 WHEN 'low' THEN 1 ELSE 2 END` : sql.unsafe(SORTS[q.sort])}
-               ${q.order === 'desc' ? sql`DESC NULLS LAST` : sql`ASC`}, s.item_id, s.location_id
-      LIMIT ${q.limit} OFFSET ${q.offset}`,
-    sql<{ total: number }[]>`SELECT count(*) AS total FROM stock_levels s JOIN items i USING (item_id) ${where()}`
-  ]);
-  return { rows, total, limit: q.limit, offset: q.offset };
+/**
+ * The order of each sort: the sorted value, then the row's key, all in the direction asked for. Inside one status's
+ * range of an index the status is fixed, so a status sort orders by the key there and by the status across ranges.
+ */
+const KEYS: Record<Sort, string[]> = {
+  item_id: ['s.item_id', 's.location_id'],
+  location_id: ['s.location_id', 's.item_id'],
+  on_hand: ['s.on_hand', 's.item_id', 's.location_id'],
+  last_activity_at: ["coalesce(s.last_activity_at, '-infinity')", 's.item_id', 's.location_id'],
+  status: ['s.item_id', 's.location_id']
+};
+const RANK = 'stock_status_rank(s.on_hand, s.reorder_point)'; // exactly as the indexes are written
+
+// A cursor is the last row's sort values, with the sort and order it belongs to: base64url of JSON.
+const at = z.union([z.literal('-infinity'), z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)]);
+const cursorSchema = z.discriminatedUnion('s', [
+  z.strictObject({ s: z.literal('item_id'), o: z.enum(['asc', 'desc']), k: z.tuple([itemId, locationId]) }),
+  z.strictObject({ s: z.literal('location_id'), o: z.enum(['asc', 'desc']), k: z.tuple([locationId, itemId]) }),
+  z.strictObject({
+    s: z.literal('on_hand'),
+    o: z.enum(['asc', 'desc']),
+    k: z.tuple([z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), itemId, locationId])
+  }),
+  z.strictObject({
+    s: z.literal('last_activity_at'),
+    o: z.enum(['asc', 'desc']),
+    k: z.tuple([at, itemId, locationId])
+  }),
+  z.strictObject({
+    s: z.literal('status'),
+    o: z.enum(['asc', 'desc']),
+    k: z.tuple([z.number().int().min(0).max(2), itemId, locationId])
+  })
+]);
+export type Cursor = z.infer<typeof cursorSchema>;
+
+function badCursor(why: string): ApiError {
+  return new ApiError(400, 'invalid_request', `Invalid query: cursor: ${why}`);
+}
+
+export function decodeCursor(text: string, q: Pick<InventoryQuery, 'sort' | 'order'>): Cursor {
+  let json: unknown;
+  try {
+    if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error();
+    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor('is not a cursor this server gave out.');
+  }
+  const parsed = cursorSchema.safeParse(json);
+  if (!parsed.success) throw badCursor('is not a cursor this server gave out.');
+  if (parsed.data.s !== q.sort || parsed.data.o !== q.order)
+    throw badCursor(`belongs to the ${parsed.data.s} ${parsed.data.o} order, not ${q.sort} ${q.order}: start again.`);
+  return parsed.data;
+}
+
+export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** More matching items or locations than this and a search walks the sorted rows instead of listing the matches. */
+const LISTED_MATCHES = 1000;
+
+interface KeyRow {
+  item_id: string;
+  location_id: string;
+  on_hand: number;
+  k_rank: number;
+  k_at: string;
+}
+
+/**
+ * One page of stock rows with the item's reorder point and status, the cursor of the next page, and whether there is
+ * one (`more`): a page is `limit` rows read by index, never a count of everything that matches.
+ */
+export async function readInventory(db: Sql, q: InventoryQuery) {
+  const cursor = q.cursor ? decodeCursor(q.cursor, q) : null; // a 400 before any work
+  // Planned for the values of each request: a prepared statement's generic plan cannot know whether a location or a
+  // search holds ten rows or half the table, and guessed wrong here (a walk of the whole table for one match).
+  return db.begin(async (sql) => {
+    await sql`SET LOCAL plan_cache_mode = force_custom_plan`;
+    return readPage(sql, q, cursor);
+  });
+}
+
+async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null) {
+  const limit = sql.unsafe(String(q.limit + 1)); // an integer of the schema's range, as the plan's row goal
+  const desc = q.order === 'desc';
+  const dir = desc ? ' DESC' : '';
+  const empty = { rows: [], limit: q.limit, more: false, next_cursor: null };
+
+  // The statuses asked for: each one a range of every index.
+  let ranks = [0, 1, 2];
+  if (q.status) ranks = [STATUSES.indexOf(q.status)];
+  if (q.below_reorder) ranks = ranks.filter((r) => r < 2); // low, or negative with a reorder point
+  if (cursor?.s === 'status') {
+    const from = cursor.k[0];
+    ranks = ranks.filter((r) => (desc ? r <= from : r >= from));
+  }
+  if (q.sort === 'status' && desc) ranks.reverse();
+  if (!ranks.length) return empty;
+
+  // A search first lists the items and locations it matches (trigram indexes, migration 0010); the stock rows are
+  // then found by key. When it matches too many to list, each range is walked in order and the item checked instead.
+  let search = sql``;
+  let joinItems = false;
+  if (q.q) {
+    const [m] = await sql<{ items: string[]; locations: string[] }[]>`
+      SELECT ARRAY(SELECT item_id FROM items WHERE ${itemMatches(sql, q.q)} LIMIT ${sql.unsafe(String(LISTED_MATCHES + 1))}) AS items,
+             ARRAY(SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q)} LIMIT ${sql.unsafe(String(LISTED_MATCHES + 1))}) AS locations`;
+    if (m.items.length <= LISTED_MATCHES && m.locations.length <= LISTED_MATCHES) {
+      if (!m.items.length && !m.locations.length) return empty;
+      const byItem = m.items.length ? sql`s.item_id = ANY(${m.items}::text[])` : sql`false`;
+      const byLocation = m.locations.length ? sql`s.location_id = ANY(${m.locations}::text[])` : sql`false`;
+      search = sql`AND (${byItem} OR ${byLocation})`;
+    } else {
+      joinItems = true;
+      search = sql`AND ((i.item_id || ' ' || i.description || ' ' || coalesce(i.gtin, '')) ILIKE ${containsPattern(q.q)}
+                        OR s.location_id IN (SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q)}))`;
+    }
+  }
+
+  const keys = KEYS[q.sort];
+  const orderBy = sql.unsafe(keys.map((k) => k + dir).join(', '));
+  const after = (rank: number) => {
+    if (!cursor) return sql``;
+    const cmp = sql.unsafe(desc ? '<' : '>');
+    if (cursor.s === 'status') {
+      if (rank !== cursor.k[0]) return sql``; // a later status: all of it comes after
+      return sql`AND (s.item_id, s.location_id) ${cmp} (${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
+    }
+    const cols = sql.unsafe(keys.join(', '));
+    if (cursor.s === 'on_hand')
+      return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::bigint, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
+    if (cursor.s === 'last_activity_at')
+      return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::text::timestamptz, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
+    return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::text, ${cursor.k[1]}::text)`;
+  };
+  // One status's range, in order, from the cursor on: an index scan that stops after a page.
+  const range = (rank: number) => sql`
+    (SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, s.last_activity_at,
+            ${sql.unsafe(String(rank))}::smallint AS k_rank
+     FROM stock_levels s ${joinItems ? sql`JOIN items i ON i.item_id = s.item_id` : sql``}
+     WHERE ${sql.unsafe(RANK)} = ${sql.unsafe(String(rank))}
+       ${q.item_id ? sql`AND s.item_id = ${q.item_id}` : sql``}
+       ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
+       ${q.below_reorder ? sql`AND s.reorder_point IS NOT NULL AND s.on_hand <= s.reorder_point` : sql``}
+       ${search}
+       ${after(rank)}
+     ORDER BY ${orderBy}
+     LIMIT ${limit})`;
+  const ranges = ranks.map(range).reduce((all, r) => sql`${all} UNION ALL ${r}`);
+  const outerOrder = q.sort === 'status' ? sql.unsafe(['s.k_rank', ...keys].map((k) => k + dir).join(', ')) : orderBy;
+
+  const found = await sql<(KeyRow & Record<string, unknown>)[]>`
+    SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, i.reorder_point,
+           (ARRAY['negative', 'low', 'ok'])[s.k_rank + 1] AS status, s.last_activity_at, i.description, i.unit,
+           s.k_rank,
+           CASE WHEN s.last_activity_at IS NULL THEN '-infinity'
+                ELSE to_char(s.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END AS k_at
+    FROM (${ranges}) s JOIN items i ON i.item_id = s.item_id
+    ORDER BY ${outerOrder}
+    LIMIT ${limit}`;
+  const more = found.length > q.limit;
+  const rows = found.slice(0, q.limit);
+  const last = rows[rows.length - 1];
+  return {
+    rows: rows.map(({ k_rank: _r, k_at: _a, ...r }) => r),
+    limit: q.limit,
+    more,
+    next_cursor: more ? encodeCursor(cursorOf(q, last)) : null
+  };
+}
+
+function cursorOf(q: InventoryQuery, r: KeyRow): Cursor {
+  const o = q.order;
+  switch (q.sort) {
+    case 'item_id':
+      return { s: 'item_id', o, k: [r.item_id, r.location_id] };
+    case 'location_id':
+      return { s: 'location_id', o, k: [r.location_id, r.item_id] };
+    case 'on_hand':
+      return { s: 'on_hand', o, k: [r.on_hand, r.item_id, r.location_id] };
+    case 'last_activity_at':
+      return { s: 'last_activity_at', o, k: [r.k_at, r.item_id, r.location_id] };
+    case 'status':
+      return { s: 'status', o, k: [r.k_rank, r.item_id, r.location_id] };
+  }
 }

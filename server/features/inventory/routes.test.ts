@@ -20,21 +20,24 @@ afterAll(() => db.close());
 const search = async (q: string, extra = '') =>
   (await (await app.request(`/api/inventory?q=${encodeURIComponent(q)}${extra}`)).json()) as {
     rows: { item_id: string; location_id: string }[];
-    total: number;
+    more: boolean;
   };
 
-it('finds by item id, description or location, in any case, with the total of the filtered set', async () => {
-  expect((await search('m8')).total).toBe(3);
+it('finds by item id, description or location, in any case', async () => {
+  expect((await search('m8')).rows).toHaveLength(3);
   expect((await search('HEX')).rows.map((r) => r.item_id)).toEqual(['BOLT-M8', 'BOLT-M8']);
   expect((await search('dock')).rows.map((r) => r.item_id)).toEqual(['BOLT-M8', 'WASHER']);
-  expect((await search('m8', '&location_id=DOCK')).total).toBe(1);
-  expect((await search('m8', '&limit=1&offset=1')).rows).toHaveLength(1);
+  expect((await search('m8', '&location_id=DOCK')).rows).toHaveLength(1);
+  expect(await search('m8', '&limit=2')).toMatchObject({
+    rows: [{ item_id: 'BOLT-M8' }, { item_id: 'BOLT-M8' }],
+    more: true
+  });
 });
 
 it('takes % and _ literally', async () => {
   expect((await search('%')).rows.map((r) => r.item_id)).toEqual(['NUT-M8']);
   expect((await search('t_w')).rows.map((r) => r.item_id)).toEqual(['WASHER']);
-  expect((await search('x_y')).total).toBe(0);
+  expect((await search('x_y')).rows).toHaveLength(0);
 });
 
 it('refuses a search over 100 characters', async () => {

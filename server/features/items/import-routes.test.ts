@@ -3,11 +3,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../../app';
 import { loadConfig } from '../../config';
 import { createTestDb, type TestDb } from '../../testing/testdb';
+import { CLIENT_HEADERS } from '#domain/client-header';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
 const upload = (text: string | Uint8Array<ArrayBuffer>, type = 'text/csv') =>
-  app.request('/api/items/import', { method: 'POST', headers: { 'content-type': type }, body: text });
+  app.request('/api/items/import', {
+    method: 'POST',
+    headers: { 'content-type': type, ...CLIENT_HEADERS },
+    body: text
+  });
 const count = async () => (await db.sql<{ n: number }[]>`SELECT count(*) AS n FROM items`)[0].n;
 
 beforeAll(async () => {
@@ -100,4 +105,21 @@ it('creates and updates in one go: BOM, semicolons, only the columns named, ever
 it('refuses a file that is not UTF-8 or not CSV', async () => {
   expect((await upload(new Uint8Array([0x69, 0x74, 0xff, 0x0a]))).status).toBe(400);
   expect((await upload('item_id\nA\n', 'application/json')).status).toBe(415);
+});
+
+it('stores imported GTINs as 14 digits and refuses two forms of one GTIN in a file', async () => {
+  const twice = await upload('item_id,gtin\nUPC-1,036000291452\nUPC-2,0036000291452\n');
+  expect(twice.status).toBe(422);
+  expect((await twice.json()).error.details.errors).toEqual([
+    { row: 3, column: 'gtin', message: '0036000291452 is also on row 2' }
+  ]);
+  // OLD-1 holds 96385074 as it was typed before GTINs were normalised: its 14-digit form is the same GTIN.
+  const taken = await upload('item_id,gtin\nUPC-3,00000096385074\n');
+  expect((await taken.json()).error.details.errors).toEqual([
+    { row: 2, column: 'gtin', message: '00000096385074 already belongs to item OLD-1' }
+  ]);
+  expect((await upload('item_id,gtin\nUPC-1,036000291452\n')).status).toBe(200);
+  expect(await db.sql`SELECT gtin FROM items WHERE item_id = 'UPC-1'`).toEqual([{ gtin: '00036000291452' }]);
+  const found = await (await app.request('/api/items?gtin=0036000291452')).json();
+  expect(found.rows.map((r: { item_id: string }) => r.item_id)).toEqual(['UPC-1']);
 });

@@ -5,11 +5,11 @@ import { Hono } from 'hono';
 import { parseItemsCsv } from '#domain/csv';
 import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
-import { csvSizeLimit, csvText, invalidCsv as invalid } from '../../http/csv-upload';
-import { applyItemImport, MAX_IMPORT_BYTES } from './import';
+import { csvText, invalidCsv as invalid } from '../../http/csv-upload';
+import { applyItemImport } from './import';
 
 export function itemImportRoutes({ sql }: Deps) {
-  return new Hono<Env>().post('/', csvSizeLimit(MAX_IMPORT_BYTES), async (c) => {
+  return new Hono<Env>().post('/', async (c) => {
     const file = parseItemsCsv(await csvText(c));
     if (file.errors.length) throw invalid(file.errors);
     const user = c.get('user').email;

@@ -1,9 +1,10 @@
 // The item CSV import, applied in one transaction once the file is free of errors: new items created, existing ones
 // updated in the columns the file names (the others kept), each change audited.
 import type { ItemImport } from '#domain/csv';
-import { ITEM_FIELDS } from '#domain/items';
+import { IMPORT_FIELDS } from '#domain/items';
 import type { TransactionSql } from '../../db/connect';
 import { invalidCsv as invalid } from '../../http/csv-upload';
+import { storedGtin } from './items';
 
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 const DEFAULTS = {
@@ -12,7 +13,8 @@ const DEFAULTS = {
   reorder_point: 'NULL',
   reorder_qty: 'NULL',
   gtin: 'NULL',
-  active: 'true'
+  active: 'true',
+  tracking: "'none'"
 } as const;
 const TYPES = {
   description: 'text',
@@ -20,17 +22,35 @@ const TYPES = {
   reorder_point: 'integer',
   reorder_qty: 'integer',
   gtin: 'text',
-  active: 'boolean'
+  active: 'boolean',
+  tracking: 'text'
 } as const;
 
-export async function applyItemImport(tx: TransactionSql, file: ItemImport, user: string) {
+export async function applyItemImport(tx: TransactionSql, parsed: ItemImport, user: string) {
+  // GTINs stored as 14 digits (storedGtin), whichever form the file wrote them in.
+  const file = parsed.columns.includes('gtin')
+    ? { ...parsed, rows: parsed.rows.map((r) => (r.gtin ? { ...r, gtin: storedGtin(r.gtin)! } : r)) }
+    : parsed;
   const ids = file.rows.map((r) => r.item_id);
-  // GTINs this file gives that already belong to items the file does not name.
   if (file.columns.includes('gtin')) {
-    const gtins = file.rows.filter((r) => r.gtin).map((r) => ({ gtin: r.gtin!, row: r.row, item_id: r.item_id }));
+    const gtins = parsed.rows
+      .map((r, i) => ({ typed: r.gtin, gtin: file.rows[i].gtin, row: r.row, item_id: r.item_id }))
+      .filter((g): g is { typed: string; gtin: string; row: number; item_id: string } => !!g.gtin && !!g.typed);
+    // Two rows giving forms of one GTIN (036000291452 and 0036000291452): the file's parser sees two texts.
+    const first = new Map<string, number>();
+    const twice: typeof gtins = [];
+    for (const g of gtins) {
+      if (first.has(g.gtin)) twice.push(g);
+      else first.set(g.gtin, g.row);
+    }
+    if (twice.length)
+      throw invalid(
+        twice.map((g) => ({ row: g.row, column: 'gtin', message: `${g.typed} is also on row ${first.get(g.gtin)}` }))
+      );
+    // GTINs this file gives that already belong to items the file does not name, in whatever form they are stored.
     const taken = await tx<{ gtin: string; item_id: string }[]>`
-      SELECT i.gtin, i.item_id FROM items i
-      WHERE i.gtin = ANY(${gtins.map((g) => g.gtin)}::text[]) AND NOT i.item_id = ANY(${ids}::text[])`;
+      SELECT lpad(i.gtin, 14, '0') AS gtin, i.item_id FROM items i
+      WHERE lpad(i.gtin, 14, '0') = ANY(${gtins.map((g) => g.gtin)}::text[]) AND NOT i.item_id = ANY(${ids}::text[])`;
     if (taken.length) {
       const owner = new Map(taken.map((t) => [t.gtin, t.item_id]));
       throw invalid(
@@ -39,21 +59,21 @@ export async function applyItemImport(tx: TransactionSql, file: ItemImport, user
           .map((g) => ({
             row: g.row,
             column: 'gtin',
-            message: `${g.gtin} already belongs to item ${owner.get(g.gtin)}`
+            message: `${g.typed} already belongs to item ${owner.get(g.gtin)}`
           }))
       );
     }
   }
   const cols = file.columns;
   const recordType = ['item_id text', ...cols.map((c) => `${c} ${TYPES[c]}`)].join(', ');
-  const insertCols = ['item_id', ...ITEM_FIELDS].join(', ');
-  const insertVals = ['r.item_id', ...ITEM_FIELDS.map((f) => (cols.includes(f) ? `r.${f}` : DEFAULTS[f]))].join(', ');
+  const insertCols = ['item_id', ...IMPORT_FIELDS].join(', ');
+  const insertVals = ['r.item_id', ...IMPORT_FIELDS.map((f) => (cols.includes(f) ? `r.${f}` : DEFAULTS[f]))].join(', ');
   const set = cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
   const changed = cols.map((c) => `items.${c} IS DISTINCT FROM EXCLUDED.${c}`).join(' OR ');
   // Three linear statements, not one with joins between CTEs: the planner cannot know how many rows a JSON parameter
   // holds and joined them with nested loops (50,000 rows: minutes instead of seconds).
   const before = await tx<Record<string, unknown>[]>`
-    SELECT item_id, ${tx.unsafe(ITEM_FIELDS.join(', '))} FROM items WHERE item_id = ANY(${ids}::text[]) ORDER BY item_id FOR UPDATE`;
+    SELECT item_id, ${tx.unsafe(IMPORT_FIELDS.join(', '))} FROM items WHERE item_id = ANY(${ids}::text[]) ORDER BY item_id FOR UPDATE`;
   const old = new Map(before.map((b) => [b.item_id as string, b]));
   const up = await tx<Record<string, unknown>[]>`
     INSERT INTO items AS items (${tx.unsafe(insertCols)}, updated_by)
@@ -62,8 +82,8 @@ export async function applyItemImport(tx: TransactionSql, file: ItemImport, user
     ON CONFLICT (item_id) DO UPDATE SET ${tx.unsafe(set ? set + ', ' : '')} placeholder = false, version = items.version + 1,
       updated_at = now(), updated_by = EXCLUDED.updated_by
     ${tx.unsafe(changed ? `WHERE ${changed} OR items.placeholder` : 'WHERE items.placeholder')}
-    RETURNING items.item_id, ${tx.unsafe(ITEM_FIELDS.map((f) => 'items.' + f).join(', '))}`;
-  const pick = (r: Record<string, unknown>) => Object.fromEntries(ITEM_FIELDS.map((f) => [f, r[f]]));
+    RETURNING items.item_id, ${tx.unsafe(IMPORT_FIELDS.map((f) => 'items.' + f).join(', '))}`;
+  const pick = (r: Record<string, unknown>) => Object.fromEntries(IMPORT_FIELDS.map((f) => [f, r[f]]));
   const audit = up.map((r) => {
     const was = old.get(r.item_id as string);
     return { entity_id: r.item_id, action: was ? 'import' : 'create', before: was ? pick(was) : null, after: pick(r) };

@@ -1,6 +1,7 @@
 // Items in the database: the master list, one item, its audit trail, its on hand over time, and the grid's batch save
 // (one transaction, each row at the version its editor saw, every change audited).
 import { z } from 'zod';
+import { gtinKey } from '#domain/barcode';
 import { locationId } from '#domain/events';
 import { ITEM_FIELDS, type ItemEdit } from '#domain/items';
 import type { Queryable } from '../../db/connect';
@@ -13,15 +14,36 @@ import { announce } from '../live/changes';
 const MAX_POINTS = 400;
 
 export const historyQuery = z.strictObject({ location_id: locationId.optional() });
+/** A GTIN in any of its forms (8, 12, 13 or 14 digits, valid check digit) → the 14 digits items.gtin holds. */
+const gtinParam = z
+  .string()
+  .trim()
+  .max(14)
+  .transform((g, ctx) => {
+    const key = gtinKey(g);
+    if (!key) ctx.addIssue({ code: 'custom', message: 'must be a GTIN-8, -12, -13 or -14 with a valid check digit' });
+    return key ?? '';
+  });
+
+/** items.gtin holds the 14-digit form: a UPC-A typed as 12 digits and scanned as an EAN-13 (or as the 01 of a GS1
+ * code) is one GTIN, so one item. */
+export function storedGtin(gtin: string | null | undefined): string | null {
+  return gtin ? (gtinKey(gtin) ?? gtin) : null;
+}
+
+/** The column as 14 digits, so rows written before GTINs were normalised still match. */
+const GTIN14 = "lpad(gtin, 14, '0')";
+
 export const itemListQuery = z.strictObject({
   q: z.string().trim().max(100).optional(),
+  gtin: gtinParam.optional(),
   active: z.enum(['true', 'false']).optional(),
   placeholder: z.enum(['true', 'false']).optional(),
   ...pageParams
 });
 
 export const ITEM_COLUMNS =
-  'item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, version, updated_at, updated_by';
+  'item_id, description, unit, reorder_point, reorder_qty, gtin, active, tracking, placeholder, version, updated_at, updated_by';
 
 type Stored = ItemEdit & { placeholder: boolean };
 
@@ -32,7 +54,8 @@ const values = (r: Partial<Stored>) => Object.fromEntries(ITEM_FIELDS.map((f) =>
  * Saves rows an editor changed. All or nothing: a row whose version moved on since the editor read it makes the
  * whole save a 409 carrying the current values of every such row, and nothing is written.
  */
-export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): Promise<{ saved: Stored[] }> {
+export async function saveItems(tx: Queryable, edits: ItemEdit[], user: string): Promise<{ saved: Stored[] }> {
+  const rows = edits.map((r) => ({ ...r, gtin: storedGtin(r.gtin) }));
   const ids = rows.map((r) => r.item_id);
   const current = await tx<Stored[]>`
     SELECT ${tx.unsafe(ITEM_COLUMNS)} FROM items WHERE item_id = ANY(${ids}::text[]) ORDER BY item_id FOR UPDATE`;
@@ -48,6 +71,8 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
       { missing: missing.map((r) => r.item_id) }
     );
   checkVersions(rows, byId, (r) => r.item_id, notFound, 'changed');
+  // A save without tracking (a client older than the column) keeps the item's.
+  for (const r of rows) r.tracking ??= byId.get(r.item_id)!.tracking;
   const changed = rows.filter((r) => ITEM_FIELDS.some((f) => r[f] !== byId.get(r.item_id)![f]));
   if (!changed.length) return { saved: [] };
 
@@ -55,7 +80,8 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
   if (new Set(gtins).size !== gtins.length) throw new ApiError(400, 'invalid_request', 'Two rows carry the same GTIN.');
   const taken = gtins.length
     ? await tx<{ item_id: string; gtin: string }[]>`
-        SELECT item_id, gtin FROM items WHERE gtin = ANY(${gtins}::text[]) AND NOT item_id = ANY(${ids}::text[])`
+        SELECT item_id, ${tx.unsafe(GTIN14)} AS gtin FROM items
+        WHERE ${tx.unsafe(GTIN14)} = ANY(${gtins}::text[]) AND NOT item_id = ANY(${ids}::text[])`
     : [];
   if (taken.length)
     throw new ApiError(400, 'invalid_request', `GTIN ${taken[0].gtin} already belongs to item ${taken[0].item_id}.`, {
@@ -68,10 +94,10 @@ export async function saveItems(tx: Queryable, rows: ItemEdit[], user: string): 
 
   const saved = await tx<Stored[]>`
     UPDATE items i SET description = r.description, unit = r.unit, reorder_point = r.reorder_point, reorder_qty = r.reorder_qty,
-                       gtin = r.gtin, active = r.active, placeholder = false, version = i.version + 1,
+                       gtin = r.gtin, active = r.active, tracking = r.tracking, placeholder = false, version = i.version + 1,
                        updated_at = now(), updated_by = ${user}
     FROM json_to_recordset(${tx.json(changed as never)}::json) AS r(item_id text, description text, unit text,
-         reorder_point integer, reorder_qty integer, gtin text, active boolean)
+         reorder_point integer, reorder_qty integer, gtin text, active boolean, tracking text)
     WHERE i.item_id = r.item_id
     RETURNING ${tx.unsafe(
       ITEM_COLUMNS.split(', ')
@@ -106,6 +132,7 @@ export async function listItems(sql: Queryable, q: z.infer<typeof itemListQuery>
   const where = () => sql`
     WHERE true
       ${q.q ? sql`AND ${itemMatches(sql, q.q)}` : sql``}
+      ${q.gtin ? sql`AND ${sql.unsafe(GTIN14)} = ${q.gtin}` : sql``}
       ${q.active ? sql`AND active = ${q.active === 'true'}` : sql``}
       ${q.placeholder ? sql`AND placeholder = ${q.placeholder === 'true'}` : sql``}`;
   const [rows, [{ total }]] = await Promise.all([
@@ -123,7 +150,7 @@ export function itemAudit(sql: Queryable, id: string) {
 
 export async function getItem(sql: Queryable, id: string) {
   const [item] = await sql`
-    SELECT item_id, description, unit, reorder_point, reorder_qty, gtin, active, placeholder, category_id, version, updated_at, updated_by
+    SELECT item_id, description, unit, reorder_point, reorder_qty, gtin, active, tracking, placeholder, category_id, version, updated_at, updated_by
     FROM items WHERE item_id = ${id}`;
   return item;
 }
@@ -133,19 +160,57 @@ export async function getItem(sql: Queryable, id: string) {
  * the floor; a VOID moves stock back by the event it cancels.
  */
 export function itemHistory(sql: Queryable, id: string, q: z.infer<typeof historyQuery>) {
+  // Each event's moves per location: a MOVE out of one and into another (a VOID of one, back), a COUNT by the
+  // adjustment the server recorded. With a location asked for, only its rows; else the item's total, where a MOVE
+  // nets to nothing.
   return sql<{ at: Date; on_hand: number }[]>`
-    WITH moves AS (
-      SELECT e.captured_at, e.event_id,
-             CASE e.event_type WHEN 'INTAKE' THEN e.qty WHEN 'CONSUME' THEN -e.qty
+    WITH lines AS (
+      SELECT e.captured_at, e.event_id, e.location_id,
+             CASE e.event_type WHEN 'INTAKE' THEN e.qty WHEN 'CONSUME' THEN -e.qty WHEN 'MOVE' THEN -e.qty
+                  WHEN 'COUNT' THEN COALESCE(a.adjustment, 0)
                   ELSE CASE t.event_type WHEN 'INTAKE' THEN -e.qty ELSE e.qty END END AS delta
+      FROM scan_events e
+      LEFT JOIN scan_events t ON t.event_id = e.voids_event_id
+      LEFT JOIN count_adjustments a ON a.event_id = e.event_id
+      WHERE e.item_id = ${id}
+      UNION ALL
+      SELECT e.captured_at, e.event_id, COALESCE(e.to_location_id, t.to_location_id),
+             CASE e.event_type WHEN 'MOVE' THEN e.qty ELSE -e.qty END
       FROM scan_events e LEFT JOIN scan_events t ON t.event_id = e.voids_event_id
-      WHERE e.item_id = ${id} ${q.location_id ? sql`AND e.location_id = ${q.location_id}` : sql``}
+      WHERE e.item_id = ${id} AND (e.event_type = 'MOVE' OR t.event_type = 'MOVE')
+    ), moves AS (
+      SELECT captured_at, event_id, sum(delta) AS delta FROM lines
+      WHERE true ${q.location_id ? sql`AND location_id = ${q.location_id}` : sql``}
+      GROUP BY captured_at, event_id
     ), running AS (
       SELECT captured_at, sum(delta) OVER (ORDER BY captured_at, event_id) AS on_hand,
              ntile(${MAX_POINTS}) OVER (ORDER BY captured_at, event_id) AS bucket,
              row_number() OVER (ORDER BY captured_at DESC, event_id DESC) AS from_end
       FROM moves
     )
-    SELECT DISTINCT ON (bucket) captured_at AS at, on_hand FROM running
+    SELECT DISTINCT ON (bucket) captured_at AS at, on_hand::bigint AS on_hand FROM running
     ORDER BY bucket, from_end`;
+}
+
+/**
+ * On hand per lot and location, replayed from the item's lot-carrying events: INTAKE adds, CONSUME takes, a MOVE takes
+ * from one location and adds to the other; voided events and their VOIDs count for nothing. Counts are not by lot
+ * (a COUNT names no lot), so these are the lots' flows, beside stock_levels' on hand.
+ */
+export function itemLots(sql: Queryable, id: string) {
+  return sql<{ lot: string; location_id: string; on_hand: number; expiry: string | null }[]>`
+    WITH live AS (
+      SELECT e.* FROM scan_events e
+      WHERE e.item_id = ${id} AND e.lot IS NOT NULL AND e.event_type IN ('INTAKE', 'CONSUME', 'MOVE')
+        AND NOT EXISTS (SELECT 1 FROM scan_events v WHERE v.voids_event_id = e.event_id)
+    ), lines AS (
+      SELECT lot, location_id, CASE event_type WHEN 'INTAKE' THEN qty ELSE -qty END AS delta, expiry FROM live
+      UNION ALL
+      SELECT lot, to_location_id, qty, expiry FROM live WHERE event_type = 'MOVE'
+    ), lot_expiry AS (
+      SELECT lot, max(expiry) AS expiry FROM live GROUP BY lot -- a lot's expiry, wherever a scan of it said so
+    )
+    SELECT l.lot, l.location_id, sum(l.delta)::bigint AS on_hand, x.expiry::text AS expiry
+    FROM lines l JOIN lot_expiry x USING (lot)
+    GROUP BY l.lot, l.location_id, x.expiry ORDER BY x.expiry NULLS LAST, l.lot, l.location_id`;
 }

@@ -5,7 +5,7 @@ import { itemsSaveSchema } from '#domain/items';
 import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
 import { ApiError, jsonBody, queryParams } from '../../http/errors';
-import { getItem, historyQuery, itemAudit, itemHistory, itemListQuery, listItems, saveItems } from './items';
+import { getItem, historyQuery, itemAudit, itemHistory, itemListQuery, itemLots, listItems, saveItems } from './items';
 
 function itemParam(raw: string): string {
   const parsed = itemId.safeParse(raw);
@@ -27,6 +27,10 @@ export function itemRoutes({ sql }: Deps) {
       const item = await getItem(sql, id);
       if (!item) throw new ApiError(404, 'not_found', `No item ${id}.`);
       return c.json(item);
+    })
+    .get('/:item_id/lots', async (c) => {
+      const id = itemParam(c.req.param('item_id'));
+      return c.json({ item_id: id, rows: await itemLots(sql, id) });
     })
     .get('/:item_id/history', async (c) => {
       const id = itemParam(c.req.param('item_id'));

@@ -22,9 +22,9 @@ export const PART_ROWS = 500;
 /** Notifications arriving this close together are read in one query. */
 const COALESCE_MS = 25;
 /** Catch-up looks this far before the last event id, for transactions that began earlier and committed later. */
-export const CATCH_UP_OVERLAP_S = 30;
+const CATCH_UP_OVERLAP_S = 30;
 /** A client away longer than this reloads everything instead of catching up. */
-export const CATCH_UP_MAX_AGE_S = 3600;
+const CATCH_UP_MAX_AGE_S = 3600;
 const CATCH_UP_MAX_ROWS = MAX_LISTED;
 
 export interface Announcement {
@@ -85,7 +85,7 @@ function packed(stock: [string, string][], signals: string[]): string[] {
     .flatMap(([keys, ids]) => packed(keys, ids));
 }
 
-export interface ChangeFeed {
+interface ChangeFeed {
   /** 'listen': PostgreSQL LISTEN/NOTIFY across instances; 'local': in-process (embedded). */
   mode: 'listen' | 'local';
   subscribe(fn: (e: ChangeEvent) => void): () => void;

@@ -8,6 +8,7 @@ import { createTestDb, type TestDb } from '../../testing/testdb';
 import { CHANNEL, type Announcement } from './changes';
 import { sseReader } from '../../testing/sse';
 import { makeEvent } from '../../testing/testkit';
+import { CLIENT_HEADERS } from '#domain/client-header';
 
 let db: TestDb;
 let other: Database;
@@ -49,7 +50,9 @@ it('a push through instance A appears on the stream of instance B, and a signal 
     expect(seen.signals[0].state).toBe('OPEN');
     await onA.next((m) => m.event === 'change'); // A's own stream hears it too
 
-    expect((await b.request(`/api/signals/${signalId}/acknowledge`, { method: 'POST' })).status).toBe(200);
+    expect(
+      (await b.request(`/api/signals/${signalId}/acknowledge`, { method: 'POST', headers: CLIENT_HEADERS })).status
+    ).toBe(200);
     const acked = JSON.parse((await onA.next((m) => m.event === 'change')).data);
     expect(acked.signals).toEqual([expect.objectContaining({ signal_id: signalId, state: 'ACKNOWLEDGED' })]);
   } finally {

@@ -7,6 +7,7 @@ import { createTestDb, type TestDb } from '../../testing/testdb';
 import { sseReader } from '../../testing/sse';
 import { afterCatchUp, announce, announcements, MAX_LISTED, PART_ROWS, type ChangeEvent } from './changes';
 import { makeEvent, tally } from '../../testing/testkit';
+import { CLIENT_HEADERS } from '#domain/client-header';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -62,7 +63,10 @@ describe('GET /api/stream', () => {
       expect(body.signals).toEqual([expect.objectContaining({ item_id: 'P-1', state: 'OPEN', triggered_at_qty: 7 })]);
       expect(Date.parse(change.id!)).not.toBeNaN();
 
-      const ack = await app.request(`/api/signals/${body.signals[0].signal_id}/acknowledge`, { method: 'POST' });
+      const ack = await app.request(`/api/signals/${body.signals[0].signal_id}/acknowledge`, {
+        method: 'POST',
+        headers: CLIENT_HEADERS
+      });
       expect(ack.status).toBe(200);
       const acked = JSON.parse((await sse.next((m) => m.event === 'change')).data);
       expect(acked.signals).toEqual([

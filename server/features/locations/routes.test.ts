@@ -56,3 +56,55 @@ it('renames at the version read; a stale rename is a 409 with the current name a
   const audit = await db.sql`SELECT before, after FROM audit_log WHERE entity = 'location' AND entity_id = 'B'`;
   expect(audit).toEqual([{ before: { name: 'Bay B' }, after: { name: 'Bay B, north' } }]);
 });
+
+it('creates and edits a location with coordinates, both or neither, in range; leaving them out keeps them', async () => {
+  const created = await send('POST', '/api/locations', {
+    location_id: 'YARD',
+    name: 'Yard',
+    latitude: 52.37,
+    longitude: 4.89
+  });
+  expect(created.status).toBe(201);
+  expect(await created.json()).toMatchObject({ latitude: 52.37, longitude: 4.89, version: 1 });
+  for (const bad of [
+    { latitude: 91, longitude: 0 },
+    { latitude: 0, longitude: -180.5 },
+    { latitude: 10 },
+    { latitude: 10, longitude: null },
+    { latitude: '10', longitude: '4' }
+  ]) {
+    const res = await send('POST', '/api/locations', { location_id: 'NOWHERE', name: 'x', ...bad });
+    expect(res.status, JSON.stringify(bad)).toBe(400);
+    expect((await send('PATCH', '/api/locations/YARD', { name: 'Yard', version: 1, ...bad })).status).toBe(400);
+  }
+  const [{ n }] = await db.sql`SELECT count(*)::int AS n FROM locations WHERE location_id = 'NOWHERE'`;
+  expect(n).toBe(0);
+
+  // A rename alone keeps the coordinates; moving them is audited with both.
+  const renamed = await send('PATCH', '/api/locations/YARD', { name: 'Yard north', version: 1 });
+  expect(await renamed.json()).toMatchObject({ name: 'Yard north', latitude: 52.37, longitude: 4.89, version: 2 });
+  const moved = await send('PATCH', '/api/locations/YARD', {
+    name: 'Yard north',
+    version: 2,
+    latitude: -33.87,
+    longitude: 151.21
+  });
+  expect(await moved.json()).toMatchObject({ latitude: -33.87, longitude: 151.21, version: 3 });
+  const cleared = await send('PATCH', '/api/locations/YARD', {
+    name: 'Yard north',
+    version: 3,
+    latitude: null,
+    longitude: null
+  });
+  expect(await cleared.json()).toMatchObject({ latitude: null, longitude: null, version: 4 });
+  const audit =
+    await db.sql`SELECT action, before, after FROM audit_log WHERE entity = 'location' AND entity_id = 'YARD'
+                             ORDER BY audit_id`;
+  expect(audit.map((a) => a.action)).toEqual(['create', 'rename', 'update', 'update']);
+  expect(audit[2]).toMatchObject({
+    before: { name: 'Yard north', latitude: 52.37, longitude: 4.89 },
+    after: { name: 'Yard north', latitude: -33.87, longitude: 151.21 }
+  });
+  const list = locationListSchema.parse(await (await app.request('/api/locations')).json());
+  expect(list.rows.find((r) => r.location_id === 'YARD')).toMatchObject({ latitude: null, longitude: null });
+});

@@ -33,14 +33,18 @@ import {
 import { announce } from '../live/changes';
 import { appendSignals } from '../sync/push';
 
-export type PoRow = PoView<Date>;
+type PoRow = PoView<Date>;
+
+/** The overdue rule, once: a date set and passed, and the order still open. The list shows it and filters on it. */
+const OVERDUE = (sql: Queryable) =>
+  sql`coalesce(p.expected_date < current_date AND p.status NOT IN ('RECEIVED', 'CANCELLED'), false)`;
 
 const PO_SELECT = (sql: Queryable) => sql`
   SELECT p.po_id::text, p.po_number, p.supplier_id, s.name AS supplier_name, p.status,
          to_char(p.expected_date, 'YYYY-MM-DD') AS expected_date, p.note, p.created_by, p.created_at, p.updated_at, p.version,
          coalesce(l.line_count, 0)::int AS line_count, coalesce(l.qty_ordered, 0)::int AS qty_ordered,
          coalesce(l.qty_received, 0)::int AS qty_received, l.total_price,
-         coalesce(p.expected_date < current_date AND p.status NOT IN ('RECEIVED', 'CANCELLED'), false) AS overdue,
+         ${OVERDUE(sql)} AS overdue,
          coalesce(l.over_received, false) AS over_received
   FROM purchase_orders p
   JOIN suppliers s ON s.supplier_id = p.supplier_id
@@ -52,7 +56,7 @@ const PO_SELECT = (sql: Queryable) => sql`
     FROM purchase_order_lines WHERE po_id = p.po_id
   ) l ON true`;
 
-export interface PoFilter {
+interface PoFilter {
   status?: PoStatus;
   supplier_id?: string;
   overdue?: 'true' | 'false';
@@ -62,12 +66,11 @@ export interface PoFilter {
 }
 
 export async function listPurchaseOrders(sql: Queryable, f: PoFilter): Promise<{ rows: PoRow[]; total: number }> {
-  const overdue = sql`(p.expected_date < current_date AND p.status NOT IN ('RECEIVED', 'CANCELLED'))`;
   const where = () => sql`
     WHERE true
       ${f.status ? sql`AND p.status = ${f.status}` : sql``}
       ${f.supplier_id ? sql`AND p.supplier_id = ${f.supplier_id}` : sql``}
-      ${f.overdue === 'true' ? sql`AND ${overdue}` : f.overdue === 'false' ? sql`AND NOT coalesce(${overdue}, false)` : sql``}
+      ${f.overdue === 'true' ? sql`AND ${OVERDUE(sql)}` : f.overdue === 'false' ? sql`AND NOT ${OVERDUE(sql)}` : sql``}
       ${f.q ? sql`AND (p.po_number ILIKE ${like(f.q)} OR s.name ILIKE ${like(f.q)})` : sql``}`;
   const [rows, [{ total }]] = await Promise.all([
     sql<PoRow[]>`${PO_SELECT(sql)} ${where()} ORDER BY p.created_at DESC, p.po_id LIMIT ${f.limit} OFFSET ${f.offset}`,

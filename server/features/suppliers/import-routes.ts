@@ -6,13 +6,11 @@ import { parseSupplierItemsCsv } from '#domain/supplier-items';
 import { parseSuppliersCsv } from '#domain/suppliers';
 import type { Env } from '../../http/auth';
 import type { Deps } from '../../deps';
-import { csvSizeLimit, csvText } from '../../http/csv-upload';
-import { applySupplierItems, applySuppliers, invalid, MAX_SUPPLIER_IMPORT_BYTES } from './import';
-
-const limit = csvSizeLimit(MAX_SUPPLIER_IMPORT_BYTES);
+import { csvText } from '../../http/csv-upload';
+import { applySupplierItems, applySuppliers, invalid } from './import';
 
 export function supplierImportRoutes({ sql }: Deps) {
-  return new Hono<Env>().post('/', limit, async (c) => {
+  return new Hono<Env>().post('/', async (c) => {
     const file = parseSuppliersCsv(await csvText(c));
     if (file.errors.length) throw invalid(file.errors);
     const user = c.get('user').email;
@@ -21,7 +19,7 @@ export function supplierImportRoutes({ sql }: Deps) {
 }
 
 export function supplierItemImportRoutes({ sql }: Deps) {
-  return new Hono<Env>().post('/', limit, async (c) => {
+  return new Hono<Env>().post('/', async (c) => {
     const file = parseSupplierItemsCsv(await csvText(c));
     if (file.errors.length) throw invalid(file.errors);
     const user = c.get('user').email;

@@ -6,6 +6,7 @@ import { createApp } from '../../app';
 import { loadConfig } from '../../config';
 import { createTestDb, type TestDb } from '../../testing/testdb';
 import { MAX_SUPPLIER_IMPORT_BYTES } from './import';
+import { CLIENT_HEADERS } from '#domain/client-header';
 
 let db: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -24,7 +25,7 @@ const send = (method: string, path: string, json?: unknown) =>
     body: json === undefined ? undefined : JSON.stringify(json)
   });
 const csv = (path: string, text: string) =>
-  app.request(path, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: text });
+  app.request(path, { method: 'POST', headers: { 'content-type': 'text/csv', ...CLIENT_HEADERS }, body: text });
 const supplier = (over: Record<string, unknown>) => ({
   contact: '',
   lead_time_days: 3,
@@ -385,7 +386,7 @@ describe('CSV import and export', () => {
     ).toBe(415);
     const latin1 = await app.request('/api/supplier-items/import', {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers: { 'content-type': 'text/csv', ...CLIENT_HEADERS },
       body: new Uint8Array([0x61, 0xe9, 0x0a])
     });
     expect(latin1.status).toBe(400);

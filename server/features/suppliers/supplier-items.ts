@@ -16,10 +16,10 @@ import { ApiError, pageParams } from '../../http/errors';
 import { checkVersions } from '../../http/grid-save';
 
 // price is numeric(12, 4): as a JSON number here (at most 4 decimals fit a double exactly enough to show and send back).
-export const SUPPLIER_ITEM_COLUMNS =
+const SUPPLIER_ITEM_COLUMNS =
   'si.supplier_id, si.supplier, si.supplier_part, si.item_id, si.pack_size, si.price::float8 AS price, si.preferred, si.confirmed, si.version, si.updated_at, si.updated_by';
 
-export type StoredSupplierItem = SupplierItemValues & {
+type StoredSupplierItem = SupplierItemValues & {
   supplier: string;
   version: number;
   confirmed: number;
@@ -27,7 +27,7 @@ export type StoredSupplierItem = SupplierItemValues & {
   updated_by: string | null;
 };
 
-export const auditId = (r: { supplier_id: string; supplier_part: string }) => `${r.supplier_id}/${r.supplier_part}`;
+const auditId = (r: { supplier_id: string; supplier_part: string }) => `${r.supplier_id}/${r.supplier_part}`;
 const values = (r: Partial<SupplierItemValues>) =>
   Object.fromEntries(SUPPLIER_ITEM_FIELDS.map((f) => [f, r[f] ?? null]));
 const RECORD =

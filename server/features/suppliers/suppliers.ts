@@ -7,17 +7,17 @@ import { containsPattern as like } from '../../db/search';
 import { ApiError, pageParams } from '../../http/errors';
 import { checkVersions } from '../../http/grid-save';
 
-export const SUPPLIER_COLUMNS =
+const SUPPLIER_COLUMNS =
   'supplier_id, name, contact, lead_time_days, address, latitude, longitude, active, version, created_at, updated_at, updated_by';
 
-export type StoredSupplier = SupplierValues & { version: number; updated_at: Date; updated_by: string | null };
+type StoredSupplier = SupplierValues & { version: number; updated_at: Date; updated_by: string | null };
 
 /** The editable values of a row, as the audit log keeps them. */
-export const supplierValues = (r: Partial<SupplierValues>) =>
+const supplierValues = (r: Partial<SupplierValues>) =>
   Object.fromEntries(SUPPLIER_FIELDS.map((f) => [f, r[f] ?? null]));
 
 /** A database refusal a person can act on, as the 4xx it is; anything else is rethrown. */
-export function supplierDbError(e: unknown): never {
+function supplierDbError(e: unknown): never {
   const err = e as { code?: string; constraint_name?: string; detail?: string };
   if (err.code === '23505' && err.constraint_name === 'suppliers_name')
     throw new ApiError(

@@ -1,6 +1,8 @@
 // The supervisor console's calls to /api: JSON in and out, the server's {error:{code,message,details}} as an Error.
-// Given a schema (src/lib/domain/responses.ts), the answer is parsed, not cast: a wrong shape is an ApiCallError.
+// An answer the page reads is parsed by its schema (src/lib/domain/responses.ts), never cast: a wrong shape is an
+// ApiCallError saying where.
 import type { z } from 'zod';
+import { CLIENT_HEADERS } from '../domain/client-header';
 
 export class ApiCallError extends Error {
   constructor(
@@ -16,12 +18,18 @@ export class ApiCallError extends Error {
 type Init = RequestInit & { json?: unknown };
 
 export async function api<S extends z.ZodType>(path: string, init: Init & { schema: S }): Promise<z.infer<S>>;
-export async function api<T>(path: string, init?: Init): Promise<T>;
+/** A call whose answer the page does not read (a save answered by a reload): nothing to cast it to. */
+export async function api(path: string, init?: Init): Promise<unknown>;
 export async function api(path: string, init: Init & { schema?: z.ZodType } = {}): Promise<unknown> {
   const { json, schema, ...rest } = init;
   const res = await fetch(path, {
     ...rest,
-    headers: { ...(json === undefined ? {} : { 'content-type': 'application/json' }), ...(rest.headers ?? {}) },
+    // The client header on every call: a body-less action (acknowledge, fulfil) is taken only with it.
+    headers: {
+      ...CLIENT_HEADERS,
+      ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(rest.headers ?? {})
+    },
     body: json === undefined ? rest.body : JSON.stringify(json)
   });
   if (!res.ok) {

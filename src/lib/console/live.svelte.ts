@@ -2,13 +2,13 @@
 // EventSource reconnects by itself and sends Last-Event-ID, so the server replays what was missed (or says reset).
 import type { ChangeMessage } from './types';
 
-export type LiveStatus = 'connecting' | 'live' | 'polling';
+type LiveStatus = 'connecting' | 'live' | 'polling';
 
 const POLL_MS = 5_000;
 /** How long the stream may be down before the page starts polling. */
 const GRACE_MS = 4_000;
 
-export interface LiveHandlers {
+interface LiveHandlers {
   /** Current values of the rows and signals that moved; a large write (a drained shift) comes as several messages. */
   change(message: ChangeMessage): void;
   /** Reload everything shown: after a reset, and on each poll while the stream is down. */

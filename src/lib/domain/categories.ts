@@ -16,7 +16,7 @@ export const categoryId = z
   .max(64, 'must be at most 64 characters')
   .regex(noControl, 'must not contain control characters')
   .refine((s) => !s.includes('/'), 'must not contain "/"');
-export const categoryName = z
+const categoryName = z
   .string()
   .trim()
   .min(1, 'must not be empty')
@@ -117,7 +117,7 @@ export function renameProblem(
   return taken ? `"${name.trim()}" is already a category at that place` : null;
 }
 
-export interface TreeRow<T extends CategoryNode> {
+interface TreeRow<T extends CategoryNode> {
   node: T;
   depth: number; // 0 at the top level
   label: string; // names from the root: "Tools › Hand tools"

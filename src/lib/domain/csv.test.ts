@@ -35,8 +35,22 @@ describe('parseItemsCsv', () => {
         reorder_point: 50,
         reorder_qty: 200,
         gtin: '4006381333931',
-        active: true
+        active: true,
+        tracking: 'none'
       }
+    ]);
+  });
+  it('reads tracking as none, lot or serial in any case, empty being none, and refuses anything else', () => {
+    const r = parseItemsCsv('item_id,tracking\nA,lot\nB, Serial \nC,\nD,batch\nE,lots\n');
+    expect(r.columns).toEqual(['tracking']);
+    expect(r.errors).toEqual([
+      { row: 5, column: 'tracking', message: 'must be none, lot or serial' },
+      { row: 6, column: 'tracking', message: 'must be none, lot or serial' }
+    ]);
+    expect(r.rows.slice(0, 3).map((x) => [x.item_id, x.tracking])).toEqual([
+      ['A', 'lot'],
+      ['B', 'serial'],
+      ['C', 'none']
     ]);
   });
   it('lists every error with its row and column', () => {

@@ -1,9 +1,9 @@
 // CSV in and out: RFC 4180 quoting, UTF-8 with or without a byte order mark, comma or semicolon (what a
 // spreadsheet in a decimal-comma locale writes), and the item import's rules row by row.
 import { itemId } from './events';
-import { ITEM_FIELDS, parseCell, type ItemField, type ItemValues } from './items';
+import { IMPORT_FIELDS, parseImportCell, type ImportField, type ImportValues } from './items';
 
-export const ITEM_CSV_COLUMNS = ['item_id', ...ITEM_FIELDS] as const;
+export const ITEM_CSV_COLUMNS = ['item_id', ...IMPORT_FIELDS] as const;
 
 /** Splits CSV text into records of fields. The delimiter is the one of `,` or `;` the header line uses most. */
 export function parseCsv(text: string): { delimiter: ',' | ';'; records: string[][] } {
@@ -63,8 +63,8 @@ export interface CsvError {
 
 /** The columns a file sets: item_id always, the others where the header names them (the rest are kept). */
 export interface ItemImport {
-  columns: ItemField[];
-  rows: (Partial<ItemValues> & { item_id: string; row: number })[];
+  columns: ImportField[];
+  rows: (Partial<ImportValues> & { item_id: string; row: number })[];
   errors: CsvError[];
 }
 
@@ -81,7 +81,7 @@ export function parseItemsCsv(text: string): ItemImport {
   if (!header.includes('item_id'))
     errors.push({ row: 1, column: 'item_id', message: 'the header must name the item_id column' });
   if (errors.length) return { columns: [], rows: [], errors };
-  const columns = ITEM_FIELDS.filter((f) => header.includes(f));
+  const columns = IMPORT_FIELDS.filter((f) => header.includes(f));
 
   const rows: ItemImport['rows'] = [];
   const firstRowOf = new Map<string, number>();
@@ -101,7 +101,7 @@ export function parseItemsCsv(text: string): ItemImport {
       errors.push({ row: line, column: 'item_id', message: `${id.data} is also on row ${firstRowOf.get(id.data)}` });
     else firstRowOf.set(id.data, line);
     for (const f of columns) {
-      const parsed = parseCell(f, cell(f));
+      const parsed = parseImportCell(f, cell(f));
       if (!parsed.ok) errors.push({ row: line, column: f, message: parsed.message });
       else (row as Record<string, unknown>)[f] = parsed.value;
     }
@@ -119,7 +119,8 @@ export function parseItemsCsv(text: string): ItemImport {
 /** The file a supervisor fills in: the header and one example row. */
 export function itemsTemplate(): string {
   return (
-    csvLine([...ITEM_CSV_COLUMNS]) + csvLine(['BOLT-M8', 'Hex bolt M8 x 30', 'ea', 50, 200, '4006381333931', 'true'])
+    csvLine([...ITEM_CSV_COLUMNS]) +
+    csvLine(['BOLT-M8', 'Hex bolt M8 x 30', 'ea', 50, 200, '4006381333931', 'true', 'none'])
   );
 }
 

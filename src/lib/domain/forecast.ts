@@ -18,10 +18,10 @@ export const FORECAST_HORIZON_DAYS = 90;
 export const HISTORY_DAYS = 182;
 export const DEFAULT_ALPHA = 0.1;
 /** The weekday profile needs this many whole weeks, else one odd week would become the pattern. */
-export const MIN_WEEKS_FOR_PROFILE = 4;
+const MIN_WEEKS_FOR_PROFILE = 4;
 export const DEFAULT_SERVICE_LEVEL = 0.95;
-export const MIN_SERVICE_LEVEL = 0.5;
-export const MAX_SERVICE_LEVEL = 0.9999;
+const MIN_SERVICE_LEVEL = 0.5;
+const MAX_SERVICE_LEVEL = 0.9999;
 export const MAX_LEAD_TIME_DAYS = 365;
 
 export const serviceLevel = z.coerce
@@ -35,12 +35,12 @@ export const leadTimeDays = z.coerce
   .max(MAX_LEAD_TIME_DAYS, `must be at most ${MAX_LEAD_TIME_DAYS}`);
 
 /** Daily quantities on consecutive UTC days, the first on `first_day` (YYYY-MM-DD). Days without consumption are 0. */
-export interface DailySeries {
+interface DailySeries {
   first_day: string;
   qty: number[];
 }
 
-export interface DayQty {
+interface DayQty {
   day: string;
   qty: number;
 }
@@ -83,7 +83,7 @@ export function weekdayEffects(series: DailySeries): number[] | null {
   return sums.map((s) => s / weeks - mean);
 }
 
-export interface LocalForecast {
+interface LocalForecast {
   method: 'ses' | 'ses+weekday';
   alpha: number;
   /** The smoothed level of (weekday-adjusted) daily demand at the end of the history. */
@@ -153,7 +153,7 @@ export function normalQuantile(p: number): number {
   return (lo + hi) / 2;
 }
 
-export interface ReorderPoint {
+interface ReorderPoint {
   lead_time_days: number;
   service_level: number;
   z: number;

@@ -24,6 +24,13 @@ describe('parseCell', () => {
     expect(parseCell('description', 'a\u0007b').ok).toBe(false);
     expect(parseCell('description', '<b>Bolt</b>')).toEqual({ ok: true, value: '<b>Bolt</b>' });
   });
+
+  it('reads tracking as none, lot or serial in any case, an empty cell being none', () => {
+    expect(parseCell('tracking', ' Serial ')).toEqual({ ok: true, value: 'serial' });
+    expect(parseCell('tracking', 'lot')).toEqual({ ok: true, value: 'lot' });
+    expect(parseCell('tracking', '')).toEqual({ ok: true, value: 'none' });
+    expect(parseCell('tracking', 'batch')).toEqual({ ok: false, message: 'must be none, lot or serial' });
+  });
 });
 
 describe('itemsSaveSchema', () => {

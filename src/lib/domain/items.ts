@@ -5,6 +5,11 @@ import { MAX_QTY, itemId } from './events';
 
 const noControl = /^[^\p{Cc}\p{Cs}]*$/u;
 
+/** Whether the station asks for a lot or a serial when a scan of the item carries none: the grid and the CSV set it. */
+export const TRACKING = ['none', 'lot', 'serial'] as const;
+export type Tracking = (typeof TRACKING)[number];
+export const trackingSchema = z.enum(TRACKING, { error: 'must be none, lot or serial' });
+
 /** Reorder point and quantity: whole numbers, or empty (null: the item is not replenished by signals). */
 const quantity = z
   .number()
@@ -31,12 +36,31 @@ export const itemFields = {
     .trim()
     .refine((g) => gtinKey(g) !== null, 'must be a GTIN-8, -12, -13 or -14 with a valid check digit')
     .nullable(),
-  active: z.boolean()
+  active: z.boolean(),
+  tracking: trackingSchema
 };
 export type ItemField = keyof typeof itemFields;
 export const ITEM_FIELDS = Object.keys(itemFields) as ItemField[];
 
-export const itemValuesSchema = z.strictObject({ item_id: itemId, ...itemFields });
+/** The item CSV's fields: the grid's (tracking's empty cell is none). */
+export const IMPORT_FIELDS = ITEM_FIELDS;
+export type ImportField = ItemField;
+export type ImportValues = Omit<ItemValues, 'item_id' | 'tracking'> & { tracking: Tracking };
+
+/** A CSV cell to its value, by the grid's rules. */
+export function parseImportCell(
+  field: ImportField,
+  input: string
+): { ok: true; value: ImportValues[ImportField] } | { ok: false; message: string } {
+  return parseCell(field, input) as { ok: true; value: ImportValues[ImportField] } | { ok: false; message: string };
+}
+
+// Tracking may be left out of a save (a page or client older than the column): the item keeps what it has.
+export const itemValuesSchema = z.strictObject({
+  item_id: itemId,
+  ...itemFields,
+  tracking: trackingSchema.optional()
+});
 export type ItemValues = z.infer<typeof itemValuesSchema>;
 
 /** A grid row saved: every editable value and the version the editor started from. */
@@ -64,6 +88,8 @@ export function parseCell(field: ItemField, input: string | boolean): CellResult
   } else if (field === 'gtin') {
     const t = String(input).trim();
     value = t === '' ? null : t;
+  } else if (field === 'tracking') {
+    value = String(input).trim().toLowerCase() || 'none';
   } else if (field === 'active') {
     value =
       typeof input === 'boolean'

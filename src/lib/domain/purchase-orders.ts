@@ -25,7 +25,7 @@ export interface LineQty {
   qty_received: number;
 }
 
-export interface Refusal {
+interface Refusal {
   code: 'invalid_transition' | 'not_fully_received' | 'nothing_received' | 'no_lines';
   message: string;
 }
@@ -107,7 +107,7 @@ export function statusAfterReceipt(status: PoStatus, lines: LineQty[]): PoStatus
 /** More arrived than was ordered: allowed (the goods are on the dock), and flagged for a supervisor. */
 export const isOverReceived = (l: LineQty) => l.qty_received > l.qty_ordered;
 
-export interface AllocLine extends LineQty {
+interface AllocLine extends LineQty {
   line_no: number;
   item_id: string;
 }
@@ -151,7 +151,7 @@ export function orderQtyForSignal(reorderQty: number | null, packSize: number | 
   return roundUpToPack(base, packSize);
 }
 
-export const PO_NUMBER_DIGITS = 6;
+const PO_NUMBER_DIGITS = 6;
 export const formatPoNumber = (n: number) => `PO-${String(n).padStart(PO_NUMBER_DIGITS, '0')}`;
 
 /**
@@ -172,7 +172,7 @@ export function onTimeRate(received: { expected_date: string | null; received_on
 
 // --- Input: what a supervisor may send ---------------------------------------------------------------------------
 
-export const MAX_PO_LINES = 200;
+const MAX_PO_LINES = 200;
 export const MAX_PRICE = 10_000_000;
 
 const text = (max: number) =>
@@ -186,7 +186,7 @@ const expectedDate = z.iso
   .date({ message: 'must be a date as YYYY-MM-DD' })
   .refine((d) => d >= '2020-01-01' && d <= '2100-12-31', 'must be between 2020 and 2100');
 
-export const poLineInputSchema = z.strictObject({
+const poLineInputSchema = z.strictObject({
   item_id: itemId,
   qty_ordered: z
     .number()

@@ -16,13 +16,17 @@ describe('response schemas', () => {
   };
 
   it('take an answer of the right shape, and fields a newer server adds', () => {
-    expect(stockPageSchema.parse({ rows: [{ ...row, lot: 'L1' }], total: 1 }).rows[0].item_id).toBe('P-1');
+    const page = { limit: 1, more: true, next_cursor: 'eyJzIjoiaXRlbV9pZCJ9' };
+    expect(stockPageSchema.parse({ rows: [{ ...row, lot: 'L1' }], ...page }).rows[0].item_id).toBe('P-1');
+    expect(stockPageSchema.parse({ rows: [], limit: 50, more: false, next_cursor: null }).next_cursor).toBeNull();
   });
 
   it('refuse an answer of another shape, saying where', () => {
-    const r = stockPageSchema.safeParse({ rows: [{ ...row, on_hand: '3' }], total: 1 });
+    const r = stockPageSchema.safeParse({ rows: [{ ...row, on_hand: '3' }], limit: 1, more: false, next_cursor: null });
     expect(r.success).toBe(false);
     expect(r.error?.issues[0].path).toEqual(['rows', 0, 'on_hand']);
     expect(deviceListSchema.safeParse('<html>proxy error</html>').success).toBe(false);
+    // An older server's page (a total, no cursor) is refused, not read as the last page.
+    expect(stockPageSchema.safeParse({ rows: [row], total: 1 }).success).toBe(false);
   });
 });

@@ -15,7 +15,7 @@ export const supplierPart = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'must not contain control characters');
 
-export const supplierItemFields = {
+const supplierItemFields = {
   item_id: itemId,
   pack_size: z
     .number()
@@ -52,13 +52,13 @@ export function preferredClashes(rows: readonly { item_id: string; preferred: bo
 }
 
 /** A row saved: its values and the version the editor read, or null for a new one; `remove` deletes it. */
-export const supplierItemEditSchema = supplierItemObject.extend({
+const supplierItemEditSchema = supplierItemObject.extend({
   version: z.number().int().positive().nullable(),
   remove: z.boolean().optional()
 });
 export type SupplierItemEdit = z.infer<typeof supplierItemEditSchema>;
 
-export const MAX_SUPPLIER_ITEMS_PER_SAVE = 1000;
+const MAX_SUPPLIER_ITEMS_PER_SAVE = 1000;
 export const supplierItemsSaveSchema = z.strictObject({
   rows: z
     .array(supplierItemEditSchema)
@@ -71,8 +71,7 @@ export const supplierItemsSaveSchema = z.strictObject({
     })
 });
 
-export type SupplierItemCell =
-  { ok: true; value: SupplierItemValues[SupplierItemField] } | { ok: false; message: string };
+type SupplierItemCell = { ok: true; value: SupplierItemValues[SupplierItemField] } | { ok: false; message: string };
 
 /** A cell as typed to its value, by the rules the server applies. */
 export function parseSupplierItemCell(field: SupplierItemField, input: string | boolean): SupplierItemCell {

@@ -15,7 +15,7 @@ export const MAX_LEAD_TIME_DAYS = 730;
 /** Codes people type: printable, 1 to 64 characters. */
 export const supplierId = text(64).min(1, 'must not be empty');
 
-export const supplierFields = {
+const supplierFields = {
   name: text(200).min(1, 'must not be empty'),
   contact: text(200),
   lead_time_days: z
@@ -53,12 +53,12 @@ const supplierObject = z.strictObject({ supplier_id: supplierId, ...supplierFiel
 export type SupplierValues = z.infer<typeof supplierObject>;
 
 /** A grid row saved: every value and the version the editor read, or null for a supplier the editor added. */
-export const supplierEditSchema = supplierObject
+const supplierEditSchema = supplierObject
   .extend({ version: z.number().int().positive().nullable() })
   .superRefine(coordinates);
 export type SupplierEdit = z.infer<typeof supplierEditSchema>;
 
-export const MAX_SUPPLIERS_PER_SAVE = 1000;
+const MAX_SUPPLIERS_PER_SAVE = 1000;
 export const suppliersSaveSchema = z.strictObject({
   rows: z
     .array(supplierEditSchema)
@@ -71,7 +71,7 @@ export const suppliersSaveSchema = z.strictObject({
     )
 });
 
-export type SupplierCell = { ok: true; value: SupplierValues[SupplierField] } | { ok: false; message: string };
+type SupplierCell = { ok: true; value: SupplierValues[SupplierField] } | { ok: false; message: string };
 
 /** A cell as typed (text, or a checkbox's boolean) to its value, by the rules the server applies. */
 export function parseSupplierCell(field: SupplierField, input: string | boolean): SupplierCell {

@@ -1,7 +1,7 @@
 // UUIDv7 (RFC 9562): 48 bits of Unix milliseconds, then randomness. Ids made on a tablet sort by creation time, so
 // the server's primary key index grows at its end. Within one millisecond a 12-bit counter keeps them increasing.
 
-export type RandomFill = (bytes: Uint8Array) => Uint8Array;
+type RandomFill = (bytes: Uint8Array) => Uint8Array;
 
 const defaultRandom: RandomFill = (bytes) => globalThis.crypto.getRandomValues(bytes);
 
