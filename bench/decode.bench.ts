@@ -4,6 +4,9 @@
 // read only when its text parses (parseBarcode) to exactly what the label says. Both libraries are measured in Node
 // on the functions the worker calls; @zxing/library also in Debian's Chromium, through the real decoder.worker.ts
 // (served by Vite), from PNG to answer: the figure the station sees.
+// Then per symbology on the varied frame corpus (tests/fixtures/frame-corpus.ts: codes anywhere in the frame, any
+// turn, perspective, blur, noise, falloff, glare): the share read right by the camera passes, and the false reads
+// (a decode whose text or format is not the label's: the count that must stay 0), first decode and confirmed.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,7 +17,9 @@ import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
 import { prepareZXingModule, readBarcodes, type ReaderOptions } from 'zxing-wasm/reader';
 import { CHROMIUM_ARGS } from '../playwright.config';
+import { normaliseDecode } from '../src/lib/client/acceptance';
 import { decodeImage, rotateGrey, toGrey, type RgbaImage } from '../src/lib/client/decoder';
+import { frameCorpus } from '../tests/fixtures/frame-corpus';
 import { gtinLookup, parseBarcode } from '#domain/barcode';
 import {
   barcodeFixtures,
@@ -213,6 +218,40 @@ async function inChromium(ctx: BenchContext, fixtures: Fixture[]): Promise<Brows
   }
 }
 
+interface KindRun {
+  frames: number;
+  read: number;
+  confirmed: number;
+  false_reads: number;
+  false_confirmed: number;
+}
+
+/** The varied frame corpus through the camera passes with confirm, per kind of label. */
+async function perSymbology(count: number) {
+  const corpus = await frameCorpus({ count });
+  const canonical = (t: string) => (t.startsWith(']C1') ? t.slice(3) : t.startsWith('\u001d') ? t.slice(1) : t);
+  const kinds = new Map<string, KindRun>();
+  const ms: number[] = [];
+  for (const e of corpus) {
+    const t = performance.now();
+    const d = decodeImage(e.image, { confirm: true });
+    ms.push(performance.now() - t);
+    const k = kinds.get(e.kind) ?? { frames: 0, read: 0, confirmed: 0, false_reads: 0, false_confirmed: 0 };
+    kinds.set(e.kind, k);
+    k.frames++;
+    if (!d) continue;
+    const n = normaliseDecode(d);
+    if (canonical(n.text) === e.text && n.format === e.format) {
+      k.read++;
+      if (d.confirmed) k.confirmed++;
+    } else {
+      k.false_reads++;
+      if (d.confirmed) k.false_confirmed++;
+    }
+  }
+  return { kinds, ms: ms.sort((a, b) => a - b), frames: corpus.length };
+}
+
 export default async function decode(ctx: BenchContext): Promise<BenchSection> {
   const variants = ctx.quick
     ? VARIANTS.filter((v) => ['clean', 'rot90', 'noisy', 'tilt12'].includes(v.name))
@@ -244,6 +283,19 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
   ctx.log('@zxing/library in Chromium, through decoder.worker.ts');
   const w = await inChromium(ctx, fixtures);
 
+  ctx.log('varied frame corpus, per symbology');
+  const sym = await perSymbology(ctx.quick ? 90 : 300);
+  const pctOf = (a: number, b: number) => (b ? round((100 * a) / b, 1) : 0);
+  const symTotal = [...sym.kinds.values()].reduce(
+    (t, k) => ({
+      frames: t.frames + k.frames,
+      read: t.read + k.read,
+      confirmed: t.confirmed + k.confirmed,
+      false_reads: t.false_reads + k.false_reads,
+      false_confirmed: t.false_confirmed + k.false_confirmed
+    }),
+    { frames: 0, read: 0, confirmed: 0, false_reads: 0, false_confirmed: 0 }
+  );
   const rate = (r: Run) => round((100 * r.read) / n, 1);
   const med = (ms: number[]) => round(percentile(ms, 50), 1);
   const onlyJs = c.missed.filter((m) => !a.missed.includes(m)).length;
@@ -273,7 +325,20 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
       read_only_by_wasm: onlyWasm,
       missed_by_js: a.missed.join(' '),
       missed_by_wasm: c.missed.join(' '),
-      keep
+      keep,
+      corpus_frames: sym.frames,
+      corpus_read_pct: pctOf(symTotal.read, symTotal.frames),
+      corpus_confirmed_pct: pctOf(symTotal.confirmed, symTotal.frames),
+      corpus_false_reads: symTotal.false_reads,
+      corpus_false_confirmed: symTotal.false_confirmed,
+      corpus_median_ms: med(sym.ms),
+      corpus_p95_ms: round(percentile(sym.ms, 95), 1),
+      ...Object.fromEntries(
+        [...sym.kinds].flatMap(([kind, k]) => [
+          [`corpus_${kind}_read_pct`, pctOf(k.read, k.frames)],
+          [`corpus_${kind}_false_reads`, k.false_reads]
+        ])
+      )
     },
     rows: [
       [`@zxing/library: frames read (of ${n})`, `${a.read} (${rate(a)} %)`, 'camera passes, text parses to the label'],
@@ -308,7 +373,22 @@ export default async function decode(ctx: BenchContext): Promise<BenchSection> {
         `median ${med(d.msWithCode)} ms, p95 ${round(percentile(d.msWithCode, 95), 1)} ms`
       ],
       ['read by one and not the other', `js ${onlyJs} / wasm ${onlyWasm}`, ''],
-      ['keep', keep, 'more frames read wins; then speed']
+      ['keep', keep, 'more frames read wins; then speed'],
+      [
+        `varied corpus: frames read (of ${symTotal.frames})`,
+        `${symTotal.read} (${pctOf(symTotal.read, symTotal.frames)} %)`,
+        `confirmed in one frame ${pctOf(symTotal.confirmed, symTotal.frames)} %; median ${med(sym.ms)} ms, p95 ${round(percentile(sym.ms, 95), 1)} ms`
+      ],
+      [
+        'varied corpus: false reads',
+        `${symTotal.false_reads}`,
+        `a wrong text or format; ${symTotal.false_confirmed} of them confirmed in one frame`
+      ],
+      ...[...sym.kinds].map(([kind, k]): [string, string, string] => [
+        `  ${kind}: read (of ${k.frames})`,
+        `${k.read} (${pctOf(k.read, k.frames)} %)`,
+        `false ${k.false_reads}; confirmed ${k.confirmed}`
+      ])
     ]
   };
 }

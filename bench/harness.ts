@@ -64,9 +64,11 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
  */
 export async function spawnServer(
   databaseUrl: string,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  /** The node binary (or a script that runs node with flags NODE_OPTIONS may not carry, such as --cpu-prof). */
+  node?: string
 ): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const server = await spawnMain({ DATABASE_URL: databaseUrl, AUTH_MODE: 'local', ...env });
+  const server = await spawnMain({ DATABASE_URL: databaseUrl, AUTH_MODE: 'local', ...env }, node);
   return {
     url: server.url,
     pid: server.pid,

@@ -1,6 +1,8 @@
 // Ingest: events pushed through the HTTP API end to end (parse, validate, insert, projection, signals) against the
 // same events inserted straight into scan_events by postgres.js, both in 500-event batches from 4 concurrent clients.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   backendsCpuMs,
   freshDatabase,
@@ -77,7 +79,18 @@ export default async function ingest(ctx: BenchContext): Promise<BenchSection> {
   // bodies are serialised beforehand: building them is the tablets' work, not the server's.
   const db = await freshDatabase(ctx, 2);
   await prepare(db.sql);
-  const api = await spawnServer(db.url);
+  // INGEST_CPU_PROFILE=dir: the server writes a V8 CPU profile of the run there when it stops (where its CPU goes).
+  // Through a script that runs node with the flag: NODE_OPTIONS may not carry --cpu-prof.
+  const profile = process.env.INGEST_CPU_PROFILE;
+  let node: string | undefined;
+  if (profile) {
+    mkdirSync(profile, { recursive: true });
+    node = join(profile, 'node-cpu-prof.sh');
+    writeFileSync(node, `#!/bin/sh\nexec ${process.execPath} --cpu-prof --cpu-prof-dir=${profile} "$@"\n`, {
+      mode: 0o755
+    });
+  }
+  const api = await spawnServer(db.url, {}, node);
   const bodies = batches.map((list, d) => list.map((events) => JSON.stringify({ device_id: `bench-${d}`, events })));
   ctx.log(`API ingest of ${total} events`);
   let applied = 0;

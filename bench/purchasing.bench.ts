@@ -26,7 +26,7 @@ export default async function purchasing(ctx: BenchContext): Promise<BenchSectio
     const t = performance.now();
     const res = await fetch(`${server.url}/api/supplier-items/import`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers: { 'content-type': 'text/csv', 'x-linesync-client': '1' },
       body
     });
     const out = (await res.json()) as { created?: number; updated?: number };

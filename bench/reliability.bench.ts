@@ -1,9 +1,12 @@
 // Exactly once under faults, long settings: 20 simulated tablets × 5,000 scans (BENCH_QUICK: 5 × 400) through the
 // fault proxy to server/main.ts in its own process on a fresh database, restarted (SIGTERM, then a new process) half
 // way. The section fails unless every event landed once, every outbox drained, stock does not drift and signals agree.
+// Then the refill: on the embedded database and on PostgreSQL, each copied whole, pushed to, put back to the copy and
+// restarted; the section fails unless every tablet sent again exactly what the server lost and the stock is exact.
 import 'fake-indexeddb/auto';
 import { describeReport, prepareServer, runExactlyOnce } from '../tests/reliability/exactly-once';
-import { runRefill } from '../tests/reliability/refill';
+import { runRefill, type RefillReport } from '../tests/reliability/refill';
+import { embeddedOnDisk, postgresScratch, type RestorableDatabase } from '../tests/reliability/restores';
 import { freshDatabase, round, spawnServer, type BenchContext, type BenchSection } from './harness';
 
 export default async function reliability(ctx: BenchContext): Promise<BenchSection> {
@@ -44,21 +47,34 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
         `reliability: not exactly once\n${describeReport(report)}\n${JSON.stringify(report.signal_problems.slice(0, 5))}`
       );
     // Then the server loses the later half of what tablets pushed (a restore to a copy): they must refill it.
-    const refill = await runRefill({
-      sql: db.sql,
-      dbKind: db.kind,
-      devices: ctx.quick ? 5 : 20,
-      scansPerDevice: ctx.quick ? 40 : 200
-    });
-    ctx.log(`refill: ${JSON.stringify(refill)}`);
-    if (
-      refill.lost_on_server === 0 ||
-      refill.refilled !== refill.lost_on_server ||
-      refill.server_events !== refill.events_made ||
-      refill.outbox_left !== 0 ||
-      refill.drift_rows !== 0
-    )
-      throw new Error(`reliability: the refill after a restore was not exact: ${JSON.stringify(refill)}`);
+    const refills: RefillReport[] = [];
+    for (const open of [
+      () => embeddedOnDisk(),
+      () => postgresScratch(ctx.adminUrl, 'linesync_bench_refill')
+    ] as (() => Promise<RestorableDatabase>)[]) {
+      const target = await open();
+      try {
+        await prepareServer(target.sql);
+        const refill = await runRefill({
+          db: target,
+          devices: ctx.quick ? 5 : 20,
+          scansPerDevice: ctx.quick ? 40 : 200
+        });
+        ctx.log(`refill on ${target.describe}: ${JSON.stringify(refill)}`);
+        if (
+          refill.lost_on_server === 0 ||
+          refill.refilled !== refill.lost_on_server ||
+          refill.server_events !== refill.events_made ||
+          refill.outbox_left !== 0 ||
+          refill.drift_rows !== 0
+        )
+          throw new Error(`reliability: the refill after a restore was not exact: ${JSON.stringify(refill)}`);
+        refills.push(refill);
+      } finally {
+        await target.close();
+      }
+    }
+    const [embedded, postgresql] = refills;
     const faulted = Object.entries(report.faults)
       .filter(([k]) => k !== 'clean')
       .reduce((n, [, v]) => n + v, 0);
@@ -77,9 +93,20 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
         faulted_requests: faulted,
         restarts: report.restarts,
         seconds: round(report.seconds),
-        refill_lost_on_server: refill.lost_on_server,
-        refill_refilled: refill.refilled,
-        refill_drift_rows: refill.drift_rows
+        ...Object.fromEntries(
+          (
+            [
+              ['embedded', embedded],
+              ['postgres', postgresql]
+            ] as const
+          ).flatMap(([k, r]) => [
+            [`refill_${k}_events`, r.events_made],
+            [`refill_${k}_lost_on_server`, r.lost_on_server],
+            [`refill_${k}_refilled`, r.refilled],
+            [`refill_${k}_drift_rows`, r.drift_rows],
+            [`refill_${k}_seconds`, round(r.seconds)]
+          ])
+        )
       },
       rows: [
         [
@@ -105,11 +132,16 @@ export default async function reliability(ctx: BenchContext): Promise<BenchSecti
           `${report.sync_attempts} (${report.sync_failures}) / ${report.restarts}`,
           ''
         ],
-        [
-          `refill: ${refill.devices} tablets, server restored to a copy`,
-          `${refill.lost_on_server} lost, ${refill.refilled} refilled, drift ${refill.drift_rows}`,
-          'refilled = lost, drift 0 ✔'
-        ],
+        ...(
+          [
+            ['embedded, directory put back', embedded],
+            ['PostgreSQL, remade from a copy', postgresql]
+          ] as const
+        ).map(([how, r]): [string, string, string] => [
+          `refill: ${how}`,
+          `${r.lost_on_server} lost, ${r.refilled} refilled, drift ${r.drift_rows}`,
+          `${r.devices} tablets; refilled = lost, ${r.server_events} of ${r.events_made} held ✔`
+        ]),
         ['wall time', `${round(report.seconds)} s`, '']
       ]
     };

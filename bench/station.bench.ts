@@ -1,8 +1,9 @@
 // The station in Chromium against the real server: scan to on-screen confirmation (IndexedDB commit included),
-// 10,000 pending scans drained after reconnect, the station route's initial JavaScript, gzipped, and the recovery
-// journal read at its bound.
+// 10,000 pending scans drained after reconnect, the station route's initial JavaScript, gzipped, the recovery
+// journal read at its bound, and count mode (500 parts counted at one location, finished and synced).
 // Builds the app first (the figures are of the code as it is now).
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -129,10 +130,90 @@ async function importItems(url: string) {
   for (let i = 0; i < 490; i++) rows.push(`PLANT-${i},Plant part ${i},ea`);
   const res = await fetch(`${url}/api/items/import`, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv' },
+    headers: { 'content-type': 'text/csv', 'x-linesync-client': '1' },
     body: rows.join('\n') + '\n'
   });
   if (!res.ok) throw new Error(`item import answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * Count mode at a location holding `parts` parts, as a worker counts it: the location's label opens the sheet (a line
+ * per part the tablet expects there), each part is scanned once with its counted quantity (timed from submit until
+ * the station says it is counted: the sheet kept in IndexedDB included), then Finish (timed until the station says
+ * the count is recorded: one COUNT per part, one transaction) and the sync (until nothing is pending).
+ */
+async function countMode(browser: Browser, url: string, parts: number) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await setUp(page, url);
+    await page.waitForSelector('[data-testid=stock-as-of]:text("Stock as of")');
+    await page.click('[data-testid=mode-count]');
+    await page.fill('[data-testid=manual-code]', 'LOC=COUNT-BAY');
+    await page.press('[data-testid=manual-code]', 'Enter');
+    await page.waitForSelector(`[data-testid=count-sheet] tbody tr:nth-child(${parts})`);
+    const times = await page.evaluate(async (parts) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid=manual-code]')!;
+      const message = document.querySelector('[data-testid=scan-message]')!;
+      const out: number[] = [];
+      for (let i = 0; i < parts; i++) {
+        const item = i < 10 ? `BENCH-${i}` : `PLANT-${i - 10}`;
+        const qty = 1 + (i % 7);
+        const done = new Promise<void>((resolve) => {
+          const mo = new MutationObserver(() => {
+            if (message.textContent?.trim() === `COUNT ${item}: ${qty} counted`) {
+              mo.disconnect();
+              resolve();
+            }
+          });
+          mo.observe(message, { childList: true, characterData: true, subtree: true });
+        });
+        const t0 = performance.now();
+        input.value = `ITEM=${item};QTY=${qty}`;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.form!.requestSubmit();
+        await done;
+        out.push(performance.now() - t0);
+      }
+      return out;
+    }, parts);
+    const t0 = Date.now();
+    await page.click('[data-testid=count-finish]');
+    await page.waitForSelector('[data-testid=scan-message]:text-matches("^Count at COUNT-BAY recorded")');
+    const finishMs = Date.now() - t0;
+    const t1 = Date.now();
+    while ((await pendingCount(page)) > 0) {
+      if (Date.now() - t1 > 120_000) throw new Error('the count did not sync within 2 minutes');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const syncMs = Date.now() - t1;
+    const res = await fetch(`${url}/api/counts?location_id=COUNT-BAY&limit=1000`);
+    const reported = res.ok ? ((await res.json()) as { rows: unknown[] }).rows.length : -res.status;
+    if (reported !== parts) throw new Error(`the counts report holds ${reported} counts of ${parts}`);
+    return { times: times.sort((a, b) => a - b), finishMs, syncMs };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Stock of every bench part at the counted location, pushed as another tablet would have. */
+async function stockForCount(url: string, parts: number) {
+  const events = Array.from({ length: parts }, (_, i) => ({
+    event_id: randomUUID(),
+    device_seq: i + 1,
+    event_type: 'INTAKE',
+    item_id: i < 10 ? `BENCH-${i}` : `PLANT-${i - 10}`,
+    qty: 5,
+    location_id: 'COUNT-BAY',
+    source: 'manual',
+    captured_at: new Date().toISOString()
+  }));
+  const res = await fetch(`${url}/api/sync/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-linesync-client': '1' },
+    body: JSON.stringify({ device_id: 'bench-count-stock', events })
+  });
+  if (!res.ok) throw new Error(`the stock push answered ${res.status}: ${await res.text()}`);
 }
 
 const bench: BenchFn = async (ctx) => {
@@ -180,6 +261,11 @@ const bench: BenchFn = async (ctx) => {
     const journalScans = ctx.quick ? 1_000 : JOURNAL_MAX_SCANS;
     ctx.log(`${journalScans} scans offline fill the recovery journal; reopen, then reopen with the database deleted`);
     const journal = await journalAtBound(browser, server.url, journalScans);
+
+    const countParts = ctx.quick ? 100 : 500;
+    ctx.log(`count mode: ${countParts} parts at one location counted, finished and synced`);
+    await stockForCount(server.url, countParts);
+    const count = await countMode(browser, server.url, countParts);
     const p50 = percentile(times, 50);
     const p95 = percentile(times, 95);
     return {
@@ -199,7 +285,12 @@ const bench: BenchFn = async (ctx) => {
         journal_scans: journalScans,
         journal_kb: round(journal.kb, 0),
         journal_open_ms: round(journal.normal, 1),
-        journal_restore_all_ms: round(journal.wiped, 1)
+        journal_restore_all_ms: round(journal.wiped, 1),
+        count_parts: countParts,
+        count_scan_p50_ms: round(percentile(count.times, 50), 2),
+        count_scan_p95_ms: round(percentile(count.times, 95), 2),
+        count_finish_ms: count.finishMs,
+        count_sync_ms: count.syncMs
       },
       rows: [
         [`scan → on screen, p50 (${scans} at 10/s)`, `${round(p50, 2)} ms`, 'IndexedDB strict commit included'],
@@ -220,7 +311,18 @@ const bench: BenchFn = async (ctx) => {
           `journal of ${journalScans} scans: database deleted, all put back`,
           `${round(journal.wiped, 1)} ms`,
           'once, after the browser lost IndexedDB'
-        ]
+        ],
+        [
+          `count: scan → counted, p95 (${countParts} parts)`,
+          `${round(percentile(count.times, 95), 2)} ms`,
+          `p50 ${round(percentile(count.times, 50), 2)} ms; the sheet kept in IndexedDB each scan`
+        ],
+        [
+          `count: finish ${countParts} parts → recorded`,
+          `${count.finishMs} ms`,
+          `${countParts} COUNT events, one transaction`
+        ],
+        [`count: finished → synced`, `${count.syncMs} ms`, 'until nothing is pending']
       ]
     };
   } finally {

@@ -3,6 +3,7 @@
 // GET /api/inventory at 100,000 items with the console's queries (first page, search, status filter, sort, a deep
 // page), and a 50,000-row item CSV import (all new, then the same file again changing every row).
 import { randomUUID } from 'node:crypto';
+import { encodeCursor } from '../server/features/inventory/inventory';
 import { sseReader } from '../server/testing/sse';
 import { freshDatabase, percentile, round, spawnServer, type BenchContext, type BenchSection } from './harness';
 
@@ -95,7 +96,8 @@ export default async function supervisor(ctx: BenchContext): Promise<BenchSectio
     '?limit=50&q=part%2012345',
     '?limit=50&status=low&sort=on_hand',
     '?limit=50&sort=last_activity_at&order=desc',
-    `?limit=50&offset=${Math.floor(items / 2)}`,
+    // A deep page: half way down the item order (a cursor there, as walking the pages would reach it).
+    `?limit=50&cursor=${encodeCursor({ s: 'item_id', o: 'asc', k: [`S-${String(Math.floor(items / 2)).padStart(6, '0')}`, `LOC-${Math.floor(items / 2) % 2}`] })}`,
     '?limit=50&location_id=LOC-1&status=negative'
   ];
   const byPage = new Map<string, number[]>(pages.map((p) => [p, []]));
@@ -142,7 +144,7 @@ export default async function supervisor(ctx: BenchContext): Promise<BenchSectio
     const t = performance.now();
     const res = await fetch(`${reader.url}/api/items/import`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers: { 'content-type': 'text/csv', 'x-linesync-client': '1' },
       body
     });
     const out = (await res.json()) as { created?: number; updated?: number };

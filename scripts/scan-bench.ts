@@ -1,14 +1,34 @@
-// `npm run scan-bench -- <folder> [--frame]`: decodes every PNG/JPEG under the folder (recursively) with the decoder
-// core the camera worker runs (src/lib/client/decoder.ts), and prints one JSON line per image
-//   {"file": "<path>", "text": "<decoded or null>", "format": "code_128" | … | null, "ms": 12.3}
-// then a summary line {"summary": true, "images", "decoded", "decode_rate_pct", "median_ms"}.
+// `npm run scan-bench -- <folder> [--frame]` or `npm run scan-bench -- --photos [count] [seed]`: decodes every
+// PNG/JPEG under the folder (recursively) with the decoder core the camera worker runs (src/lib/client/decoder.ts)
+// and the camera's acceptance rule (acceptance.ts): a still counts as read only when two different passes over it
+// (binarizers, turns, filters) agree. One JSON line per image
+//   {"file", "text": "<accepted or null>", "format", "first": "<first decode, accepted or not>", "pass", "ms", …}
+// then a summary line {"summary": true, "images", "decoded", "decode_rate_pct", "median_ms", …}.
+// With a truth.json in the folder ([{ file, format, text }], as tests/fixtures/photo-corpus.ts writes it) each line
+// also says "truth" and "verdict" (read / false_read / missed), and the summary gives per format the read rate and
+// the false reads (an accepted value that is not the truth) and how many wrong first decodes the rule held back.
+// --photos makes (or reuses, under .cache/) the generated photographed corpus and benchmarks it.
 // Still images get the 'thorough' effort (rotations, TRY_HARDER, inversion); --frame uses the camera's passes only.
 // Images are decoded to RGBA in plain JavaScript (pngjs, jpeg-js): no native modules.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { normaliseDecode } from '../src/lib/client/acceptance';
 import { decodeImage, type RgbaImage } from '../src/lib/client/decoder';
+import { photoCorpus } from '../tests/fixtures/photo-corpus';
+
+/** The decoded text as the truth is written: the GS1-128 symbology mark `]C1` and a GS1 DataMatrix's leading GS
+ * (both only say "GS1 data follows") taken off. */
+function canonicalText(text: string): string {
+  return text.startsWith(']C1') ? text.slice(3) : text.startsWith('\u001d') ? text.slice(1) : text;
+}
+
+interface Truth {
+  file: string;
+  format: string;
+  text: string;
+}
 
 const IMAGE = new Set(['.png', '.jpg', '.jpeg']);
 
@@ -30,22 +50,39 @@ function load(path: string): RgbaImage {
   return { data: img.data, width: img.width, height: img.height };
 }
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
-  const folder = args.find((a) => !a.startsWith('--'));
+  const positional = args.filter((a) => !a.startsWith('--'));
+  let folder = positional[0];
+  if (args.includes('--photos')) {
+    const count = positional[0] ? Number(positional[0]) : undefined;
+    const seed = positional[1] ? Number(positional[1]) : undefined;
+    if ((count !== undefined && !(count >= 1 && count <= 5000)) || (seed !== undefined && !Number.isInteger(seed))) {
+      console.error('usage: npm run scan-bench -- --photos [count 1..5000] [seed]');
+      process.exit(2);
+    }
+    folder = (await photoCorpus({ count, seed })).dir;
+  }
   if (!folder) {
-    console.error('usage: npm run scan-bench -- <folder> [--frame]');
+    console.error('usage: npm run scan-bench -- <folder> [--frame]  |  npm run scan-bench -- --photos [count] [seed]');
     process.exit(2);
   }
   if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
     console.error(`scan-bench: ${folder} is not a folder`);
     process.exit(2);
   }
+  const truthFile = join(folder, 'truth.json');
+  const truth = existsSync(truthFile)
+    ? new Map((JSON.parse(readFileSync(truthFile, 'utf8')) as Truth[]).map((t) => [t.file, t]))
+    : null;
   const effort = args.includes('--frame') ? 'frame' : 'thorough';
   const times: number[] = [];
   let decoded = 0;
+  // Per format of the truth: images, read right, false reads, wrong first decodes the rule held back.
+  const byFormat = new Map<string, { images: number; read: number; false_reads: number; held_back: number }>();
   for (const path of walk(folder)) {
     const file = path;
+    const t = truth?.get(relative(folder, path).split('\\').join('/'));
     let image: RgbaImage;
     try {
       image = load(path);
@@ -58,11 +95,31 @@ function main() {
       continue;
     }
     const started = performance.now();
-    const result = decodeImage(image, { effort });
+    const result = decodeImage(image, { effort, confirm: true });
     const ms = Math.round((performance.now() - started) * 10) / 10;
     times.push(ms);
-    if (result) decoded++;
-    console.log(JSON.stringify({ file, text: result?.text ?? null, format: result?.format ?? null, ms }));
+    const accepted = result?.confirmed ? normaliseDecode(result) : null;
+    if (accepted) decoded++;
+    const line: Record<string, unknown> = {
+      file,
+      text: accepted?.text ?? null,
+      format: accepted?.format ?? null,
+      first: result?.text ?? null,
+      pass: result?.pass ?? null,
+      ms
+    };
+    if (t) {
+      const right = (d: { text: string; format: string }) => canonicalText(d.text) === t.text && d.format === t.format;
+      const stats = byFormat.get(t.format) ?? { images: 0, read: 0, false_reads: 0, held_back: 0 };
+      byFormat.set(t.format, stats);
+      stats.images++;
+      line.truth = t.text;
+      line.verdict = accepted ? (right(accepted) ? 'read' : 'false_read') : 'missed';
+      if (line.verdict === 'read') stats.read++;
+      else if (line.verdict === 'false_read') stats.false_reads++;
+      else if (result && !right(result)) stats.held_back++;
+    }
+    console.log(JSON.stringify(line));
   }
   const measured = times.filter((t) => !Number.isNaN(t)).sort((a, b) => a - b);
   const mid = measured.length >> 1;
@@ -71,16 +128,32 @@ function main() {
     : measured.length % 2
       ? measured[mid]
       : Math.round(((measured[mid - 1] + measured[mid]) / 2) * 10) / 10;
+  const pct = (n: number, of: number) => (of ? Math.round((1000 * n) / of) / 10 : null);
+  const formats = Object.fromEntries(
+    [...byFormat].sort().map(([f, x]) => [f, { ...x, read_rate_pct: pct(x.read, x.images) }])
+  );
+  const all = [...byFormat.values()];
+  const sum = (k: 'images' | 'read' | 'false_reads' | 'held_back') => all.reduce((n, x) => n + x[k], 0);
   console.log(
     JSON.stringify({
       summary: true,
       images: times.length,
       decoded,
-      decode_rate_pct: times.length ? Math.round((1000 * decoded) / times.length) / 10 : null,
+      decode_rate_pct: pct(decoded, times.length),
       median_ms: median,
-      effort
+      effort,
+      rule: 'two passes agree',
+      ...(truth
+        ? {
+            read: sum('read'),
+            read_rate_pct: pct(sum('read'), sum('images')),
+            false_reads: sum('false_reads'),
+            held_back: sum('held_back'),
+            formats
+          }
+        : {})
     })
   );
 }
 
-main();
+await main();

@@ -93,7 +93,11 @@ try {
   form.set('slip_id', slipId);
   form.set('device_id', 'screenshots-dock');
   form.append('files', new Blob([new Uint8Array(slip.bytes)], { type: 'application/pdf' }), `${slip.name}.pdf`);
-  const posted = await fetch(`${base}/api/packing-slips`, { method: 'POST', body: form });
+  const posted = await fetch(`${base}/api/packing-slips`, {
+    method: 'POST',
+    headers: { 'x-linesync-client': '1' },
+    body: form
+  });
   if (posted.status !== 201)
     throw new Error(`POST /api/packing-slips answered ${posted.status}: ${await posted.text()}`);
   await page.goto(`${base}/receive/${slipId}`);
