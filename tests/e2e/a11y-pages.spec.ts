@@ -41,6 +41,7 @@ const HERE: Record<string, string> = {
   '/devices': '/devices',
   '/analytics': '/analytics',
   '/categories': '/categories',
+  '/counts': '/counts',
   '/suppliers': '/suppliers',
   '/suppliers/[supplier_id]': '/suppliers/NO-SUCH-SUPPLIER',
   '/purchase-orders': '/purchase-orders',

@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 import { BARCODES } from '../fixtures/barcodes';
 import { barcodeVideo } from '../fixtures/y4m';
-import { readTablet, recordManually, scanByWedge, setUpStation, waitForServiceWorker } from './station';
+import { readTablet, recordManually, scanByWedge, setUpStationOffline } from './station';
 import { startServer, type TestServer } from './server';
 
 const dir = mkdtempSync(join(tmpdir(), 'linesync-camera-'));
@@ -43,11 +43,7 @@ test('50 scans offline by wedge, camera and hand survive a reload and reach the 
   page,
   context
 }) => {
-  await setUpStation(page, server.url);
-  await waitForServiceWorker(page);
-  await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
-
-  await context.setOffline(true);
+  await setUpStationOffline(page, context, server.url);
   await expect(page.getByTestId('connection')).toContainText('Offline');
   await page.getByTestId('mode-intake').click();
 

@@ -147,7 +147,15 @@ test('signal → Create PO → send → slip naming the PO received → stock up
   form.set('slip_id', slipId);
   form.set('device_id', 'e2e-dock');
   form.append('files', new Blob([new Uint8Array(PNG.sync.write(photo))], { type: 'image/png' }), 'slip.png');
-  expect((await fetch(`${server.url}/api/packing-slips`, { method: 'POST', body: form })).status).toBe(201);
+  expect(
+    (
+      await fetch(`${server.url}/api/packing-slips`, {
+        method: 'POST',
+        headers: { 'x-linesync-client': '1' },
+        body: form
+      })
+    ).status
+  ).toBe(201);
 
   const before = await onHand('P-100', 'LINE-1');
   await page.goto(`${server.url}/receive/${slipId}`);

@@ -1,7 +1,7 @@
 // Location labels: scanning LOC=<id> moves the station to that location (shown big, and every later scan carries
 // it); a setting makes the station refuse a part until a location was scanned before it. Offline, by wedge.
 import { expect, test } from '@playwright/test';
-import { readTablet, scanByWedge, setUpStation, waitForServiceWorker } from './station';
+import { readTablet, scanByWedge, setUpStationOffline } from './station';
 import { startServer, type TestServer } from './server';
 import { importItems } from './supervisor';
 
@@ -18,10 +18,7 @@ test.afterAll(async () => {
 const wedge = scanByWedge;
 
 test('a location label switches the location; the setting asks for one before each part', async ({ page, context }) => {
-  await setUpStation(page, server.url);
-  await waitForServiceWorker(page);
-  await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
-  await context.setOffline(true);
+  await setUpStationOffline(page, context, server.url);
   const where = page.getByTestId('station-location');
   await expect(where).toContainText('LINE-1');
 

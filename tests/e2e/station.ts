@@ -1,5 +1,5 @@
 // Steps every station spec shares: set the tablet up, wait until the service worker controls the page, scan by hand.
-import { expect, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
 export { countStates, readTablet, seedPending, type StoredRow } from './tablet';
 
 export async function setUpStation(page: Page, baseUrl: string, name = 'E2E tablet') {
@@ -22,6 +22,14 @@ export async function waitForServiceWorker(page: Page) {
       navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true })
     );
   });
+}
+
+/** A set-up station, controlled by its service worker and holding the server's stock, then cut off the network. */
+export async function setUpStationOffline(page: Page, context: BrowserContext, baseUrl: string) {
+  await setUpStation(page, baseUrl);
+  await waitForServiceWorker(page);
+  await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
+  await context.setOffline(true);
 }
 
 /**

@@ -3,6 +3,8 @@
 // exactly its origin then, nothing otherwise), the suggested reorder point applied through the item master's save,
 // and no serious accessibility violations.
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { startServer, type TestServer } from './server';
 import { pushScans, seriousViolations } from './supervisor';
@@ -158,4 +160,117 @@ test('the item page forecasts demand and applies the suggested reorder point thr
   await forecast.getByTestId('service-level').selectOption('0.99');
   await expect(forecast.getByTestId('suggested-reorder-point')).not.toHaveText(String(suggested));
   expect(Number(await forecast.getByTestId('suggested-reorder-point').textContent())).toBeGreaterThan(suggested);
+});
+
+test('Ask LineSync without a Genie space explains how to set one up, and the charts still answer', async ({ page }) => {
+  await page.goto(`${server.url}/analytics`);
+  const box = page.getByTestId('genie');
+  await expect(box.getByRole('heading', { name: 'Ask LineSync' })).toBeVisible();
+  await expect(box.getByTestId('genie-setup')).toContainText('databricks.genie.yml');
+  await expect(box.getByTestId('genie-setup')).toContainText('GENIE_SPACE_ID');
+  await expect(box.getByTestId('genie-question')).toHaveCount(0);
+  await expect(page.getByTestId('consumption-source')).toBeVisible();
+  await expect(page.getByTestId('throughput-source')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('Ask LineSync with a Genie space shows the answer, the SQL it ran and the result; a failure says why', async ({
+  page
+}) => {
+  // A stand-in workspace answering the Genie Conversation API in its documented shapes.
+  const space = '01ef34712a29169db030324fd0e1df5f';
+  const base = `/api/2.0/genie/spaces/${space}/conversations/c1/messages/m1`;
+  let reply: 'completed' | 'failed' = 'completed';
+  let polls = 0;
+  const genie: Server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    const msg = (status: string, extra = {}) => ({ conversation_id: 'c1', message_id: 'm1', status, ...extra });
+    if (req.method === 'POST' && req.url === `/api/2.0/genie/spaces/${space}/start-conversation`) {
+      polls = 0;
+      return res.end(JSON.stringify({ conversation_id: 'c1', message_id: 'm1', message: msg('SUBMITTED') }));
+    }
+    if (req.url === base) {
+      polls++;
+      if (polls < 3) return res.end(JSON.stringify(msg('EXECUTING_QUERY')));
+      if (reply === 'failed')
+        return res.end(JSON.stringify(msg('FAILED', { error: { error: 'The warehouse is stopped' } })));
+      return res.end(
+        JSON.stringify(
+          msg('COMPLETED', {
+            attachments: [
+              { attachment_id: 'a1', text: { content: 'One item is below zero at LINE-1.' } },
+              {
+                attachment_id: 'a2',
+                query: {
+                  query: 'SELECT item_id, on_hand FROM gold_on_hand_history WHERE on_hand < 0',
+                  description: 'Negative stock'
+                }
+              },
+              { attachment_id: 'a3', suggested_questions: { questions: ['When did it go negative?'] } }
+            ]
+          })
+        )
+      );
+    }
+    if (req.url === `${base}/attachments/a2/query-result`)
+      return res.end(
+        JSON.stringify({
+          statement_response: {
+            manifest: {
+              schema: {
+                columns: [
+                  { name: 'item_id', position: 0 },
+                  { name: 'on_hand', position: 1 }
+                ]
+              }
+            },
+            result: { data_array: [['E2E-NEG', '-4']] }
+          }
+        })
+      );
+    res.statusCode = 404;
+    res.end(JSON.stringify({ error_code: 'NOT_FOUND', message: req.url }));
+  });
+  await new Promise<void>((r) => genie.listen(0, '127.0.0.1', r));
+  const host = `http://127.0.0.1:${(genie.address() as AddressInfo).port}`;
+  await server.kill();
+  await server.start({
+    GENIE_SPACE_ID: space,
+    GENIE_POLL_MS: '20',
+    DATABRICKS_HOST: host,
+    DATABRICKS_TOKEN: 'dapi-e2e',
+    DATABRICKS_AUTH_TYPE: 'pat',
+    DATABRICKS_CONFIG_FILE: '/nonexistent/.databrickscfg'
+  });
+  try {
+    await page.goto(`${server.url}/analytics`);
+    const box = page.getByTestId('genie');
+    await expect(box).toHaveAttribute('data-configured', 'true');
+    await expect(box.getByTestId('genie-setup')).toHaveCount(0);
+    const input = box.getByLabel('A question about stock, consumption, signals or stations');
+    await expect(input).toHaveAttribute('maxlength', '500');
+    await input.fill('Which items are below zero?');
+    await box.getByTestId('genie-ask').click();
+    await expect(box.getByTestId('genie-text')).toHaveText('One item is below zero at LINE-1.');
+    await box.getByTestId('genie-sql').locator('summary').click();
+    await expect(box.getByTestId('genie-sql')).toContainText('FROM gold_on_hand_history WHERE on_hand < 0');
+    const table = box.getByTestId('genie-table');
+    await expect(table.locator('th')).toHaveText(['item_id', 'on_hand']);
+    await expect(table.locator('tbody tr td')).toHaveText(['E2E-NEG', '-4']);
+    await expect(page.getByTestId('consumption-source')).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A suggested question fills the box; a failed answer says why, in the box only.
+    await box.getByRole('button', { name: 'When did it go negative?' }).click();
+    await expect(input).toHaveValue('When did it go negative?');
+    reply = 'failed';
+    await box.getByTestId('genie-ask').click();
+    await expect(box.getByTestId('genie-error')).toHaveText('Genie could not answer: The warehouse is stopped');
+    await expect(box.getByTestId('genie-answer')).toHaveCount(0);
+    await expect(page.getByRole('alert')).toHaveCount(1);
+  } finally {
+    await server.kill();
+    await server.start({ GENIE_SPACE_ID: '', DATABRICKS_HOST: '', DATABRICKS_TOKEN: '', DATABRICKS_AUTH_TYPE: '' });
+    await new Promise<void>((r) => genie.close(() => r()));
+  }
 });

@@ -20,7 +20,9 @@ test('an import with errors writes nothing and lists them; the corrected file is
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download the template' }).click();
   const template = readFileSync(await (await download).path(), 'utf8');
-  expect(template.split('\r\n')[0]).toBe('\uFEFFitem_id,description,unit,reorder_point,reorder_qty,gtin,active');
+  expect(template.split('\r\n')[0]).toBe(
+    '\uFEFFitem_id,description,unit,reorder_point,reorder_qty,gtin,active,tracking'
+  );
 
   const bad = 'item_id;description;reorder_point;gtin\nCSV-1;Bolt;5;\nCSV-2;Nut;-1;\nCSV-3;Washer;x;4006381333932\n';
   await page

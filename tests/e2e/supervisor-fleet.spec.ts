@@ -37,6 +37,32 @@ test("the devices page shows each tablet's station, version, sequence and report
   expect(await seriousViolations(page)).toEqual([]);
 });
 
+test('the devices page shows a tablet that refilled scans the server had lost, and one that did not', async ({
+  page
+}) => {
+  // What a tablet sends after an answer's server_max_seq was below scans it holds as synced: those scans again,
+  // counted in `refilled`. The count adds up over pushes.
+  for (const [device_id, refilled] of [
+    ['tab-refilled', 3],
+    ['tab-refilled', 2],
+    ['tab-whole', 0]
+  ] as const) {
+    const res = await fetch(`${server.url}/api/sync/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ device_id, device_name: device_id, refilled, events: [] })
+    });
+    expect(res.status).toBe(200);
+  }
+  await page.goto(`${server.url}/devices`);
+  const refilled = page.locator('[data-testid="device-row"][data-device="tab-refilled"]');
+  await expect(refilled.getByTestId('refilled')).toContainText('refilled 5 (sent again after the server lost them');
+  await expect(page.locator('[data-testid="device-row"][data-device="tab-whole"]')).toBeVisible();
+  await expect(page.locator('[data-testid="device-row"][data-device="tab-whole"]').getByTestId('refilled')).toHaveCount(
+    0
+  );
+});
+
 test('locations: create, rename, and stock per location with the total', async ({ page }) => {
   await pushScans(server.url, [
     { item_id: 'L-1', location_id: 'LINE-9', qty: 4 },
@@ -49,7 +75,7 @@ test('locations: create, rename, and stock per location with the total', async (
   await page.getByRole('button', { name: 'Create location' }).click();
   const dock = page.locator('[data-testid="location-row"][data-location="DOCK-7"]');
   await expect(dock).toContainText('<i>Dock</i> 7'); // as text
-  await page.getByRole('button', { name: 'Rename LINE-9' }).click();
+  await page.getByRole('button', { name: 'Rename or place LINE-9' }).click();
   await page.getByLabel('New name of LINE-9').fill('Line nine');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('[data-testid="location-row"][data-location="LINE-9"]')).toContainText('Line nine');

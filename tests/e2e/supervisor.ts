@@ -42,7 +42,7 @@ export async function pushScans(baseUrl: string, scans: Scan[], deviceId = 'e2e-
 export async function importItems(baseUrl: string, csv: string) {
   const res = await fetch(`${baseUrl}/api/items/import`, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv' },
+    headers: { 'content-type': 'text/csv', 'x-linesync-client': '1' },
     body: csv
   });
   expect(res.status, await res.text()).toBeLessThan(300);

@@ -199,7 +199,15 @@ test('a supplier named on a received slip is offered for adding, and takes over 
   form.set('slip_id', slipId);
   form.set('device_id', 'e2e-dock');
   form.append('files', new Blob([new Uint8Array(PNG.sync.write(photo))], { type: 'image/png' }), 'slip.png');
-  expect((await fetch(`${server.url}/api/packing-slips`, { method: 'POST', body: form })).status).toBe(201);
+  expect(
+    (
+      await fetch(`${server.url}/api/packing-slips`, {
+        method: 'POST',
+        headers: { 'x-linesync-client': '1' },
+        body: form
+      })
+    ).status
+  ).toBe(201);
   const json = (method: string, body: unknown) => ({
     method,
     headers: { 'content-type': 'application/json' },

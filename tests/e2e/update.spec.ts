@@ -1,5 +1,5 @@
 // A new version of the app: the station says so and waits for the worker to tap "Reload"; the old cache goes.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { recordManually, setUpStation, waitForServiceWorker } from './station';
@@ -24,6 +24,8 @@ test('a service-worker update shows the reload prompt and swaps only when asked'
   const old = before[0].replace('linesync-', '');
   const next = `${Number(old) + 1}`;
   writeFileSync(file, readFileSync(file, 'utf8').replaceAll(old, next));
+  // The server sends the build's .br or .gz twin where one exists: without them it sends the new file itself.
+  for (const twin of ['.br', '.gz']) rmSync(file + twin, { force: true });
 
   await recordManually(page, 'ITEM=UPD-1;QTY=2');
   await expect(page.getByTestId('recent-scans').locator('li')).toHaveCount(1);

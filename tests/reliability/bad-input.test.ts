@@ -180,6 +180,10 @@ const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
     date: '2026-01-05',
     lines: [{ item_id: 'P-1', qty: 2 }]
   }),
+  'post /api/packing-slips/{slip_id}/carton-label': () => ({
+    label: '[)>\u001e06\u001dPP-1\u001dQ2\u001e\u0004',
+    po_number: null
+  }),
   'post /api/locations': () => ({ location_id: 'BAD-INPUT-LOC', name: 'Never created' }),
   'patch /api/locations/{location_id}': () => ({ name: 'Never renamed', version: 1 }),
   'post /api/rejected-events/{rejection_id}/resolve': () => ({ action: 'dismiss', note: 'never resolved' }),
@@ -191,6 +195,9 @@ const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
     lines: [{ item_id: 'P-1', qty_ordered: 5, price: 1.5 }]
   }),
   'post /api/purchase-orders/from-signals': () => ({ signal_ids: [randomUUID()], expected_date: '2030-01-01' }),
+  'post /api/labels': () => ({ kind: 'item', item_ids: ['P-1'], stock: 'avery-5160' }),
+  // No Genie space is configured in tests: a valid question is answered 409 and nothing is stored either way.
+  'post /api/analytics/genie/ask': () => ({ question: 'Which parts are below their reorder point?' }),
   'put /api/purchase-orders/{po_id}': () => ({
     supplier_id: 'BAD-INPUT-SUPPLIER',
     expected_date: '2030-01-01',

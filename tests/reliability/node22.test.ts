@@ -50,7 +50,11 @@ it('runs on Node 22: starts, takes a push, answers reads, reads a PDF, stops cle
     form.set('slip_id', randomUUID());
     form.set('device_id', 'node22-tab');
     form.append('files', new Blob([slip.bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'slip.pdf');
-    const uploaded = await fetch(`${server.url}/api/packing-slips`, { method: 'POST', body: form });
+    const uploaded = await fetch(`${server.url}/api/packing-slips`, {
+      method: 'POST',
+      headers: { 'x-linesync-client': '1' },
+      body: form
+    });
     expect(uploaded.status, await uploaded.clone().text()).toBe(201);
     expect(await uploaded.json()).toMatchObject({
       status: 'parsed',

@@ -1,19 +1,18 @@
 // Refill after the server's loss: tablets running the real client sync engine (over fake-indexeddb) push, the
-// database is copied, they push more, the copy is restored (a power cut, a point-in-time restore, a branch reset),
-// and a new server process (a new app here) takes their next syncs. Every tablet must send again what the server
-// lost, and the stock must come out exact. Needs `fake-indexeddb/auto` loaded first.
+// database is stopped, copied whole and started again, they push more, then the database is stopped and put back
+// to the copy (a power cut, a point-in-time restore, a branch reset; see restores.ts) and started again, and a new
+// server (a new app here) takes their next syncs. Every tablet must send again what the server lost, and the stock
+// must come out exact. Needs `fake-indexeddb/auto` loaded first.
 import { createApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
-import type { Database, Sql } from '../../server/db/connect';
 import { verifyStock } from '../../server/db/verify';
-import { copyDatabase } from '../../server/testing/restore';
 import { countState, openStationDb, readSync, type StationDb } from '../../src/lib/client/db';
 import { recordScan } from '../../src/lib/client/outbox';
 import { REFILL_CHECK_MS, syncOnce, type SyncConfig } from '../../src/lib/client/sync';
+import type { RestorableDatabase } from './restores';
 
 export interface RefillOptions {
-  sql: Sql;
-  dbKind: Database['kind'];
+  db: RestorableDatabase;
   devices: number;
   scansPerDevice: number;
   /** An item and location the server knows (prepareServer's). */
@@ -22,6 +21,7 @@ export interface RefillOptions {
 }
 
 export interface RefillReport {
+  database: RestorableDatabase['kind'];
   devices: number;
   events_made: number;
   lost_on_server: number;
@@ -37,11 +37,12 @@ export async function runRefill(o: RefillOptions): Promise<RefillReport> {
   const tag = `refill-${Date.now().toString(36)}`;
   const item = o.itemId ?? 'REL-0';
   const location = o.locationId ?? 'REL-L0';
+  // A new app on the database as it is now: after each restart, the server starts afresh on it.
   const app = () =>
     createApp({
-      sql: o.sql,
+      sql: o.db.sql,
       config: loadConfig({ AUTH_MODE: 'local', ALLOWED_HOSTS: 'linesync.test' }),
-      dbKind: o.dbKind
+      dbKind: o.db.kind
     });
   const cfg = (a: ReturnType<typeof app>, now?: () => number): SyncConfig => ({
     baseUrl: 'http://linesync.test',
@@ -63,7 +64,7 @@ export async function runRefill(o: RefillOptions): Promise<RefillReport> {
     }
   };
   const held = async () => {
-    const [{ n }] = await o.sql<{ n: number }[]>`
+    const [{ n }] = await o.db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM scan_events WHERE device_id = ANY(${ids}::text[])`;
     return n;
   };
@@ -80,19 +81,20 @@ export async function runRefill(o: RefillOptions): Promise<RefillReport> {
         configured_at: new Date().toISOString()
       });
     }
-    const before = app();
     const half = Math.floor(o.scansPerDevice / 2);
+    const first = app();
     for (const db of stations) {
       await scans(db, half);
-      await syncOnce(db, cfg(before));
+      await syncOnce(db, cfg(first));
     }
-    const copy = await copyDatabase(o.sql);
+    await o.db.copy();
+    const second = app();
     for (const db of stations) {
       await scans(db, o.scansPerDevice - half);
-      await syncOnce(db, cfg(before));
+      await syncOnce(db, cfg(second));
     }
     const made = await held();
-    await copy.restore();
+    await o.db.restore();
     const lost = made - (await held());
     // A new server on the restored database; the tablets' next syncs are due to ask what it holds.
     const after = app();
@@ -108,13 +110,14 @@ export async function runRefill(o: RefillOptions): Promise<RefillReport> {
       left += (await countState(db, 'pending')) + (await countState(db, 'rejected'));
     }
     return {
+      database: o.db.kind,
       devices: o.devices,
       events_made: made,
       lost_on_server: lost,
       refilled,
       server_events: await held(),
       outbox_left: left,
-      drift_rows: (await verifyStock(o.sql)).drift.length,
+      drift_rows: (await verifyStock(o.db.sql)).drift.length,
       seconds: (performance.now() - started) / 1000
     };
   } finally {
