@@ -104,6 +104,24 @@ describe('decodeImage on camera frames', () => {
     expect(found.some((d) => d?.pass.includes('squared'))).toBe(true);
   });
 
+  // Seen in the frame corpus: close, faint, noisy DataMatrix codes under a light falloff that neither of ZXing's
+  // binarizers separates from the paper on the located crop, read once the crop is thresholded against its own
+  // local mean (and confirmed by a second, wider window).
+  it('reads a close, faint, noisy DataMatrix at 45° under a light falloff from its thresholded crop', async () => {
+    const dm = await renderBarcode({ bcid: 'datamatrix', data: 'ITEM=P-2151;QTY=31', scale: 4 });
+    const frame = offCentre(dm, 0.15, 420, 270, 44, { ink: 15, paper: 176, noise: 9, blur: 1 });
+    for (let i = 0; i < frame.width * frame.height; i++) {
+      const k = 1 - (0.25 * (i % frame.width)) / frame.width;
+      for (let c = 0; c < 3; c++) frame.data[i * 4 + c] *= k;
+    }
+    expect(decodeImage(frame, { confirm: true })).toMatchObject({
+      text: 'ITEM=P-2151;QTY=31',
+      format: 'data_matrix',
+      confirmed: true,
+      pass: expect.stringContaining('thresholded')
+    });
+  });
+
   it('refuses a GS1-128 that ends in an FNC1: no element string follows it, so it is a misread', async () => {
     const gtin = '0' + FIXTURE_ITEMS[0].gtin;
     const draw = async (text: string) => {
@@ -216,8 +234,16 @@ describe('decodeImage on camera frames', () => {
 
 /** The symbol `fill` of a 1280-wide frame across, with its centre at (x, y) of a 640×480 frame: placed off the
  * centre, as cameraFrame (which centres) cannot. */
-function offCentre(symbol: Awaited<ReturnType<typeof renderBarcode>>, fill: number, x: number, y: number, angle = 0) {
-  const big = cameraFrame(symbol, { ...VARIANTS[0], name: 'off-centre', fill, angle }, 1, { width: 1280, height: 960 });
+function offCentre(
+  symbol: Awaited<ReturnType<typeof renderBarcode>>,
+  fill: number,
+  x: number,
+  y: number,
+  angle = 0,
+  look: Partial<(typeof VARIANTS)[number]> = {}
+) {
+  const variant = { ...VARIANTS[0], ...look, name: 'off-centre', fill, angle };
+  const big = cameraFrame(symbol, variant, 1, { width: 1280, height: 960 });
   const out = new Uint8ClampedArray(640 * 480 * 4);
   const ox = 640 - x,
     oy = 480 - y;

@@ -14,14 +14,17 @@
 // agreeing pass the result is still returned, unconfirmed, for the camera to match against the next frame; a still
 // counts only when confirmed. An EAN-13 with a leading 0 is reported as the UPC-A it is (normaliseDecode).
 //
+// A camera frame with no busy patch at all (locate.ts: no block of gradient energy over twice the frame's median) is
+// answered null after that one gradient pass, before any ZXing call: the common frame of a live camera costs ~3 ms.
 // Each image goes through passes until one decodes. A camera frame ('frame' effort): HybridBinarizer (local
 // thresholds, good under uneven light) on the upright image for every format; then the located pass (locate.ts): the
 // frame's busy patches found from its gradients, scan lines laid across each 1-D patch at its own angle (and along
 // its long side when the camera's angle shears the bars), sampled every half pixel and thresholded against the local
 // light, and QR/DataMatrix readers given a crop centred on each 2-D patch (doubled when small) — a code off the
 // middle rows, tilted, under a light falloff, or a DataMatrix off the centre, which @zxing/library's own row scan and
-// centre-grown DataMatrix detector miss. A located 1-D text counts only when two scan lines read it and no line reads
-// another. Then GlobalHistogramBinarizer (better on blur and low contrast) for the 2-D formats (a 1-D reader
+// centre-grown DataMatrix detector miss. A 2-D crop that neither binarizer reads is thresholded against its own
+// local mean (two window sizes, so a read there can be confirmed in the frame). A located 1-D text counts only when
+// two scan lines read it and no line reads another. Then GlobalHistogramBinarizer (better on blur and low contrast) for the 2-D formats (a 1-D reader
 // thresholds each row by itself whatever the binarizer, so a second binarizer would only repeat its rows), the 1D
 // formats on rows averaged vertically (noise), and every format once more on a 3×3-averaged image (noisy, dim
 // frames). A still image ('thorough') adds whole-image turns of 90°, ±15°, ±30°, ±45°, TRY_HARDER (every
@@ -42,7 +45,7 @@ import {
   type LuminanceSource
 } from '@zxing/library';
 import { normaliseDecode } from './acceptance';
-import { binariseProfile, locateCodes, regulariseCode128, scanLines, sharpenProfile, type Region } from './locate';
+import { binariseProfile, locate, regulariseCode128, scanLines, sharpenProfile, type Region } from './locate';
 
 /** Every format the decoder can read. The 1-D ones beyond the default list are off unless a station turns them on:
  * each reader more is one more way for a smudge to read as a code (ITF and Codabar have no check digit at all). */
@@ -131,11 +134,16 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
   let halved: GreyImage | undefined;
   // Texts read so far by earlier passes (confirm mode): the first one a second pass reads again wins.
   const seen: Decoded[] = [];
+  // The gate: a camera frame with no busy patch (bare paper, a wall, the floor: most frames of a live camera) has no
+  // code any pass could read, and one gradient pass over it (~3 ms) is all it costs instead of every ZXing pass
+  // (~30 ms). A still keeps every pass: it is decoded once, and time matters less than a miss.
+  const { regions, faint } = locate(grey);
+  if (!faint && options.effort !== 'thorough') return null;
   return quietly(() => {
     for (const [index, pass] of passes.entries()) {
       if (index === LOCATED_AFTER) {
         // The located pass: scan lines across each busy patch at its own angle, 2-D readers on a crop centred on it.
-        for (const found of readLocated(grey, formats)) {
+        for (const found of readLocated(grey, regions, formats)) {
           if (!options.confirm) return found;
           const match = seen.find((d) => d.text === found.text && d.format === found.format);
           if (match) return { ...match, pass: `${match.pass}|${found.pass}`, confirmed: true };
@@ -268,11 +276,11 @@ const LINES = 9;
  * different thresholds); a 2-D text is read from a crop centred on the patch, confirmed when a second binarizer reads
  * it too.
  */
-function readLocated(grey: GreyImage, formats: readonly ScanFormat[]): Decoded[] {
+function readLocated(grey: GreyImage, regions: Region[], formats: readonly ScanFormat[]): Decoded[] {
   const linear = formats.filter((f) => LINEAR.has(f));
   const square = formats.filter((f) => !LINEAR.has(f));
   const out: Decoded[] = [];
-  for (const region of locateCodes(grey)) {
+  for (const region of regions) {
     if (linear.length && region.coherence > 0.3) {
       const found = readLines(grey, region, linear);
       if (found) out.push(found);
@@ -403,14 +411,23 @@ function readCrop(grey: GreyImage, region: Region, formats: readonly ScanFormat[
     }
   }
   const straight = squareUp(crop, ow, oh);
-  const tries: [GreyImage, boolean][] = [
-    [{ data: crop, width: ow, height: oh }, false],
-    [{ data: crop, width: ow, height: oh }, true],
-    ...(straight ? ([[straight, false]] as [GreyImage, boolean][]) : [])
+  const plain = { data: crop, width: ow, height: oh };
+  // Each try: the image, its binarizer, and its name. The thresholded ones come last: noise averaged out (3×3 mean)
+  // and each pixel held against the mean of a window a few modules wide, which neither of ZXing's binarizers is on a
+  // crop: HybridBinarizer's 40-pixel windows fall inside the big modules of a close code, GlobalHistogramBinarizer's
+  // one threshold fails under a light falloff, and both let sensor noise through on a faint code.
+  const tries: [GreyImage, boolean, string][] = [
+    [plain, false, 'hybrid'],
+    [plain, true, 'global'],
+    ...(straight ? ([[straight, false, 'squared+hybrid']] as [GreyImage, boolean, string][]) : []),
+    [threshold(plain), false, 'thresholded'],
+    ...(straight ? ([[threshold(straight), false, 'squared+thresholded']] as [GreyImage, boolean, string][]) : []),
+    // A window twice as wide: a second, different binarisation, so a read there can be confirmed in the one frame.
+    [threshold(straight ?? plain, 2), false, `${straight ? 'squared+' : ''}thresholded-wide`]
   ];
   const reader = readerFor(formats);
   let first: Decoded | null = null;
-  for (const [img, global] of tries) {
+  for (const [img, global, how] of tries) {
     const source = new RGBLuminanceSource(img.data, img.width, img.height);
     try {
       const r = reader.decodeWithState(
@@ -418,18 +435,51 @@ function readCrop(grey: GreyImage, region: Region, formats: readonly ScanFormat[
       );
       const format = FROM_ZXING.get(r.getBarcodeFormat());
       if (!format) continue;
-      const how = `${img.data === crop ? '' : 'squared+'}${global ? 'global' : 'hybrid'}`;
       const d = normaliseDecode({ text: r.getText(), format, pass: `located-crop+${how}` });
       if (first && first.text === d.text && first.format === d.format) return { ...first, confirmed: true };
-      if (first) return null; // two binarizers, two texts: neither is trusted
+      if (first) return null; // two tries, two texts: neither is trusted
       first = d;
     } catch {
-      // not on this binarizer
+      // not on this try
     } finally {
       reader.reset();
     }
   }
   return first ? { ...first, confirmed: false } : null;
+}
+
+/**
+ * The image as black and white: 3×3 mean, then each pixel dark when below the mean of the square window around it
+ * (a side of an eighth of the image, or a quarter with `wide` 2, at least 17 pixels) by a twentieth of the image's contrast, so bare paper under
+ * noise stays white. A binary image goes through HybridBinarizer unchanged.
+ */
+function threshold(img: GreyImage, wide = 1): GreyImage {
+  const { width: w, height: h } = img;
+  const data = boxBlur3(img.data, w, h);
+  const sum = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += data[y * w + x];
+      sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row;
+    }
+  }
+  const sorted = Uint8ClampedArray.from(data).sort();
+  const offset = (sorted[Math.floor(sorted.length * 0.98)] - sorted[Math.floor(sorted.length * 0.02)]) / 20;
+  const r = Math.max(8, Math.round((wide * Math.max(w, h)) / 16));
+  const out = new Uint8ClampedArray(w * h);
+  for (let y = 0; y < h; y++) {
+    const ya = Math.max(0, y - r),
+      yb = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const xa = Math.max(0, x - r),
+        xb = Math.min(w, x + r + 1);
+      const total = sum[yb * (w + 1) + xb] - sum[ya * (w + 1) + xb] - sum[yb * (w + 1) + xa] + sum[ya * (w + 1) + xa];
+      const mean = total / ((yb - ya) * (xb - xa));
+      out[y * w + x] = data[y * w + x] < mean - offset ? 0 : 255;
+    }
+  }
+  return { data: out, width: w, height: h };
 }
 
 /**

@@ -47,6 +47,15 @@ export interface Region {
 const BLOCK = 16;
 
 export function locateCodes(grey: Grey, maxRegions = 3): Region[] {
+  return locate(grey, maxRegions).regions;
+}
+
+/**
+ * The regions, and how many blocks are at least faintly busy (above twice the median energy and the floor): a
+ * low-contrast code under heavy sensor noise may form no region at three times the median yet still have faint
+ * blocks, and a decoder that skips a frame with no faint block at all (its gate) must not skip that one.
+ */
+export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: number } {
   const { data, width: w, height: h } = grey;
   const bw = Math.floor(w / BLOCK),
     bh = Math.floor(h / BLOCK);
@@ -85,7 +94,12 @@ export function locateCodes(grey: Grey, maxRegions = 3): Region[] {
   // (a mean gradient of about 9 grey levels a pixel).
   const floor = Math.max(3 * median, (80 * BLOCK * BLOCK) / 4);
   const busy = new Uint8Array(n);
-  for (let b = 0; b < n; b++) busy[b] = energy[b] > floor ? 1 : 0;
+  const faintFloor = Math.max(2 * median, (80 * BLOCK * BLOCK) / 4);
+  let faint = 0;
+  for (let b = 0; b < n; b++) {
+    busy[b] = energy[b] > floor ? 1 : 0;
+    if (energy[b] > faintFloor) faint++;
+  }
   // Bridge one-block gaps (a wide space between bars, a blank module row of a 2-D code).
   const grown = Uint8Array.from(busy);
   for (let by = 0; by < bh; by++)
@@ -176,10 +190,13 @@ export function locateCodes(grey: Grey, maxRegions = 3): Region[] {
       energy: e
     });
   }
-  return regions
-    .sort((a, b) => b.energy - a.energy)
-    .slice(0, maxRegions)
-    .map(({ energy: _e, ...r }) => r);
+  return {
+    regions: regions
+      .sort((a, b) => b.energy - a.energy)
+      .slice(0, maxRegions)
+      .map(({ energy: _e, ...r }) => r),
+    faint
+  };
 }
 
 export interface ScanLine {
