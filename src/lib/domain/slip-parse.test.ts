@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TextItem, TextLayer } from './slip';
+import { UNSURE, type TextItem, type TextLayer } from './slip';
 import { hasText, parseTextLayer, readDate, readQty } from './slip-parse';
 import { buildCorpus, KINDS, scoreSlip } from '../../../tests/fixtures/slip-corpus';
 
@@ -406,9 +406,49 @@ describe('parseTextLayer on what OCR gets wrong', () => {
       'RDA774-C91',
       'FIS89-B67' // J read as I keeps the shape: nothing says it is wrong
     ]);
-    expect(lines.map((l) => l.confidence)).toEqual([0.8, 0.8, 0.8, 1, 1, 1, 1]);
+    // A swap is a guess: the line is marked for checking (below UNSURE).
+    expect(lines.map((l) => l.confidence)).toEqual([0.75, 0.75, 0.75, 1, 1, 1, 1]);
+    expect(lines.filter((l) => l.confidence < UNSURE)).toHaveLength(3);
     // A PDF's text is left as it is.
     expect(parseTextLayer(layer).lines[1].supplier_part).toBe('KVR718-235');
+  });
+
+  it("does not take a labelled field just above the header for the header's first line", () => {
+    // OCR's boxes are tall: "Pedido n* P97928464" sits within two line heights of the header; merged into it, its
+    // cell hid the part column and every line lost its part number. "n*" is OCR's "n°".
+    const layer = one(
+      { s: 'Pedido n* P97928464', x: 48, y: 103, w: 79, h: 16 },
+      ...[w('Codigo', 49, 130), w('Descripcion', 129, 130), w('Cantidad', 308, 130)].map((i) => ({ ...i, h: 16 })),
+      ...[w('158.854.29', 52, 147), w('Pneumatic fitting', 131, 147), w('10', 346, 147)].map((i) => ({ ...i, h: 18 }))
+    );
+    const slip = parseTextLayer(layer, { ocr: true });
+    expect(slip.po_number).toBe('P97928464');
+    expect(slip.lines).toMatchObject([{ supplier_part: '158.854.29', qty: 10 }]);
+  });
+
+  it("gives a separator OCR read as a space the column's own, and small letters in a code capitals", () => {
+    const layer = one(
+      ...[w('Code', 40, 100), w('Description', 140, 100), w('Qty', 400, 100)],
+      ...[w('158 854.29', 40, 120), w('Beeswax XL', 140, 120), w('5', 405, 120)],
+      ...[w('341.667 80', 40, 135), w('Hose', 140, 135), w('6', 405, 135)],
+      ...[w('R1654xp', 40, 150), w('Seal kit', 140, 150), w('7', 405, 150)]
+    );
+    expect(parseTextLayer(layer, { ocr: true }).lines.map((l) => l.supplier_part)).toEqual([
+      '158.854.29',
+      '341.667.80',
+      'R1654XP'
+    ]);
+  });
+
+  it('marks a line whose part or quantity OCR was unsure of for checking', () => {
+    const unsure = w('25', 405, 135);
+    const layer = one(
+      ...[w('Code', 40, 100), w('Description', 140, 100), w('Qty', 400, 100)],
+      ...[w('AB-1234', 40, 120), w('Beeswax XL', 140, 120), w('5', 405, 120)],
+      ...[w('AB-5678', 40, 135), w('Hose', 140, 135), unsure]
+    );
+    const lines = parseTextLayer(layer, { ocr: true, unsure: (i) => i === unsure }).lines;
+    expect(lines.map((l) => l.confidence < UNSURE)).toEqual([false, true]);
   });
 });
 

@@ -175,7 +175,9 @@ function headerOf(cells: Cell[]): HeaderColumn[] | null {
 /** A header written on two lines: each cell of the second line joins the header cell above it. */
 function withSecondLine(first: Row, next: Row | undefined): Cell[] | null {
   if (!next || next.y - first.y > first.h * 1.9) return null;
-  if (next.cells.some((c) => /\d/.test(c.text))) return null;
+  // Both lines are words: OCR's tall boxes put a "PO: 4711" line close enough above the header to be taken for
+  // its first line, and that cell then hid the part column under it.
+  if (next.cells.some((c) => /\d/.test(c.text)) || first.cells.some((c) => /\d{2}/.test(c.text))) return null;
   const cells = first.cells.map((c) => ({ ...c }));
   for (const n of next.cells) {
     const above = cells.find((c) => Math.min(c.x1, n.x1) - Math.max(c.x0, n.x0) > -2);
@@ -274,10 +276,16 @@ const NON_ENGLISH =
 
 interface TableRow {
   by: Partial<Record<Column, string>>;
+  /** The runs each column's text came from (OCR reads the part and quantity cells a second time from these). */
+  items: Partial<Record<Column, TextItem[]>>;
   row: Row;
 }
 
-function cellsByColumn(row: Row, header: HeaderColumn[]): Partial<Record<Column, string>> {
+function cellsByColumn(
+  row: Row,
+  header: HeaderColumn[],
+  items: Partial<Record<Column, TextItem[]>> = {}
+): Partial<Record<Column, string>> {
   const parts: TextItem[][] = header.map(() => []);
   for (const item of row.items) {
     const i = columnIndex(item.x, item.x + item.w, header, item.h || 10);
@@ -288,12 +296,14 @@ function cellsByColumn(row: Row, header: HeaderColumn[]): Partial<Record<Column,
   header.forEach((h, i) => {
     if (!parts[i].length) return;
     let text = parts[i].map((p) => p.s.trim()).join(' ');
+    let from = parts[i];
     // A part number is one cell: what stands apart after it is a column whose header was not read (OCR lost a
     // "Description"), and is the description when the slip has no other.
     if (h.column === 'part') {
       const cells = toCells(parts[i]);
       if (cells.length > 1) {
         text = cells[0].text;
+        from = parts[i].filter((p) => p.x < cells[0].x1);
         spill = cells
           .slice(1)
           .map((c) => c.text)
@@ -301,7 +311,10 @@ function cellsByColumn(row: Row, header: HeaderColumn[]): Partial<Record<Column,
       }
     }
     // The first of several columns of one kind keeps its name; the rest cannot be told apart, so they are "other".
-    if (by[h.column] === undefined) by[h.column] = text;
+    if (by[h.column] === undefined) {
+      by[h.column] = text;
+      items[h.column] = from;
+    }
   });
   if (spill && by.description === undefined && !header.some((h) => h.column === 'description')) by.description = spill;
   return by;
@@ -311,7 +324,8 @@ const BRACKETED = /^\s*[[(]([A-Za-z0-9][A-Za-z0-9./-]{2,})[\])]\s*(.*)$/;
 // As OCR reads brackets: "|JRK902-863)", "{AB-12]", a hyphen lost to a space inside ("[JRK902 B63]").
 const OCR_BRACKETED = /^\s*[[(|{]([A-Za-z0-9][A-Za-z0-9./-]{2,}(?: [A-Za-z0-9./-]*\d[A-Za-z0-9./-]*)?)[\])|}]\s*(.*)$/;
 
-function lineFrom({ by }: TableRow, locale: Locale, ocr: boolean): ParsedLine | null {
+function lineFrom({ by, items }: TableRow, locale: Locale, opts: ParseOptions): ParsedLine | null {
+  const ocr = !!opts.ocr;
   // OCR's noise after a quantity ("3,00 p¢" for "3,00 pc"): the number that starts the cell is the quantity.
   const q = by.qty ? (readQty(by.qty, locale) ?? (ocr ? readQty(by.qty.split(/\s+/)[0], locale) : null)) : null;
   if (!q) return null;
@@ -328,6 +342,9 @@ function lineFrom({ by }: TableRow, locale: Locale, ocr: boolean): ParsedLine | 
   if (!part) confidence -= 0.3; // no part number: the item must be picked by hand
   if (!q.exact) confidence -= 0.3; // a fractional quantity was rounded
   if (part && /\s/.test(part)) confidence -= 0.1; // a part number with a space may have taken a neighbour's text
+  // OCR was unsure of the part or the quantity (its two readings disagreed, or it gave a low confidence): a person
+  // checks the line rather than trust either reading.
+  if (opts.unsure && [...(items.part ?? []), ...(items.qty ?? [])].some(opts.unsure)) confidence -= 0.25;
   return {
     supplier_part: part,
     description,
@@ -364,7 +381,8 @@ export function readDate(text: string): string | null {
 
 // A label, an optional "No."/"Nr."/"n°"/"number", a colon, and a value of letters, digits, / . - with a digit in it.
 // A letter or two before "nummer" is OCR's misreading of the label's end ("Bestelinummer" for "Bestellnummer").
-const NO = String.raw`(?:\s*-?\s*(?:no\.?|nr\.?|n[°º]\.?|n\.|number|\p{L}{0,2}nummer|num\.?|#))?\s*[:#]?\s*`;
+// OCR reads "n°" as "n*" or "n'".
+const NO = String.raw`(?:\s*-?\s*(?:no\.?|nr\.?|n[°º*'"]\.?|n\.|number|\p{L}{0,2}nummer|num\.?|#))?\s*[:#]?\s*`;
 const VALUE = String.raw`([A-Z0-9][A-Z0-9/.-]*\d[A-Z0-9/-]*|\d[A-Z0-9/.-]*)`;
 const SLIP_NO = new RegExp(
   String.raw`\b(?:packing\s*slip|packing\s*list|delivery\s*note|despatch\s*note|dispatch\s*note|slip|delivery|shipment|invoice|lieferschein|rechnung(?:s)?|pakbon|factuur|leveringsbon|bon\s+de\s+livraison|bl|facture|albar[aá]n|factura|bolla|ddt|documento\s+di\s+trasporto|fattura)${NO}${VALUE}`,
@@ -428,10 +446,12 @@ function readHeaderFields(textRows: Row[]): Omit<ParsedSlip, 'lines'> {
 export interface ParseOptions {
   /** The text is OCR's: part numbers misread by look-alike characters are given the shape the others share. */
   ocr?: boolean;
+  /** Runs the OCR was unsure of: a line with one in its part or quantity is marked for a person to check. */
+  unsure?: (item: TextItem) => boolean;
 }
 
-/** Reads a slip from its text layer (one or several pages); no header row on any page means no lines. */
-export function parseTextLayer(layer: TextLayer, opts: ParseOptions = {}): ParsedSlip {
+/** The table's rows (each line's first row and its wrapped rows) and the rows outside it, page after page. */
+function readTable(layer: TextLayer, opts: ParseOptions) {
   const outside: Row[] = [];
   const table: TableRow[][] = []; // one entry per line: its first row and the wrapped rows under it
   const numbers: string[] = [];
@@ -461,30 +481,49 @@ export function parseTextLayer(layer: TextLayer, opts: ParseOptions = {}): Parse
         outside.push(row);
         continue;
       }
-      const by = cellsByColumn(row, header);
+      const items: TableRow['items'] = {};
+      const by = cellsByColumn(row, header, items);
       // OCR joins a right-aligned quantity to the unit beside it ("24M"), and the run lands in the unit's column.
       const joined = opts.ocr && !by.qty && by.unit ? /^(\d[\d.,]*)\s*(\D.*)$/.exec(by.unit.trim()) : null;
       if (joined) [by.qty, by.unit] = [joined[1], joined[2]];
       for (const k of ['qty', 'ordered', 'bo', 'other'] as const) if (by[k]) numbers.push(by[k]!);
-      if (by.qty && /\d/.test(by.qty)) table.push([{ by, row }]);
+      if (by.qty && /\d/.test(by.qty)) table.push([{ by, items, row }]);
       else if (table.length && Object.keys(by).every((k) => k === 'description' || k === 'part' || k === 'lot'))
-        table[table.length - 1].push({ by, row });
+        table[table.length - 1].push({ by, items, row });
       else if (!table.length) outside.push(row);
     }
   }
+  return { outside, table, numbers, hint };
+}
+
+/**
+ * The runs of each table line's part and quantity cells, page by page (OCR reads these again on their own, with
+ * each column's alphabet): only cells of one run, whose box is the cell's.
+ */
+export function tableCells(layer: TextLayer): { part: TextItem[]; qty: TextItem[] } {
+  const out = { part: [] as TextItem[], qty: [] as TextItem[] };
+  for (const [first] of readTable(layer, { ocr: true }).table)
+    for (const k of ['part', 'qty'] as const) if (first.items[k]?.length === 1) out[k].push(first.items[k][0]);
+  return out;
+}
+
+/** Reads a slip from its text layer (one or several pages); no header row on any page means no lines. */
+export function parseTextLayer(layer: TextLayer, opts: ParseOptions = {}): ParsedSlip {
+  const { outside, table, numbers, hint } = readTable(layer, opts);
   const locale = localeOf(numbers, hint);
   const lines: ParsedLine[] = [];
   for (const [first, ...wrapped] of table) {
-    const line = lineFrom(first, locale, !!opts.ocr);
+    const line = lineFrom(first, locale, opts);
     if (!line) continue;
     for (const w of wrapped) if (w.by.description) line.description = `${line.description} ${w.by.description}`.trim();
     lines.push(line);
   }
   if (opts.ocr)
     alignShapes(lines.map((l) => l.supplier_part)).forEach((a, i) => {
-      if (!a.changed) return;
       lines[i].supplier_part = a.value;
-      lines[i].confidence = Math.max(0, Math.round((lines[i].confidence - 0.2) * 100) / 100); // checked by a person
+      if (!a.changed) return;
+      // A guess: below UNSURE, so a person checks it.
+      lines[i].confidence = Math.max(0, Math.round((lines[i].confidence - 0.25) * 100) / 100);
     });
   return { ...readHeaderFields(outside), lines };
 }

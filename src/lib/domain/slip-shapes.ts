@@ -82,6 +82,15 @@ function swapped(codes: string[]): string[] {
   return [...out];
 }
 
+/** The one separator (-, . or /) the column's codes are written with, when most of them have it and none another. */
+function separatorOf(values: string[]): string | null {
+  const counts = new Map<string, number>();
+  for (const v of values) for (const c of new Set(v.replace(/[^-./]/g, ''))) counts.set(c, (counts.get(c) ?? 0) + 1);
+  if (counts.size !== 1) return null;
+  const [[c, n]] = [...counts];
+  return n * 2 > values.length ? c : null;
+}
+
 /**
  * The column's values, each with look-alikes swapped when that gives it the shape the others share. `changed` says
  * which were corrected (the reader marks those lines for checking). Values are upper-cased first when the column
@@ -90,17 +99,25 @@ function swapped(codes: string[]): string[] {
 export function alignShapes(values: (string | null)[]): { value: string | null; changed: boolean }[] {
   const present = values.filter((v): v is string => !!v);
   const lowerElsewhere = (v: string) => present.filter((p) => p !== v && /[a-z]/.test(p)).length * 2 > present.length;
-  const norm = values.map((v) => (v && !lowerElsewhere(v) ? v.toUpperCase() : v));
+  const sep = separatorOf(present);
+  const norm = values.map((v) => {
+    if (!v) return v;
+    // A code printed in capitals and digits that OCR read with some small letters ("R1654xp"): a code does not mix
+    // cases, and small c, o, s, v, w, x, z are capitals' shapes at a smaller size.
+    const cased = lowerElsewhere(v) && !(/[A-Z]/.test(v) && /\d/.test(v)) ? v : v.toUpperCase();
+    // A separator OCR read as a space ("158 854.29" in a column of "341.667.80"): the column's own separator.
+    return sep ? cased.replace(/(?<=[A-Z0-9]) (?=[A-Z0-9])/g, sep) : cased;
+  });
   return values.map((original, i) => {
     const v = norm[i];
     if (!v || !original) return { value: original, changed: false };
     // The shape of the others, and how long each of its runs is in them.
     const others = norm.filter((o, j): o is string => j !== i && !!o).map(runs);
-    if (others.length < 2) return { value: original, changed: false };
+    if (others.length < 2) return { value: v, changed: false };
     const counts = new Map<string, number>();
     for (const r of others) counts.set(coarse(r), (counts.get(coarse(r)) ?? 0) + 1);
     const [shape, n] = [...counts].sort((a, b) => b[1] - a[1])[0];
-    if (n < 2 || n * 2 < others.length) return { value: original, changed: false };
+    if (n < 2 || n * 2 < others.length) return { value: v, changed: false };
     const m: Model = { shape, n, lengths: [] };
     for (const r of others)
       if (coarse(r) === shape)
@@ -109,7 +126,7 @@ export function alignShapes(values: (string | null)[]): { value: string | null; 
           m.lengths[k].set(len, (m.lengths[k].get(len) ?? 0) + 1);
         });
     const own = fit(v, m);
-    if (own === runs(v).length) return { value: v === original.toUpperCase() ? original : v, changed: v !== original };
+    if (own === runs(v).length) return { value: v, changed: false };
     // One swap, else two: the fewest swaps that fit better, when exactly one reading fits best.
     let readings = [v];
     for (let swaps = 1; swaps <= 2; swaps++) {
@@ -124,6 +141,6 @@ export function alignShapes(values: (string | null)[]): { value: string | null; 
       if (found.length === 1) return { value: found[0], changed: true };
       if (found.length > 1) break;
     }
-    return { value: v === original.toUpperCase() ? original : v, changed: v !== original };
+    return { value: v, changed: false };
   });
 }
