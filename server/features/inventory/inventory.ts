@@ -1,6 +1,7 @@
 // Current stock per item and location, read from the stock_levels projection: O(items), never O(events). Paged by a
 // keyset cursor, and every view the console offers walks an index (migration 0020), so the first page and the
 // thousandth cost the same and nothing counts the whole table.
+import type { PendingQuery, Row } from 'postgres';
 import { z } from 'zod';
 import { itemId, locationId } from '#domain/events';
 import type { Queryable, Sql } from '../../db/connect';
@@ -84,8 +85,14 @@ export function decodeCursor(text: string, q: Pick<InventoryQuery, 'sort' | 'ord
 
 export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
-/** More matching items or locations than this and a search walks the sorted rows instead of listing the matches. */
-const LISTED_MATCHES = 1000;
+/** How the search of a page is done; the defaults are the product's, a test may make them small to reach each path. */
+export interface SearchLimits {
+  /** More matching items or locations than this and a search walks the sorted rows instead of listing the matches. */
+  listed: number;
+  /** Rows of one status a walk reads before it gives up for a sort of every match (see readPage). */
+  walk: number;
+}
+const LIMITS: SearchLimits = { listed: 1000, walk: 1000 };
 
 interface KeyRow {
   item_id: string;
@@ -99,20 +106,22 @@ interface KeyRow {
  * One page of stock rows with the item's reorder point and status, the cursor of the next page, and whether there is
  * one (`more`): a page is `limit` rows read by index, never a count of everything that matches.
  */
-export async function readInventory(db: Sql, q: InventoryQuery) {
+export async function readInventory(db: Sql, q: InventoryQuery, limits: SearchLimits = LIMITS) {
   const cursor = q.cursor ? decodeCursor(q.cursor, q) : null; // a 400 before any work
   // Planned for the values of each request: a prepared statement's generic plan cannot know whether a location or a
   // search holds ten rows or half the table, and guessed wrong here (a walk of the whole table for one match).
   return db.begin(async (sql) => {
     await sql`SET LOCAL plan_cache_mode = force_custom_plan`;
-    return readPage(sql, q, cursor);
+    return readPage(sql, q, cursor, limits);
   });
 }
 
-async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null) {
-  const limit = sql.unsafe(String(q.limit + 1)); // an integer of the schema's range, as the plan's row goal
+async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null, limits: SearchLimits) {
+  const n = q.limit + 1; // a row past the page says there is another
+  const limit = sql.unsafe(String(n)); // an integer of the schema's range, as the plan's row goal
   const desc = q.order === 'desc';
   const dir = desc ? ' DESC' : '';
+  const cmp = sql.unsafe(desc ? '<' : '>');
   const empty = { rows: [], limit: q.limit, more: false, next_cursor: null };
 
   // The statuses asked for: each one a range of every index.
@@ -127,30 +136,26 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
   if (!ranks.length) return empty;
 
   // A search first lists the items and locations it matches (trigram indexes, migration 0010); the stock rows are
-  // then found by key. When it matches too many to list, each range is walked in order and the item checked instead.
+  // then found by key. When it matches too many to list, see `wide` below.
   let search = sql``;
-  let joinItems = false;
+  let wide = false;
   if (q.q) {
+    const over = sql.unsafe(String(limits.listed + 1));
     const [m] = await sql<{ items: string[]; locations: string[] }[]>`
-      SELECT ARRAY(SELECT item_id FROM items WHERE ${itemMatches(sql, q.q)} LIMIT ${sql.unsafe(String(LISTED_MATCHES + 1))}) AS items,
-             ARRAY(SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q)} LIMIT ${sql.unsafe(String(LISTED_MATCHES + 1))}) AS locations`;
-    if (m.items.length <= LISTED_MATCHES && m.locations.length <= LISTED_MATCHES) {
+      SELECT ARRAY(SELECT item_id FROM items WHERE ${itemMatches(sql, q.q)} LIMIT ${over}) AS items,
+             ARRAY(SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q)} LIMIT ${over}) AS locations`;
+    if (m.items.length <= limits.listed && m.locations.length <= limits.listed) {
       if (!m.items.length && !m.locations.length) return empty;
       const byItem = m.items.length ? sql`s.item_id = ANY(${m.items}::text[])` : sql`false`;
       const byLocation = m.locations.length ? sql`s.location_id = ANY(${m.locations}::text[])` : sql`false`;
       search = sql`AND (${byItem} OR ${byLocation})`;
-    } else {
-      joinItems = true;
-      search = sql`AND ((i.item_id || ' ' || i.description || ' ' || coalesce(i.gtin, '')) ILIKE ${containsPattern(q.q)}
-                        OR s.location_id IN (SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q)}))`;
-    }
+    } else wide = true;
   }
-
   const keys = KEYS[q.sort];
   const orderBy = sql.unsafe(keys.map((k) => k + dir).join(', '));
+  const outerOrder = q.sort === 'status' ? sql.unsafe(['s.k_rank', ...keys].map((k) => k + dir).join(', ')) : orderBy;
   const after = (rank: number) => {
     if (!cursor) return sql``;
-    const cmp = sql.unsafe(desc ? '<' : '>');
     if (cursor.s === 'status') {
       if (rank !== cursor.k[0]) return sql``; // a later status: all of it comes after
       return sql`AND (s.item_id, s.location_id) ${cmp} (${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
@@ -162,23 +167,51 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
       return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::text::timestamptz, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
     return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::text, ${cursor.k[1]}::text)`;
   };
-  // One status's range, in order, from the cursor on: an index scan that stops after a page.
+  // What every filter but a search keeps.
+  const filters = sql`
+    ${q.item_id ? sql`AND s.item_id = ${q.item_id}` : sql``}
+    ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
+    ${q.below_reorder ? sql`AND s.reorder_point IS NOT NULL AND s.on_hand <= s.reorder_point` : sql``}`;
+  // The rows of one status's range, from the cursor on, that the filters keep.
+  const inRange = (rank: number) => sql`${sql.unsafe(RANK)} = ${sql.unsafe(String(rank))} ${filters} ${after(rank)}`;
+  const cols = sql`s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, s.last_activity_at`;
+  const rankAs = (rank: number) => sql.unsafe(`${rank}::smallint AS k_rank`);
+  // One status's range, in order: an index scan that stops after a page.
   const range = (rank: number) => sql`
-    (SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, s.last_activity_at,
-            ${sql.unsafe(String(rank))}::smallint AS k_rank
-     FROM stock_levels s ${joinItems ? sql`JOIN items i ON i.item_id = s.item_id` : sql``}
-     WHERE ${sql.unsafe(RANK)} = ${sql.unsafe(String(rank))}
-       ${q.item_id ? sql`AND s.item_id = ${q.item_id}` : sql``}
-       ${q.location_id ? sql`AND s.location_id = ${q.location_id}` : sql``}
-       ${q.below_reorder ? sql`AND s.reorder_point IS NOT NULL AND s.on_hand <= s.reorder_point` : sql``}
-       ${search}
-       ${after(rank)}
-     ORDER BY ${orderBy}
-     LIMIT ${limit})`;
-  const ranges = ranks.map(range).reduce((all, r) => sql`${all} UNION ALL ${r}`);
-  const outerOrder = q.sort === 'status' ? sql.unsafe(['s.k_rank', ...keys].map((k) => k + dir).join(', ')) : orderBy;
+    (SELECT ${cols}, ${rankAs(rank)} FROM stock_levels s WHERE ${inRange(rank)} ${search}
+     ORDER BY ${orderBy} LIMIT ${limit})`;
+  // A wide search's walk of one range: the range's next `walk` rows in order, each one's item checked (a subquery per
+  // row, so that the check stops with the page, where a join would read every item first), a page of them kept.
+  // Only `walk` rows: when the matches lie far down the order (a search of 11 % of the items, sorted by a value they
+  // share), an unbounded walk read 67,000 rows for one page (470 ms) where a sort of every match takes far fewer.
+  const walkRange = (rank: number) => sql`
+    (SELECT ${cols}, ${rankAs(rank)}
+     FROM (SELECT * FROM stock_levels s WHERE ${inRange(rank)} ORDER BY ${orderBy}
+           LIMIT ${sql.unsafe(String(limits.walk))}) s
+     WHERE (SELECT (i.item_id || ' ' || i.description || ' ' || coalesce(i.gtin, '')) ILIKE ${containsPattern(q.q!)}
+            FROM items i WHERE i.item_id = s.item_id)
+        OR s.location_id IN (SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q!)})
+     ORDER BY ${orderBy} LIMIT ${limit})`;
+  // Every match of a wide search, gathered first (the matching items once, by the trigram index or a scan, whichever
+  // is cheaper for the whole set), then sorted: bounded by the matches, however they lie in the order. MATERIALIZED,
+  // so the planner cannot turn it back into a walk of the order that stops after a page, misjudged the same way.
+  const everyMatch = () => {
+    let from = sql``;
+    if (cursor?.s === 'status')
+      from = sql`AND (${sql.unsafe(RANK)}, s.item_id, s.location_id) ${cmp}
+                     (${cursor.k[0]}::smallint, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
+    else if (cursor) from = after(-1); // the same for every status
+    return sql`
+      (WITH m AS MATERIALIZED (SELECT item_id FROM items WHERE ${itemMatches(sql, q.q!)}),
+            l AS MATERIALIZED (SELECT location_id FROM locations WHERE ${locationMatches(sql, q.q!)}),
+            hit AS MATERIALIZED (
+              SELECT ${cols}, ${sql.unsafe(RANK)} AS k_rank FROM stock_levels s
+              WHERE ${sql.unsafe(RANK)} IN ${sql(ranks)} ${filters} ${from}
+                AND (s.item_id IN (SELECT item_id FROM m) OR s.location_id IN (SELECT location_id FROM l)))
+       SELECT * FROM hit s ORDER BY ${outerOrder} LIMIT ${limit})`;
+  };
 
-  const found = await sql<(KeyRow & Record<string, unknown>)[]>`
+  const page = (ranges: PendingQuery<Row[]>) => sql<(KeyRow & Record<string, unknown>)[]>`
     SELECT s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, i.reorder_point,
            (ARRAY['negative', 'low', 'ok'])[s.k_rank + 1] AS status, s.last_activity_at, i.description, i.unit,
            s.k_rank,
@@ -186,7 +219,29 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
                 ELSE to_char(s.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END AS k_at
     FROM (${ranges}) s JOIN items i ON i.item_id = s.item_id
     ORDER BY ${outerOrder}
-    LIMIT ${limit}`;
+    ${wide ? sql`` : sql`LIMIT ${limit}`}`;
+
+  let found: (KeyRow & Record<string, unknown>)[];
+  if (!wide) found = await page(ranks.map(range).reduce((all, r) => sql`${all} UNION ALL ${r}`));
+  else {
+    // A wide search walks each range a little way first: enough when matches are spread through the order. A range
+    // that gave fewer than a page's rows is done only if its walk reached the range's end; if one did not, the page
+    // is read again from every match instead.
+    found = await page(ranks.map(walkRange).reduce((all, r) => sql`${all} UNION ALL ${r}`));
+    const short = ranks.filter((r) => found.filter((f) => f.k_rank === r).length < n);
+    if (short.length) {
+      const cut = sql.unsafe(String(limits.walk + 1));
+      const [{ cut_short: cutShort }] = await sql<{ cut_short: boolean }[]>`
+        SELECT ${short
+          .map(
+            (r) =>
+              sql`(SELECT count(*) FROM (SELECT 1 FROM stock_levels s WHERE ${inRange(r)} LIMIT ${cut}) x) > ${limits.walk}`
+          )
+          .reduce((all, c) => sql`${all} OR ${c}`)} AS cut_short`;
+      if (cutShort) found = await page(everyMatch());
+    }
+    found = found.slice(0, n);
+  }
   const more = found.length > q.limit;
   const rows = found.slice(0, q.limit);
   const last = rows[rows.length - 1];
