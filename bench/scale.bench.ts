@@ -105,21 +105,57 @@ export default async function scale(ctx: BenchContext): Promise<BenchSection> {
       }
     ];
 
+    // SCALE_BUDGET_MIN=90: the minutes this run may take. A size whose load and measurement, at the pace of the sizes
+    // before it, would not fit in what is left is skipped (said in the results), so a run on a busy machine still ends
+    // with the sizes it could do instead of being cut off with nothing written.
+    const budgetMs = Number(process.env.SCALE_BUDGET_MIN ?? Infinity) * 60_000;
+    const started = performance.now();
+    let work = 0; // a size's new events plus all its events: what its load and its reads each grow with
+    let msPerEvent = 0; // the time per unit of that work, over the sizes so far
+    const file = join(import.meta.dirname, ctx.quick ? 'scale.quick.svg' : 'scale.svg');
+    const drawChart = () =>
+      writeFileSync(
+        file,
+        scaleChart(
+          `LineSync at scale: time against scan events (${new Date().toISOString().slice(0, 10)}, Node ${process.version})`,
+          figures.map((f): Series => ({ label: f.label, points: measured.get(f.key) ?? [] }))
+        )
+      );
     let loaded = 0;
     for (const size of sizes) {
+      const label = size >= 1e6 ? `${size / 1e6}M` : String(size);
+      const left = budgetMs - (performance.now() - started);
+      // Every figure but the pulls reads all the events, so one size costs about its events times the pace so far.
+      const expect = msPerEvent * (size - loaded + size);
+      if (msPerEvent && expect > left) {
+        ctx.log(
+          `${label}: skipped, it would take about ${Math.round(expect / 60_000)} min and ${Math.round(left / 60_000)} are left`
+        );
+        results[`skipped_${label}`] =
+          `expected ${Math.round(expect / 60_000)} min, ${Math.round(left / 60_000)} min left of SCALE_BUDGET_MIN`;
+        rows.push([`${label} events`, 'skipped', `would take ~${Math.round(expect / 60_000)} min (SCALE_BUDGET_MIN)`]);
+        break;
+      }
+      const sizeStart = performance.now();
       for (let from = loaded + 1; from <= size; from += CHUNK) {
         const to = Math.min(size, from + CHUNK - 1);
         ctx.log(`loading events ${from.toLocaleString('en')}–${to.toLocaleString('en')}`);
         await loadEvents(db.sql, from, to, size, loaded, t0);
       }
-      loaded = size;
       await rebuildProjection(db.sql, size, t0);
       ctx.log(`${size.toLocaleString('en')} events: vacuum and analyze`);
       await db.sql`VACUUM ANALYZE`;
+      const loadS = (performance.now() - sizeStart) / 1000;
+      results[`load_${label}_s`] = round(loadS, 0);
+      rows.push([
+        `${label} events: load ${(size - loaded).toLocaleString('en')} more, project, vacuum`,
+        `${round(loadS, 0)} s`,
+        'setup, not a figure'
+      ]);
+      ctx.log(`${label}: loaded in ${round(loadS, 0)} s`);
 
       const api = await startApi(db);
       try {
-        const label = size >= 1e6 ? `${size / 1e6}M` : String(size);
         for (const f of figures) {
           await f.run(api.url); // warm: the first read of a cold table measures the disk, not the query
           const ms: number[] = [];
@@ -140,22 +176,18 @@ export default async function scale(ctx: BenchContext): Promise<BenchSection> {
       } finally {
         await api.stop();
       }
+      work += size - loaded + size;
+      msPerEvent = (performance.now() - started) / work;
+      loaded = size;
+      drawChart(); // after every size: a run stopped later still leaves the chart of the sizes it did
     }
 
-    const series: Series[] = figures.map((f) => ({ label: f.label, points: measured.get(f.key) ?? [] }));
-    const file = join(import.meta.dirname, ctx.quick ? 'scale.quick.svg' : 'scale.svg');
-    writeFileSync(
-      file,
-      scaleChart(
-        `LineSync at scale: time against scan events (${new Date().toISOString().slice(0, 10)}, Node ${process.version})`,
-        series
-      )
-    );
     results.chart = file.slice(ROOT.length + 1);
     rows.push(['chart', results.chart, 'time against events, one line per figure']);
     // How each figure grew from the smallest size to the largest, against the growth of the events.
-    if (sizes.length > 1) {
-      const growth = sizes.at(-1)! / sizes[0];
+    const done = sizes.filter((n) => n <= loaded);
+    if (done.length > 1) {
+      const growth = done.at(-1)! / done[0];
       for (const f of figures) {
         const pts = measured.get(f.key)!;
         const g = pts.at(-1)![1] / pts[0][1];
