@@ -24,7 +24,7 @@ describe('silentWithPending', () => {
 describe('versionLabel', () => {
   it('shows a build time in ms as a date, with the release when there is one', () => {
     expect(versionLabel('1764662400000')).toBe('built 2025-12-02 08:00 UTC');
-    expect(versionLabel('0.1.0+1764662400000')).toBe('0.1.0, built 2025-12-02 08:00 UTC');
+    expect(versionLabel('0.1.0+1764662400000')).toBe('0.1.0 · built 2025-12-02 08:00 UTC');
   });
   it('leaves other names as sent', () => {
     expect(versionLabel('1.2.3')).toBe('1.2.3');

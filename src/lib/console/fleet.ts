@@ -11,11 +11,12 @@ export function silentWithPending(
 }
 
 /** A tablet's app version as a person reads it. SvelteKit names a build by its time in ms (13 digits) unless told
- *  otherwise; "0.1.0+1764662400000" is a release with its build time. Anything else is shown as sent. */
+ *  otherwise; "0.1.0+1764662400000" (svelte.config.js) is a release with its build time, read "0.1.0 · built 2025-12-02
+ *  08:00 UTC". Anything else is shown as sent. */
 export function versionLabel(v: string | null): string {
   if (!v) return '—';
   const m = /^(?:(.+)\+)?(\d{13})$/.exec(v);
   if (!m) return v;
   const built = new Date(Number(m[2])).toISOString().slice(0, 16).replace('T', ' ');
-  return `${m[1] ? `${m[1]}, ` : ''}built ${built} UTC`;
+  return `${m[1] ? `${m[1]} · ` : ''}built ${built} UTC`;
 }
