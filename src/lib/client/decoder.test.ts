@@ -179,7 +179,7 @@ describe('decodeImage on camera frames', () => {
       warn.mockRestore();
       log.mockRestore();
     }
-  });
+  }, 30_000); // every still-image pass over 640×480 pixels: seconds on a loaded machine
 
   it('honours a restricted list of formats', () => {
     const qr = fixtures.find((f) => f.file === 'seed-qr/clean.png')!;

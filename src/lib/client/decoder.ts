@@ -137,13 +137,13 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
   // The gate: a camera frame with no busy patch (bare paper, a wall, the floor: most frames of a live camera) has no
   // code any pass could read, and one gradient pass over it (~3 ms) is all it costs instead of every ZXing pass
   // (~30 ms). A still keeps every pass: it is decoded once, and time matters less than a miss.
-  const { regions, faint } = locate(grey);
+  const { regions, bars, faint } = locate(grey);
   if (!faint && options.effort !== 'thorough') return null;
   return quietly(() => {
     for (const [index, pass] of passes.entries()) {
       if (index === LOCATED_AFTER) {
         // The located pass: scan lines across each busy patch at its own angle, 2-D readers on a crop centred on it.
-        for (const found of readLocated(grey, regions, formats)) {
+        for (const found of readLocated(grey, regions, bars, formats)) {
           if (!options.confirm) return found;
           const match = seen.find((d) => d.text === found.text && d.format === found.format);
           if (match) return { ...match, pass: `${match.pass}|${found.pass}`, confirmed: true };
@@ -276,19 +276,19 @@ const LINES = 9;
  * different thresholds); a 2-D text is read from a crop centred on the patch, confirmed when a second binarizer reads
  * it too.
  */
-function readLocated(grey: GreyImage, regions: Region[], formats: readonly ScanFormat[]): Decoded[] {
+function readLocated(grey: GreyImage, regions: Region[], bars: Region[], formats: readonly ScanFormat[]): Decoded[] {
   const linear = formats.filter((f) => LINEAR.has(f));
   const square = formats.filter((f) => !LINEAR.has(f));
   const out: Decoded[] = [];
-  for (const region of regions) {
-    if (linear.length && region.coherence > 0.3) {
-      const found = readLines(grey, region, linear);
-      if (found) out.push(found);
-    }
-    if (square.length && region.coherence < 0.7) {
-      const found = readCrop(grey, region, square);
-      if (found) out.push(found);
-    }
+  // Scan lines across the bar regions (bars that run one way, without the text or edges beside them), crops of the
+  // busy patches that are not bars alone.
+  const tries: [Region, boolean][] = [
+    ...(linear.length ? bars.map((r): [Region, boolean] => [r, true]) : []),
+    ...(square.length ? regions.filter((r) => r.coherence < 0.7).map((r): [Region, boolean] => [r, false]) : [])
+  ];
+  for (const [region, lines] of tries) {
+    const found = lines ? readLines(grey, region, linear) : readCrop(grey, region, square);
+    if (found) out.push(found);
     if (out.some((d) => d.confirmed)) break;
   }
   return out.sort((a, b) => Number(b.confirmed ?? false) - Number(a.confirmed ?? false));

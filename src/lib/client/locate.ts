@@ -51,11 +51,12 @@ export function locateCodes(grey: Grey, maxRegions = 3): Region[] {
 }
 
 /**
- * The regions, and how many blocks are at least faintly busy (above twice the median energy and the floor): a
+ * The regions (every busy patch: 2-D codes are read from these), the bar regions (coherent blocks whose bars run
+ * the same way: 1-D codes are scanned across these), and how many blocks are at least faintly busy (above twice the median energy and the floor): a
  * low-contrast code under heavy sensor noise may form no region at three times the median yet still have faint
  * blocks, and a decoder that skips a frame with no faint block at all (its gate) must not skip that one.
  */
-export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: number } {
+export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; bars: Region[]; faint: number } {
   const { data, width: w, height: h } = grey;
   const bw = Math.floor(w / BLOCK),
     bh = Math.floor(h / BLOCK);
@@ -100,6 +101,47 @@ export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: 
     busy[b] = energy[b] > floor ? 1 : 0;
     if (energy[b] > faintFloor) faint++;
   }
+  const tensor = { sxx, syy, sxy, energy, bw, bh };
+  const regions = components(tensor, busy, () => true);
+  // Bars: the coherent blocks only, joined where their bars run the same way (within 20°). Text, a carton's edge or
+  // tape beside a 1-D code would otherwise join its region and pull the direction its scan lines take off the bars'.
+  const angle = new Float64Array(n);
+  const barBusy = new Uint8Array(n);
+  for (let b = 0; b < n; b++) {
+    angle[b] = 0.5 * Math.atan2(2 * sxy[b], sxx[b] - syy[b]);
+    const coh = Math.sqrt((sxx[b] - syy[b]) ** 2 + 4 * sxy[b] ** 2) / (energy[b] || 1);
+    barBusy[b] = busy[b] && coh > 0.6 ? 1 : 0;
+  }
+  const alike = (p: number, q: number) => {
+    const d = Math.abs(angle[p] - angle[q]) % Math.PI;
+    return Math.min(d, Math.PI - d) < (20 * Math.PI) / 180;
+  };
+  const bars = components(tensor, barBusy, (p, q) => !barBusy[p] || !barBusy[q] || alike(p, q));
+  const best = (rs: (Region & { energy: number })[]) =>
+    rs
+      .sort((a, b) => b.energy - a.energy)
+      .slice(0, maxRegions)
+      .map(({ energy: _e, ...r }) => r);
+  return { regions: best(regions), bars: best(bars), faint };
+}
+
+interface Tensor {
+  sxx: Float64Array;
+  syy: Float64Array;
+  sxy: Float64Array;
+  energy: Float64Array;
+  bw: number;
+  bh: number;
+}
+
+/** The 8-connected regions of busy blocks (one-block gaps bridged), neighbours joined only where `join` allows. */
+function components(
+  t: Tensor,
+  busy: Uint8Array,
+  join: (a: number, b: number) => boolean
+): (Region & { energy: number })[] {
+  const { sxx, syy, sxy, energy, bw, bh } = t;
+  const n = bw * bh;
   // Bridge one-block gaps (a wide space between bars, a blank module row of a 2-D code).
   const grown = Uint8Array.from(busy);
   for (let by = 0; by < bh; by++)
@@ -118,6 +160,26 @@ export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: 
   for (let start = 0; start < n; start++) {
     if (!grown[start] || label[start] >= 0) continue;
     const id = regions.length;
+    const members: number[] = [];
+    label[start] = id;
+    stack.push(start);
+    while (stack.length) {
+      const b = stack.pop()!;
+      members.push(b);
+      const bx = b % bw,
+        by = (b / bw) | 0;
+      for (let oy = -1; oy <= 1; oy++)
+        for (let ox = -1; ox <= 1; ox++) {
+          const nx = bx + ox,
+            ny = by + oy;
+          if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
+          const nb = ny * bw + nx;
+          if (grown[nb] && label[nb] < 0 && join(b, nb)) {
+            label[nb] = id;
+            stack.push(nb);
+          }
+        }
+    }
     let x0 = Infinity,
       y0 = Infinity,
       x1 = -1,
@@ -127,10 +189,7 @@ export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: 
       txy = 0,
       e = 0;
     const cells: [number, number][] = [];
-    label[start] = id;
-    stack.push(start);
-    while (stack.length) {
-      const b = stack.pop()!;
+    for (const b of members) {
       const bx = b % bw,
         by = (b / bw) | 0;
       x0 = Math.min(x0, bx);
@@ -142,17 +201,6 @@ export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: 
       txy += sxy[b];
       e += energy[b];
       cells.push([bx * BLOCK + BLOCK / 2, by * BLOCK + BLOCK / 2]);
-      for (let oy = -1; oy <= 1; oy++)
-        for (let ox = -1; ox <= 1; ox++) {
-          const nx = bx + ox,
-            ny = by + oy;
-          if (nx < 0 || ny < 0 || nx >= bw || ny >= bh) continue;
-          const nb = ny * bw + nx;
-          if (grown[nb] && label[nb] < 0) {
-            label[nb] = id;
-            stack.push(nb);
-          }
-        }
     }
     if (cells.length < 2) continue;
     const theta = 0.5 * Math.atan2(2 * txy, txx - tyy);
@@ -190,13 +238,7 @@ export function locate(grey: Grey, maxRegions = 3): { regions: Region[]; faint: 
       energy: e
     });
   }
-  return {
-    regions: regions
-      .sort((a, b) => b.energy - a.energy)
-      .slice(0, maxRegions)
-      .map(({ energy: _e, ...r }) => r),
-    faint
-  };
+  return regions;
 }
 
 export interface ScanLine {
