@@ -10,11 +10,18 @@ export function stationDb(): StationDb {
   return (db ??= openStationDb());
 }
 
-/** The engine, started on first use: it syncs on its own from then on (interval, online, visibility). */
+/**
+ * The engine, started on first use: it syncs on its own from then on (interval, online, visibility). On a page still
+ * loading it starts once the page has loaded: its first push and snapshot pull (a write the whole station re-reads)
+ * then come after the station's first screen, drawn from what the tablet holds, instead of competing with it
+ * (issue 18). A sync asked for meanwhile (trigger) runs at once.
+ */
 export function syncEngine(): SyncEngine {
   if (!engine) {
-    engine = new SyncEngine(stationDb(), { baseUrl: '', appVersion: version });
-    engine.start();
+    const started = new SyncEngine(stationDb(), { baseUrl: '', appVersion: version });
+    engine = started;
+    if (typeof document === 'undefined' || document.readyState === 'complete') started.start();
+    else window.addEventListener('load', () => started.start(), { once: true });
   }
   return engine;
 }

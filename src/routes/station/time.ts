@@ -1,11 +1,14 @@
 // How the station writes times and ages: short, in the tablet's own clock and 24-hour time.
 
+// One formatter for every call: toLocaleTimeString builds a new one each time, which the station's profile showed
+// among its heaviest calls on opening (a time per stock line and per recent scan).
+let format: Intl.DateTimeFormat | null = null;
+
 export function clock(ms: number | string | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
   const d = new Date(ms);
-  return Number.isNaN(d.getTime())
-    ? '—'
-    : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  format ??= new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', hour12: false });
+  return Number.isNaN(d.getTime()) ? '—' : format.format(d);
 }
 
 export function age(fromMs: number, nowMs: number): string {
