@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { startServer, type TestServer } from './server';
 import { pushScans, seriousViolations } from './supervisor';
+import { recordManually, setUpStation, waitForServiceWorker } from './station';
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -82,4 +83,31 @@ test('locations: create, rename, and stock per location with the total', async (
   expect(await seriousViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'LINE-9' }).click();
   await expect(page.getByTestId('stock-row')).toHaveCount(1);
+});
+
+test("a real tablet's version reads as the release and the build's date, the same in page and service worker", async ({
+  page
+}) => {
+  await setUpStation(page, server.url, 'Version tablet');
+  await waitForServiceWorker(page);
+  await recordManually(page, 'ITEM=VER-1;QTY=1'); // the push that reports the version (last: it moves the stock total)
+  // Still on the station, so nothing cuts the push short.
+  const reported = async () => {
+    const { rows } = (await (await fetch(`${server.url}/api/devices`)).json()) as {
+      rows: { name: string | null; app_version: string | null }[];
+    };
+    return rows.find((d) => d.name === 'Version tablet')?.app_version;
+  };
+  await expect.poll(reported).toMatch(/^0\.1\.0\+\d{13}$/);
+  await page.goto(`${server.url}/station/settings`);
+  const version = (await page.getByTestId('app-version').textContent())!.trim();
+  // svelte.config.js: package.json's version and the build's time in ms, taken once for the whole build, so the
+  // page, the service worker (whose cache is named by the version) and what the tablet reports name the same build.
+  expect(await reported()).toBe(version);
+  expect(await page.evaluate(() => caches.keys())).toEqual([`linesync-${version}`]);
+
+  const built = new Date(Number(version.split('+')[1])).toISOString().slice(0, 16).replace('T', ' ');
+  await page.goto(`${server.url}/devices`);
+  const row = page.getByTestId('device-row').filter({ hasText: 'Version tablet' });
+  await expect(row.getByTestId('app-version')).toHaveText(`0.1.0 · built ${built} UTC`);
 });

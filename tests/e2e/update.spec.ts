@@ -22,7 +22,9 @@ test('a service-worker update shows the reload prompt and swaps only when asked'
   // Ship a "new version": the same app under a new version name.
   const file = join(server.buildDir, 'service-worker.js');
   const old = before[0].replace('linesync-', '');
-  const next = `${Number(old) + 1}`;
+  // svelte.config.js names a build "<release>+<build time in ms>": the next build, a millisecond later.
+  const next = old.replace(/\d+$/, (ms) => `${Number(ms) + 1}`);
+  expect(next).not.toBe(old);
   writeFileSync(file, readFileSync(file, 'utf8').replaceAll(old, next));
   // The server sends the build's .br or .gz twin where one exists: without them it sends the new file itself.
   for (const twin of ['.br', '.gz']) rmSync(file + twin, { force: true });
