@@ -13,7 +13,7 @@ afterEach(async () => {
   db = undefined;
 });
 
-const TRGM_INDEXES = ['items_search_trgm', 'locations_search_trgm'];
+const TRGM_INDEXES = ['items_search_trgm', 'locations_search_trgm', 'stock_levels_item_text_trgm'];
 const trgmIndexes = async (t: TestDb) =>
   (
     await t.sql<{ name: string }[]>`SELECT indexname AS name FROM pg_indexes WHERE indexname LIKE '%\_trgm' ORDER BY 1`

@@ -56,3 +56,33 @@ describe('a search of many items', () => {
         });
       }
 });
+
+// A wide search checks each stock row's own copy of its item's search text (migration 0027): the copy must follow the
+// item, or a walked or sorted page would miss a match the listed search finds.
+describe("a stock row's copy of its item's search text", () => {
+  const keys = async (query: string, limits: SearchLimits) => (await walk(query, limits)).sort();
+
+  it('follows a new stock row, a new description and a new GTIN, as the listed search does', async () => {
+    await db.sql`INSERT INTO items (item_id, description) VALUES ('Q-1', 'Écrou M6'), ('Q-2', 'Washer')`;
+    // A push's upsert: a new row and an existing one in one statement.
+    await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand) VALUES ('Q-1', 'L-B', 1), ('P-013', 'L-A', 2)
+                 ON CONFLICT (item_id, location_id) DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand`;
+    await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand) VALUES ('Q-2', 'L-C', 3)`;
+    for (const limits of [LISTED, ALWAYS_WIDE(2), ALWAYS_WIDE(1000)]) {
+      expect(await keys('q=ÉCROU', limits)).toEqual(['Q-1@L-B']); // lowercased as ILIKE lowercases, accents too
+      expect(await keys('q=washer', limits)).toEqual(['Q-2@L-C']);
+    }
+    await db.sql`UPDATE items SET description = 'Lock washer', gtin = '04012345678901' WHERE item_id = 'Q-1'`;
+    await db.sql`UPDATE items SET description = 'Spacer' WHERE item_id = 'Q-2'`;
+    for (const limits of [LISTED, ALWAYS_WIDE(2), ALWAYS_WIDE(1000)]) {
+      expect(await keys('q=washer', limits)).toEqual(['Q-1@L-B']);
+      expect(await keys('q=écrou', limits)).toEqual([]);
+      expect(await keys('q=0401234', limits)).toEqual(['Q-1@L-B']);
+      expect(await keys('q=spacer', limits)).toEqual(['Q-2@L-C']);
+    }
+    const [{ stale }] = await db.sql<{ stale: number }[]>`
+      SELECT count(*)::int AS stale FROM stock_levels s JOIN items i USING (item_id)
+      WHERE s.item_text IS DISTINCT FROM lower(i.item_id || ' ' || i.description || ' ' || coalesce(i.gtin, ''))`;
+    expect(stale).toBe(0);
+  });
+});
