@@ -221,37 +221,13 @@ function voidProblem(c: Candidate, target: Target | undefined, batch: Candidate[
   return null;
 }
 
-/** A scan made on the floor is never lost because the catalog lagged: unknown codes become placeholders. */
-async function createPlaceholders(tx: Queryable, events: ScanEvent[], user: string | null) {
-  if (!events.length) return;
-  const itemIds = [...new Set(events.map((e) => e.item_id))];
-  const locationIds = [
-    ...new Set(events.flatMap((e) => [e.location_id, ...(e.to_location_id ? [e.to_location_id] : [])]))
-  ];
-  const [created] = await Promise.all([
-    tx<{ item_id: string }[]>`
-      INSERT INTO items (item_id, placeholder, updated_by)
-      SELECT id, true, ${user} FROM unnest(${itemIds}::text[]) AS id
-      WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.item_id = id)
-      ON CONFLICT (item_id) DO NOTHING RETURNING item_id`,
-    tx`
-      INSERT INTO locations (location_id, name, placeholder, updated_by)
-      SELECT id, id, true, ${user} FROM unnest(${locationIds}::text[]) AS id
-      WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE l.location_id = id)
-      ON CONFLICT (location_id) DO NOTHING`
-  ]);
-  if (created.length)
-    await tx`
-      INSERT INTO audit_log (actor, entity, entity_id, action, after)
-      SELECT ${user}, 'item', id, 'placeholder', jsonb_build_object('item_id', id, 'placeholder', true)
-      FROM unnest(${created.map((c) => c.item_id)}::text[]) AS id`;
-}
-
 /**
  * Inserts the events; answers `applied` for those that landed and explains the others. Returns those that landed.
- * The usual push is new events of known items, so a plain INSERT (the cheapest form) is tried first; a unique or
- * foreign-key violation sends the batch the long way: placeholders for unknown codes, then an insert that skips
- * what is already stored.
+ * One statement: a scan made on the floor is never lost because the catalog lagged, so unknown codes become
+ * placeholders (and their audit rows) in the same statement, ahead of the events' foreign-key checks, which run at
+ * its end and see them. What is already stored is skipped (ON CONFLICT DO NOTHING), so no error can abort the
+ * transaction and no savepoint is needed. The usual push lands whole and the answer is one NULL; otherwise it is the
+ * ids that landed, and explain() says why the others did not.
  */
 async function insertOrExplain(
   tx: TransactionSql,
@@ -262,29 +238,36 @@ async function insertOrExplain(
 ): Promise<Candidate[]> {
   if (!batch.length) return [];
   const columns = eventColumns(batch);
-  const applied = (landed: Candidate[]) => {
-    for (const c of landed) results[c.index] = { event_id: c.event.event_id, status: 'applied' };
-    return landed;
-  };
-  try {
-    // On the savepoint's own handle: postgres.js fails the whole transaction for an error on tx itself.
-    await tx.savepoint((sp) => sp`INSERT INTO scan_events ${eventRows(sp, deviceId, user, columns)}`);
-    return applied(batch);
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code !== '23505' && code !== '23503') throw e; // unique_violation, foreign_key_violation
-  }
-  await createPlaceholders(
-    tx,
-    batch.map((c) => c.event),
-    user
-  );
-  const inserted = await tx<{ event_id: string }[]>`
-    INSERT INTO scan_events ${eventRows(tx, deviceId, user, columns)} ON CONFLICT DO NOTHING RETURNING event_id::text`;
-  const ids = new Set(inserted.map((r) => r.event_id));
-  const lost = batch.filter((c) => !ids.has(c.event.event_id));
+  // Sorted: two pushes creating the same placeholders take their locks in the same order.
+  const itemIds = [...new Set(columns.item_id)].sort();
+  const locationIds = [
+    ...new Set([...columns.location_id, ...columns.to_location_id.filter((l): l is string => l !== null)])
+  ].sort();
+  const [{ landed }] = await tx<{ landed: string[] | null }[]>`
+    WITH new_items AS (
+      INSERT INTO items (item_id, placeholder, updated_by)
+      SELECT id, true, ${user}::text FROM unnest(${itemIds}::text[]) AS id
+      WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.item_id = id)
+      ON CONFLICT (item_id) DO NOTHING RETURNING item_id),
+    new_locations AS (
+      INSERT INTO locations (location_id, name, placeholder, updated_by)
+      SELECT id, id, true, ${user}::text FROM unnest(${locationIds}::text[]) AS id
+      WHERE NOT EXISTS (SELECT 1 FROM locations l WHERE l.location_id = id)
+      ON CONFLICT (location_id) DO NOTHING),
+    audit AS (
+      INSERT INTO audit_log (actor, entity, entity_id, action, after)
+      SELECT ${user}::text, 'item', item_id, 'placeholder', jsonb_build_object('item_id', item_id, 'placeholder', true)
+      FROM new_items),
+    stored AS (
+      INSERT INTO scan_events ${eventRows(tx, deviceId, user, columns)} ON CONFLICT DO NOTHING RETURNING event_id)
+    SELECT CASE WHEN count(*) = ${batch.length}::bigint THEN NULL ELSE coalesce(array_agg(event_id::text), '{}') END AS landed
+    FROM stored`;
+  const ids = landed ? new Set(landed) : null;
+  const lost = ids ? batch.filter((c) => !ids.has(c.event.event_id)) : [];
   if (lost.length) await explain(tx, deviceId, lost, results);
-  return applied(batch.filter((c) => ids.has(c.event.event_id)));
+  const kept = ids ? batch.filter((c) => ids.has(c.event.event_id)) : batch;
+  for (const c of kept) results[c.index] = { event_id: c.event.event_id, status: 'applied' };
+  return kept;
 }
 
 /**
