@@ -18,17 +18,16 @@ ALTER TABLE stock_levels ADD COLUMN item_text text; -- item_search_text() of the
 UPDATE stock_levels s SET item_text = item_search_text(i.item_id, i.description, i.gtin)
 FROM items i WHERE i.item_id = s.item_id;
 
--- A new stock row takes its item's text: once per statement, as 0020 gives it the reorder point.
-CREATE FUNCTION stock_levels_take_item_text() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A new stock row takes its item's text in the statement-level update that gives it its reorder point (0020): one
+-- new version of the row, so the index holds the row's trigrams once, not once for each of two updates.
+CREATE OR REPLACE FUNCTION stock_levels_take_reorder_point() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE stock_levels s SET item_text = item_search_text(i.item_id, i.description, i.gtin)
+  UPDATE stock_levels s SET reorder_point = i.reorder_point, item_text = item_search_text(i.item_id, i.description, i.gtin)
   FROM created c JOIN items i ON i.item_id = c.item_id
   WHERE s.item_id = c.item_id AND s.location_id = c.location_id;
   RETURN NULL;
 END
 $$;
-CREATE TRIGGER stock_levels_item_text AFTER INSERT ON stock_levels
-  REFERENCING NEW TABLE AS created FOR EACH STATEMENT EXECUTE FUNCTION stock_levels_take_item_text();
 
 -- An item's new description or GTIN reaches its stock rows in the statement that sets it, the rows locked first in the
 -- order every push locks them in, (item, location), as 0020 does for the reorder point.

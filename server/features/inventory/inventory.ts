@@ -116,10 +116,8 @@ export async function readInventory(db: Sql, q: InventoryQuery, limits: SearchLi
   // search holds ten rows or half the table, and guessed wrong here (a walk of the whole table for one match). The SET
   // goes out with the first query, in the same write, not a round trip before it.
   return db.begin(async (sql) => {
-    const [, page] = await Promise.all([
-      sql`SET LOCAL plan_cache_mode = force_custom_plan`,
-      readPage(sql, q, cursor, limits)
-    ]);
+    const custom = sql`SET LOCAL plan_cache_mode = force_custom_plan`.execute(); // sent before readPage's first query
+    const [, page] = await Promise.all([custom, readPage(sql, q, cursor, limits)]);
     return page;
   });
 }
@@ -203,8 +201,9 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
      ORDER BY ${orderBy} LIMIT ${limit})`;
   // Every match of a wide search, gathered first (the rows of matching items by the trigram index of their search
   // text, or a scan, whichever is cheaper for the whole set; then those at a matching location), then sorted: bounded
-  // by the matches, however they lie in the order. MATERIALIZED, so the planner cannot turn it back into a walk of the
-  // order that stops after a page, misjudged the same way.
+  // by the matches, however they lie in the order. OFFSET 0 plans the gathering on its own, so the planner cannot
+  // turn it back into a walk of the order that stops after a page, misjudged the same way (a MATERIALIZED CTE did
+  // that too, at the price of copying every match once more: 13.5 against 9 ms for 11,111 matches).
   const everyMatch = () => {
     let from = sql``;
     if (cursor?.s === 'status')
@@ -213,12 +212,13 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
     else if (cursor) from = after(-1); // the same for every status
     const kept = sql`${sql.unsafe(RANK)} IN ${sql(ranks)} ${filters} ${from}`;
     return sql`
-      (WITH hit AS MATERIALIZED (
-              SELECT ${cols}, ${sql.unsafe(RANK)} AS k_rank FROM stock_levels s WHERE ${kept} AND ${itemHit}
-              UNION ALL
-              SELECT ${cols}, ${sql.unsafe(RANK)} AS k_rank FROM stock_levels s
-              WHERE ${kept} AND ${locationHit} AND NOT coalesce(${itemHit}, false))
-       SELECT * FROM hit s ORDER BY ${outerOrder} LIMIT ${limit})`;
+      (SELECT * FROM (
+         SELECT ${cols}, ${sql.unsafe(RANK)} AS k_rank FROM stock_levels s WHERE ${kept} AND ${itemHit}
+         UNION ALL
+         SELECT ${cols}, ${sql.unsafe(RANK)} AS k_rank FROM stock_levels s
+         WHERE ${kept} AND ${locationHit} AND NOT coalesce(${itemHit}, false)
+         OFFSET 0) s
+       ORDER BY ${outerOrder} LIMIT ${limit})`;
   };
 
   const page = (ranges: PendingQuery<Row[]>) => sql<(KeyRow & Record<string, unknown>)[]>`
