@@ -2,7 +2,6 @@
 // counter, the sync state every tab shares, and the last stock snapshot. Every transaction is "strict": a scan the
 // worker has seen confirmed is on disk, even if the tablet loses power the next moment.
 import Dexie, { type EntityTable } from 'dexie';
-import { checkEvent } from '../domain/events';
 import { browserStorage, Journal, type JournalStorage } from './journal';
 
 export type { OutboxState, OutboxRow, DeviceRow } from './tables';
@@ -212,6 +211,8 @@ export async function restoreFromJournal(db: StationDb, now: number = Date.now()
   const journal = db.journal;
   if (!journal.enabled) return none;
   const { device, seq, entries } = journal.read();
+  // The event schema (zod) is loaded only when there are scans to check: not on every open of the station.
+  const checkEvent = entries.length ? (await import('../domain/events')).checkEvent : null;
   const settled: string[] = [];
   const result = await db.transaction(
     'rw',
@@ -249,7 +250,7 @@ export async function restoreFromJournal(db: StationDb, now: number = Date.now()
           if (row.state === 'synced' || row.state === 'resolved') settled.push(ids[i]);
           return;
         }
-        const checked = checkEvent(entry.event);
+        const checked = checkEvent!(entry.event);
         if (!checked.ok || taken.has(String(checked.event.device_seq))) return; // unreadable, or its number reused: left in the journal
         const recorded = Number(entry.recorded_at);
         restore.push({

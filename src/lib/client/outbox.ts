@@ -2,7 +2,7 @@
 // number, and committed to IndexedDB before the caller may beep or show it. Nothing here is ever updated in place
 // on the server's side: an undo or a quantity change appends a VOID (and a new scan), as the server expects.
 import Dexie from 'dexie';
-import { checkEvent, type ScanEvent, type Source } from '../domain/events';
+import type { ScanEvent, Source } from '../domain/events';
 import { uuid7 } from '../domain/uuid7';
 import type { DeviceRow, OutboxRow, StationDb } from './db';
 import { withReopen } from './reopen';
@@ -85,6 +85,9 @@ async function commit(
   let idbTransaction: IDBTransaction | undefined;
   let recordedBy: DeviceRow | undefined;
   let recorded: Recorded;
+  // The event schema (zod) loads with the first scan, not with the station's first screen; before the transaction,
+  // which an import would otherwise outlive.
+  const { checkEvent } = await import('../domain/events');
   try {
     // A database that could not be opened (Chromium, just after a full disk was freed) is opened again first.
     recorded = await withReopen(db, () =>

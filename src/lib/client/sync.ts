@@ -2,15 +2,8 @@
 // server accepted, keeps what it rejected for a person, then pulls the stock snapshot the station shows offline.
 // One sync at a time across tabs (Web Locks, or a lease in IndexedDB where they are missing). A failure never
 // touches a pending scan: it stays until the server has answered for it.
-import {
-  MAX_BATCH_BYTES,
-  MAX_BATCH_EVENTS,
-  MAX_EVENT_BYTES,
-  pushResponseSchema,
-  type EventResult,
-  type ResolvedRejection,
-  type SettledOnDevice
-} from '../domain/events';
+import type { EventResult, ResolvedRejection, SettledOnDevice } from '../domain/events';
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_EVENT_BYTES } from '../domain/event-limits';
 import Dexie from 'dexie';
 import {
   countState,
@@ -281,7 +274,9 @@ export function untilOutsideVoid(batch: OutboxRow[]): OutboxRow[] {
 }
 
 /** Reads `server_max_seq` from a push answer; null when the server does not say (an older one). */
-function readServerMaxSeq(body: unknown): number | null {
+async function readServerMaxSeq(body: unknown): Promise<number | null> {
+  // The schema (zod) loads with the first push that is answered, not with the station's first screen.
+  const { pushResponseSchema } = await import('../domain/events');
   const parsed = pushResponseSchema.shape.server_max_seq.safeParse(
     (body as { server_max_seq?: unknown })?.server_max_seq
   );
@@ -414,7 +409,7 @@ async function pushAll(db: StationDb, cfg: SyncConfig, now: () => number): Promi
       pendingLeft -= batch.length;
       // The first answer says what the server held before this sync: synced scans above that go again (only then,
       // so a server that somehow never keeps them cannot hold the tablet in a loop within one sync).
-      const serverMaxSeq = answered ? null : readServerMaxSeq(body);
+      const serverMaxSeq = answered ? null : await readServerMaxSeq(body);
       const back = serverMaxSeq === null ? 0 : await refill(db, device, serverMaxSeq, now());
       if (!answered || told) {
         unreported += back - told;

@@ -18,7 +18,7 @@
 // An ok result always names an item when gtinToItem (or supplierPartToItem) was given; without it (pure parsing) a
 // GS1 code may come back with only a gtin/sscc. A text that cannot become a valid scan gives { ok: false, error } with
 // a message a line worker can act on; never an event.
-import { MAX_QTY } from './events';
+import { MAX_QTY } from './event-limits';
 import { parseDigitalLink } from './digital-link';
 import { checkDigitOk, checkElements, GS, printable, splitBracketed, splitElementString, type Gs1Element } from './gs1';
 import { isEnvelope, parseEnvelope } from './mh10';
