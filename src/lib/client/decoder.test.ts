@@ -171,9 +171,10 @@ describe('decodeImage on camera frames', () => {
       expect(error).not.toHaveBeenCalled();
       expect(warn).not.toHaveBeenCalled();
       expect(log).not.toHaveBeenCalled();
-      // The console is given back afterwards.
+      // The console is given back afterwards, and so are error stacks (off while the readers throw).
       console.error('after');
       expect(error).toHaveBeenCalledWith('after');
+      expect(new Error('after').stack).toContain('decoder.test');
     } finally {
       error.mockRestore();
       warn.mockRestore();

@@ -464,8 +464,7 @@ function threshold(img: GreyImage, wide = 1): GreyImage {
       sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row;
     }
   }
-  const sorted = Uint8ClampedArray.from(data).sort();
-  const offset = (sorted[Math.floor(sorted.length * 0.98)] - sorted[Math.floor(sorted.length * 0.02)]) / 20;
+  const offset = (quantile(data, 0.98) - quantile(data, 0.02)) / 20;
   const r = Math.max(8, Math.round((wide * Math.max(w, h)) / 16));
   const out = new Uint8ClampedArray(w * h);
   for (let y = 0; y < h; y++) {
@@ -480,6 +479,20 @@ function threshold(img: GreyImage, wide = 1): GreyImage {
     }
   }
   return { data: out, width: w, height: h };
+}
+
+/** The value at rank floor(q · n) of the bytes in ascending order (what sorting them and indexing would give), from
+ * a histogram: no copy, no sort. */
+function quantile(data: Uint8ClampedArray, q: number): number {
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) hist[data[i]]++;
+  const rank = Math.floor(data.length * q);
+  let seen = 0;
+  for (let v = 0; v < 256; v++) {
+    seen += hist[v];
+    if (seen > rank) return v;
+  }
+  return 255;
 }
 
 /**
@@ -655,9 +668,14 @@ function quietly<T>(fn: () => T): T {
   const saved: Console = { error: console.error, warn: console.warn, log: console.log, debug: console.debug };
   const hush = () => {};
   console.error = console.warn = console.log = console.debug = hush;
+  // Every reader that finds nothing throws (NotFoundException, through ts-custom-error, which captures the stack
+  // twice): a no-code frame throws thousands of times, and the stacks were a quarter of its time. No one reads them.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return fn();
   } finally {
+    Error.stackTraceLimit = limit;
     Object.assign(console, saved);
   }
 }

@@ -3,7 +3,7 @@
 import { BitArray, Code128Reader, DecodeHintType } from '@zxing/library';
 import { describe, expect, it } from 'vitest';
 import { renderBarcode } from '../../../tests/fixtures/barcodes';
-import { locateCodes, regulariseCode128 } from './locate';
+import { binariseProfile, locateCodes, regulariseCode128 } from './locate';
 
 /** The symbol's middle row as bars (true) and spaces, each bar `spread` pixels wider on its right, the space after it
  * as much narrower: ink spread, or blur thresholded too dark. */
@@ -58,5 +58,30 @@ describe('locateCodes', () => {
     expect(r.y0).toBeGreaterThanOrEqual(288);
     expect(r.coherence).toBeGreaterThan(0.5);
     expect(Math.abs(r.dx)).toBeGreaterThan(0.95); // across vertical bars: horizontal
+  });
+});
+
+describe('binariseProfile', () => {
+  // The envelope comes from a monotonic queue (O(n)); it must give what the scan of every window gave.
+  it('thresholds each sample against the midpoint of the extremes of its own window', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (const [n, r] of [
+      [1, 24],
+      [40, 24],
+      [900, 8],
+      [2500, 64]
+    ]) {
+      const p = Float32Array.from({ length: n }, () => (next() < 0.2 ? 90 : Math.round(next() * 255)));
+      const sorted = Float32Array.from(p).sort();
+      const min = Math.max(18, 0.4 * (sorted[Math.floor(n * 0.95)] - sorted[Math.floor(n * 0.05)]));
+      const want = Array.from(p, (v, i) => {
+        const w = p.slice(Math.max(0, i - r), i + r + 1);
+        const lo = Math.min(...w),
+          hi = Math.max(...w);
+        return hi - lo >= min && v < (hi + lo) / 2;
+      });
+      expect(binariseProfile(p, r)).toEqual(want);
+    }
   });
 });

@@ -355,13 +355,23 @@ export function binariseProfile(p: Float32Array, radius = 24, minContrast = 18):
 }
 
 function slidingExtreme(p: Float32Array, r: number, pick: (a: number, b: number) => number): Float32Array {
-  // A deque-free O(n·r) pass is fast enough for lines of a few thousand samples and r of a few dozen.
+  // The extreme of each window [i - r, i + r] from a monotonic queue of indices: O(n) whatever r, where a scan of every
+  // window cost O(n·r) and was the located pass's largest cost on a frame of printed text.
   const n = p.length;
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let m = p[i];
-    for (let j = Math.max(0, i - r), e = Math.min(n - 1, i + r); j <= e; j++) m = pick(m, p[j]);
-    out[i] = m;
+  const max = pick(0, 1) === 1;
+  const queue = new Int32Array(n);
+  let head = 0,
+    tail = 0;
+  for (let j = 0, i = -r; i < n; j++, i++) {
+    if (j < n) {
+      const v = p[j];
+      while (tail > head && (max ? p[queue[tail - 1]] <= v : p[queue[tail - 1]] >= v)) tail--;
+      queue[tail++] = j;
+    }
+    if (i < 0) continue;
+    while (queue[head] < i - r) head++;
+    out[i] = p[queue[head]];
   }
   return out;
 }
