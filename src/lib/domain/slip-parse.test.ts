@@ -297,6 +297,69 @@ describe('parseTextLayer on what OCR gets wrong', () => {
     expect(parseTextLayer(layer).lines).toMatchObject([{ supplier_part: 'AB-7', description: 'Heat shrink', qty: 12 }]);
   });
 
+  it('reads short header words OCR got a letter wrong ("Quy", "tem"), and long ones two letters wrong', () => {
+    const layer = one(
+      ...[w('tem', 40, 100), w('Description', 140, 100), w('Quy', 400, 100)],
+      ...[w('AB-7', 40, 120), w('Heat shrink', 140, 120), w('12', 405, 120)]
+    );
+    expect(parseTextLayer(layer).lines).toMatchObject([{ supplier_part: 'AB-7', description: 'Heat shrink', qty: 12 }]);
+    const french = one(
+      ...[w('Reétérence', 40, 100), w('Designation', 140, 100), w('Quantite', 400, 100)],
+      ...[w('72354229', 40, 120), w('Joint', 140, 120), w('500', 405, 120)]
+    );
+    expect(parseTextLayer(french).lines).toMatchObject([{ supplier_part: '72354229', qty: 500 }]);
+    // A short word inside a longer label is not read loosely: "Pat. pending" names no part column.
+    const label = one(...[w('Pat. pending', 40, 100), w('Qty', 400, 100)], ...[w('AB-7', 40, 120), w('12', 405, 120)]);
+    expect(parseTextLayer(label).lines).toEqual([]);
+  });
+
+  it('splits two quantity columns OCR set as one cell ("Qty Ordered  Qty Shipped"), and keeps "Qty Shipped" whole', () => {
+    // 6 pt per letter: the second name starts 6 pt (0.6 of a line) after the first ends, as close as OCR sets words.
+    const row = (y: number, ...cells: [string, number][]) =>
+      cells.map(([s, x]) => ({ s, x, y, w: s.length * 6, h: 10 }));
+    const layer: TextLayer = [
+      {
+        width: 612,
+        height: 792,
+        items: [
+          ...row(100, ['Item Code', 40], ['Description', 130], ['Qty Ordered', 300], ['Qty Shipped', 372]),
+          ...row(120, ['40368531', 40], ['Fitting', 130], ['28', 330], ['25', 410])
+        ]
+      }
+    ];
+    expect(parseTextLayer(layer).lines).toMatchObject([{ supplier_part: '40368531', qty: 25 }]);
+    const shipped: TextLayer = [
+      {
+        width: 612,
+        height: 792,
+        items: [
+          ...row(100, ['Item', 40], ['Number', 70], ['Description', 130], ['Qty', 330], ['Shipped', 354]),
+          ...row(120, ['XR-57688', 40], ['Fitting', 130], ['250', 372])
+        ]
+      }
+    ];
+    expect(parseTextLayer(shipped).lines).toMatchObject([{ supplier_part: 'XR-57688', qty: 250 }]);
+  });
+
+  it('reads a column of codes whose header OCR could not read as the part, when no part column is named', () => {
+    const layer = one(
+      ...[w('Xyzzy', 40, 100), w('Description', 140, 100), w('Ordered', 330, 100), w('Shipped', 400, 100)],
+      ...[w('T3643TB', 40, 120), w('Angle grinder disc', 140, 120), w('25', 335, 120), w('25', 405, 120)],
+      ...[w('W2670TD', 40, 140), w('Fitting 8 mm', 140, 140), w('34', 335, 140), w('24', 405, 140)]
+    );
+    expect(parseTextLayer(layer, { ocr: true }).lines).toMatchObject([
+      { supplier_part: 'T3643TB', description: 'Angle grinder disc', qty: 25 },
+      { supplier_part: 'W2670TD', qty: 24 }
+    ]);
+    // Words under an unread header are no part number.
+    const words = one(
+      ...[w('Xyzzy', 40, 100), w('Description', 140, 100), w('Shipped', 400, 100)],
+      ...[w('Blue', 40, 120), w('Angle grinder disc', 140, 120), w('25', 405, 120)],
+      ...[w('Red', 40, 140), w('Fitting 8 mm', 140, 140), w('24', 405, 140)]
+    );
+    expect(parseTextLayer(words, { ocr: true }).lines.map((l) => l.supplier_part)).toEqual([null, null]);
+  });
+
   it('takes the part number alone when the description header was lost, and the rest as the description', () => {
     const layer = one(
       ...[w('Part No', 40, 100), w('Qty', 400, 100)],

@@ -7,7 +7,9 @@
 import type { ParsedLine, ParsedSlip, TextItem, TextLayer } from './slip';
 import { alignShapes } from './slip-shapes';
 
-export type Column = 'qty' | 'ordered' | 'bo' | 'part' | 'description' | 'unit' | 'lot' | 'line' | 'other';
+// 'unnamed': a header cell of no known word, kept as a column only while the header names no part column (OCR lost
+// the word: "tem" for "Item"), and read as the part when its cells are codes.
+export type Column = 'qty' | 'ordered' | 'bo' | 'part' | 'description' | 'unit' | 'lot' | 'line' | 'other' | 'unnamed';
 
 interface Cell {
   text: string;
@@ -19,6 +21,8 @@ interface Row {
   h: number;
   items: TextItem[];
   cells: Cell[];
+  /** The row's cells as a header's names: a cell that names one word twice split in two ("Qty Ordered Qty Shipped"). */
+  words: Cell[];
   text: string;
 }
 interface HeaderColumn {
@@ -90,14 +94,31 @@ const FUZZY: [Column, string[]][] = [
   ['part', ['material', 'catalog']]
 ];
 
-/** Whether a and b differ by at most one letter inserted, removed or changed. */
-function withinOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+/** Whether a and b are at most `k` letters inserted, removed or changed apart (Levenshtein, bounded). */
+function withinEdits(a: string, b: string, k: number): boolean {
+  if (Math.abs(a.length - b.length) > k) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...cur) > k) return false;
+    prev = cur;
+  }
+  return prev[b.length] <= k;
 }
+
+// Short header words OCR misreads by a letter: "Quy" and "Oty" for "Qty" (a letter changed, as three letters are
+// too few to tell a lost one), "tem" for "Item" and "par" for "Part" (its first or last letter lost or changed).
+const SHORT: [Column, string][] = [
+  ['qty', 'qty'],
+  ['part', 'item'],
+  ['part', 'part']
+];
+const shortMatch = (word: string, w: string) =>
+  w.length === 3
+    ? word.length === 3 && [...word].filter((c, i) => c !== w[i]).length === 1
+    : word.length >= 3 && withinEdits(word, w, 1);
 
 function headerColumn(text: string): Column | null {
   const t = fold(text)
@@ -105,9 +126,15 @@ function headerColumn(text: string): Column | null {
     .trim();
   if (!t || /\d{2}/.test(t)) return null; // a header cell holds words, not numbers
   for (const [column, re] of HEADERS) if (re.test(t)) return column;
-  for (const word of t.split(/[^a-z]+/))
+  const words = t.split(/[^a-z]+/);
+  // Six letters or more within one letter; nine or more (the word OCR read) within two ("Reétérence").
+  for (const word of words)
     if (word.length >= 6)
-      for (const [column, words] of FUZZY) if (words.some((w) => withinOneEdit(word, w))) return column;
+      for (const [column, list] of FUZZY)
+        if (list.some((w) => withinEdits(word, w, word.length >= 9 && w.length >= 9 ? 2 : 1))) return column;
+  // A short word only when it is the cell's one word: "Quy", but not a word of a longer label.
+  if (words.filter(Boolean).length === 1)
+    for (const [column, w] of SHORT) if (shortMatch(words.find(Boolean)!, w)) return column;
   return null;
 }
 
@@ -134,17 +161,63 @@ function rows(items: TextItem[]): Row[] {
     const sorted = g.sort((a, b) => a.x - b.x);
     const cells = toCells(sorted);
     const h = sorted.reduce((m, i) => Math.max(m, i.h || 10), 0);
-    return { y: sum / g.length, h, items: sorted, cells, text: cells.map((c) => c.text).join(' ') };
+    return {
+      y: sum / g.length,
+      h,
+      items: sorted,
+      cells,
+      words: headerCells(sorted, cells),
+      text: cells.map((c) => c.text).join(' ')
+    };
+  });
+}
+
+/**
+ * A row's cells as header names. OCR sets two columns' names as close as two words of one ("Qty Ordered" and "Qty
+ * Shipped" half a line height apart, as "Qty" and "Shipped" are): a cell is split where both halves name a column,
+ * not the same one, and share a word, which one column's name does not repeat.
+ */
+function headerCells(items: TextItem[], cells: Cell[]): Cell[] {
+  return cells.flatMap((cell) => {
+    const pieces = toCells(
+      items.filter((i) => i.x >= cell.x0 - 0.01 && i.x + i.w <= cell.x1 + 0.01),
+      0.5
+    );
+    for (let k = 1; k < pieces.length; k++) {
+      const left = {
+        text: pieces
+          .slice(0, k)
+          .map((p) => p.text)
+          .join(' '),
+        x0: cell.x0,
+        x1: pieces[k - 1].x1
+      };
+      const right = {
+        text: pieces
+          .slice(k)
+          .map((p) => p.text)
+          .join(' '),
+        x0: pieces[k].x0,
+        x1: cell.x1
+      };
+      const [a, b] = [headerColumn(left.text), headerColumn(right.text)];
+      const words = (t: string) =>
+        fold(t)
+          .split(/[^a-z]+/)
+          .filter((w) => w.length >= 2);
+      if (a && b && a !== b && words(left.text).some((w) => words(right.text).includes(w))) return [left, right];
+    }
+    return [cell];
   });
 }
 
 /** Neighbouring runs closer than about one space apart are one cell: "Hex bolt" may arrive as two runs. */
-function toCells(items: TextItem[]): Cell[] {
+function toCells(items: TextItem[], join = 0.75): Cell[] {
   const cells: Cell[] = [];
   for (const i of items) {
     const last = cells[cells.length - 1];
     const gap = last ? i.x - last.x1 : Infinity;
-    if (last && gap < Math.max(1.5, (i.h || 10) * 0.75)) {
+    if (last && gap < Math.max(1.5, (i.h || 10) * join)) {
       last.text += (gap > (i.h || 10) * 0.1 ? ' ' : '') + i.s.trim();
       last.x1 = Math.max(last.x1, i.x + i.w);
     } else cells.push({ text: i.s.trim(), x0: i.x, x1: i.x + i.w });
@@ -153,13 +226,9 @@ function toCells(items: TextItem[]): Cell[] {
 }
 
 function headerOf(cells: Cell[]): HeaderColumn[] | null {
-  const columns: HeaderColumn[] = [];
-  let unknown = 0;
-  for (const c of cells) {
-    const column = headerColumn(c.text);
-    if (column) columns.push({ column, x0: c.x0, x1: c.x1 });
-    else unknown++;
-  }
+  const all: HeaderColumn[] = cells.map((c) => ({ column: headerColumn(c.text) ?? 'unnamed', x0: c.x0, x1: c.x1 }));
+  const columns = all.filter((h) => h.column !== 'unnamed');
+  const unknown = all.length - columns.length;
   // Two "qty" words: the first that is not plainly ordered is the shipped one; a second is "other".
   let seenQty = false;
   for (const h of columns)
@@ -169,17 +238,20 @@ function headerOf(cells: Cell[]): HeaderColumn[] | null {
     }
   const has = (k: Column) => columns.some((h) => h.column === k);
   const known = columns.length;
-  return has('qty') && (has('part') || has('description')) && known >= 2 && unknown <= known ? columns : null;
+  if (!(has('qty') && (has('part') || has('description')) && known >= 2 && unknown <= known)) return null;
+  return has('part') ? columns : all.filter((h) => h.column !== 'unnamed' || /[a-z]{2}/i.test(cellText(cells, h)));
 }
+
+const cellText = (cells: Cell[], h: HeaderColumn) => cells.find((c) => c.x0 === h.x0 && c.x1 === h.x1)?.text ?? '';
 
 /** A header written on two lines: each cell of the second line joins the header cell above it. */
 function withSecondLine(first: Row, next: Row | undefined): Cell[] | null {
   if (!next || next.y - first.y > first.h * 1.9) return null;
   // Both lines are words: OCR's tall boxes put a "PO: 4711" line close enough above the header to be taken for
   // its first line, and that cell then hid the part column under it.
-  if (next.cells.some((c) => /\d/.test(c.text)) || first.cells.some((c) => /\d{2}/.test(c.text))) return null;
-  const cells = first.cells.map((c) => ({ ...c }));
-  for (const n of next.cells) {
+  if (next.words.some((c) => /\d/.test(c.text)) || first.words.some((c) => /\d{2}/.test(c.text))) return null;
+  const cells = first.words.map((c) => ({ ...c }));
+  for (const n of next.words) {
     const above = cells.find((c) => Math.min(c.x1, n.x1) - Math.max(c.x0, n.x0) > -2);
     if (above) {
       above.text = `${above.text} ${n.text}`;
@@ -324,12 +396,21 @@ const BRACKETED = /^\s*[[(]([A-Za-z0-9][A-Za-z0-9./-]{2,})[\])]\s*(.*)$/;
 // As OCR reads brackets: "|JRK902-863)", "{AB-12]", a hyphen lost to a space inside ("[JRK902 B63]").
 const OCR_BRACKETED = /^\s*[[(|{]([A-Za-z0-9][A-Za-z0-9./-]{2,}(?: [A-Za-z0-9./-]*\d[A-Za-z0-9./-]*)?)[\])|}]\s*(.*)$/;
 
-function lineFrom({ by, items }: TableRow, locale: Locale, opts: ParseOptions): ParsedLine | null {
+// A code as a part column holds it: one word of letters, digits and separators, with a digit.
+const CODE = /^[A-Za-z0-9][A-Za-z0-9./-]{3,}$/;
+const isCode = (t: string | undefined): t is string => !!t && CODE.test(t.trim()) && /\d/.test(t);
+
+function lineFrom(
+  { by, items }: TableRow,
+  locale: Locale,
+  opts: ParseOptions,
+  unnamedIsPart = false
+): ParsedLine | null {
   const ocr = !!opts.ocr;
   // OCR's noise after a quantity ("3,00 p¢" for "3,00 pc"): the number that starts the cell is the quantity.
   const q = by.qty ? (readQty(by.qty, locale) ?? (ocr ? readQty(by.qty.split(/\s+/)[0], locale) : null)) : null;
   if (!q) return null;
-  let part = by.part?.trim() || null;
+  let part = by.part?.trim() || (unnamedIsPart && isCode(by.unnamed) ? by.unnamed.trim() : null);
   let description = by.description?.trim() ?? '';
   const bracket = BRACKETED.exec(description) ?? (ocr ? OCR_BRACKETED.exec(description) : null);
   if (!part && bracket) {
@@ -464,7 +545,7 @@ function readTable(layer: TextLayer, opts: ParseOptions) {
       const row = all[r];
       const second = withSecondLine(row, all[r + 1]);
       const withSecond = second ? headerOf(second) : null;
-      const found = withSecond ?? headerOf(row.cells);
+      const found = withSecond ?? headerOf(row.words);
       if (found) {
         header = found;
         inTable = true;
@@ -512,8 +593,11 @@ export function parseTextLayer(layer: TextLayer, opts: ParseOptions = {}): Parse
   const { outside, table, numbers, hint } = readTable(layer, opts);
   const locale = localeOf(numbers, hint);
   const lines: ParsedLine[] = [];
+  // A column whose header word was lost, in a table that names no part column, is the part column when most of
+  // its cells are codes ("tem" over T3643TB, W2670TD…).
+  const unnamedIsPart = table.filter(([f]) => isCode(f.by.unnamed)).length * 2 > table.length;
   for (const [first, ...wrapped] of table) {
-    const line = lineFrom(first, locale, opts);
+    const line = lineFrom(first, locale, opts, unnamedIsPart);
     if (!line) continue;
     for (const w of wrapped) if (w.by.description) line.description = `${line.description} ${w.by.description}`.trim();
     lines.push(line);
