@@ -8,11 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { BenchFn, BenchSection } from './harness';
 import { percentile, round } from './harness';
-import type { ParsedSlip, TextLayer } from '#domain/slip';
+import { UNSURE, type ParsedSlip, type TextItem, type TextLayer } from '#domain/slip';
 import { parseTextLayer } from '#domain/slip-parse';
 import { parseTextLayer as parseBefore } from './slip-parse-before';
 import { readTextLayer } from '../server/features/slips/pdf';
-import { closeOcr, ocrTextLayer } from '../server/features/slips/ocr';
+import { closeOcr, ocrTextLayer, ocrUnsure } from '../server/features/slips/ocr';
 import { slipFixtures } from '../tests/fixtures/slips';
 import { scoreSlip, writeCorpus, type CorpusEntry, type CorpusTruth } from '../tests/fixtures/slip-corpus';
 
@@ -30,6 +30,9 @@ export interface CorpusFigures {
   poRight: number;
   supplierRight: number;
   dateRight: number;
+  /** Lines marked for checking (confidence below UNSURE), and lines not right that were not marked. */
+  marked: number;
+  wrongUnmarked: number;
   msPerPage: number;
   /** Lines right / lines per kind of layout, worst first. */
   kinds: { kind: string; right: number; lines: number }[];
@@ -53,6 +56,8 @@ function tally(readings: Reading[]): CorpusFigures {
     poRight: 0,
     supplierRight: 0,
     dateRight: 0,
+    marked: 0,
+    wrongUnmarked: 0,
     msPerPage: 0,
     kinds: []
   };
@@ -68,6 +73,14 @@ function tally(readings: Reading[]): CorpusFigures {
     f.poRight += +s.poRight;
     f.supplierRight += +s.supplierRight;
     f.dateRight += +s.dateRight;
+    const key = (part: string | null, qty: number) => `${(part ?? '').replace(/\s+/g, '').toUpperCase()}|${qty}`;
+    const truth = r.truth.lines.map((l) => key(l.part, l.qty));
+    for (const l of r.slip.lines) {
+      const right = truth.indexOf(key(l.supplier_part, l.qty));
+      if (right >= 0) truth.splice(right, 1);
+      if (l.confidence < UNSURE) f.marked++;
+      else if (right < 0) f.wrongUnmarked++;
+    }
     perPage.push(r.ms / Math.max(1, r.pages));
     const k = kinds.get(r.truth.kind) ?? { kind: r.truth.kind, right: 0, lines: 0 };
     k.right += s.right;
@@ -85,7 +98,8 @@ function tally(readings: Reading[]): CorpusFigures {
 /** Each slip's photos through `readPhoto` (JPEG bytes → text layer), all pages as one slip, then the table reader. */
 export async function photoFigures(
   entries: CorpusEntry[],
-  readPhoto: (jpeg: Uint8Array) => Promise<TextLayer>
+  readPhoto: (jpeg: Uint8Array) => Promise<TextLayer>,
+  unsure?: (item: TextItem) => boolean
 ): Promise<CorpusFigures> {
   const out: Reading[] = [];
   for (const e of entries) {
@@ -94,7 +108,7 @@ export async function photoFigures(
     for (const photo of e.photos) layer.push(...(await readPhoto(new Uint8Array(await readFile(photo)))));
     out.push({
       truth: e.truth,
-      slip: parseTextLayer(layer, { ocr: true }),
+      slip: parseTextLayer(layer, { ocr: true, unsure }),
       ms: performance.now() - t0,
       pages: e.photos.length
     });
@@ -130,6 +144,8 @@ function flat(prefix: string, f: CorpusFigures): BenchSection['results'] {
     [`${prefix}_po_right`]: f.poRight,
     [`${prefix}_supplier_right`]: f.supplierRight,
     [`${prefix}_date_right`]: f.dateRight,
+    [`${prefix}_lines_marked`]: f.marked,
+    [`${prefix}_wrong_unmarked`]: f.wrongUnmarked,
     [`${prefix}_page_ms_median`]: f.msPerPage
   };
 }
@@ -178,7 +194,7 @@ const bench: BenchFn = async (ctx) => {
   const photoEntries = ctx.quick ? entries.slice(0, QUICK_PHOTO_SLIPS) : entries;
   ctx.log(`local OCR of ${photoEntries.reduce((n, e) => n + e.photos.length, 0)} photos`);
   await ocrTextLayer(new Uint8Array(await readFile(photoEntries[0].photos[0]))); // the OCR worker starts once
-  const photo = await photoFigures(photoEntries, ocrTextLayer);
+  const photo = await photoFigures(photoEntries, ocrTextLayer, ocrUnsure);
   await closeOcr();
 
   const results: BenchSection['results'] = {
@@ -226,6 +242,11 @@ const bench: BenchFn = async (ctx) => {
       '  spurious lines',
       side(frac(digital.spurious, digital.lines), frac(photo.spurious, photo.lines)),
       `targets 0 │ ≤ 2%; digital before: ${before.spurious}`
+    ],
+    [
+      '  lines marked for checking',
+      side(String(digital.marked), String(photo.marked)),
+      `wrong lines not marked: ${digital.wrongUnmarked} │ ${photo.wrongUnmarked} (target 0)`
     ],
     [
       '  slip numbers right',

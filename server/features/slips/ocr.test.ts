@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
+import { UNSURE } from '#domain/slip';
 import { parseTextLayer } from '#domain/slip-parse';
 import { buildCorpus, scoreSlip } from '../../../tests/fixtures/slip-corpus';
-import { closeOcr, estimateSkew, ocrTextLayer, preprocess } from './ocr';
+import { closeOcr, estimateSkew, ocrTextLayer, ocrUnsure, preprocess, runsOf } from './ocr';
 
 afterAll(closeOcr);
 
@@ -56,3 +57,47 @@ test('straightens a turned photo in one draw and hands tesseract an uncompressed
   expect(image.length).toBe(head.length + width * height);
   expect(Math.abs(estimateSkew(image.subarray(head.length), width, height))).toBeLessThanOrEqual(0.3);
 }, 60_000);
+
+test('keeps an unsure word that fills an empty cell of a row, marked unsure, and drops unsure noise', () => {
+  const word = (text: string, x0: number, confidence: number) => ({
+    text,
+    confidence,
+    bbox: { x0, y0: 100, x1: x0 + text.length * 12, y1: 120 }
+  });
+  const line = (...words: ReturnType<typeof word>[]) => ({
+    words,
+    baseline: { x0: 0, y0: 120, x1: 1000, y1: 120 },
+    bbox: { x0: 0, y0: 100, x1: 1000, y1: 120 }
+  });
+  const items = runsOf(
+    [
+      // A part tesseract read right but at 9 %, a confident description and quantity, and noise beside the quantity.
+      line(word('T8767HG', 40, 9), word('Hose', 300, 90), word('25', 800, 95), word('xx', 836, 5)),
+      // A row of unsure words only is noise.
+      line(word('lI', 40, 3), word('ww', 300, 8))
+    ],
+    1000
+  );
+  expect(items.map((i) => [i.s, ocrUnsure(i)])).toEqual([
+    ['Hose', false],
+    ['25', false],
+    ['T8767HG', true]
+  ]);
+  const slip = parseTextLayer(
+    [
+      {
+        width: 612,
+        height: 792,
+        items: [
+          ...runsOf([line(word('Part', 40, 90), word('Description', 300, 90), word('Qty', 800, 90))], 1000).map(
+            (i) => ({ ...i, y: i.y - 20 })
+          ),
+          ...items
+        ]
+      }
+    ],
+    { ocr: true, unsure: ocrUnsure }
+  );
+  expect(slip.lines).toMatchObject([{ supplier_part: 'T8767HG', qty: 25 }]);
+  expect(slip.lines[0].confidence).toBeLessThan(UNSURE);
+});

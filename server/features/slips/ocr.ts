@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createCanvas, loadImage, type Canvas } from '@napi-rs/canvas';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import type { TextLayer, TextPage } from '#domain/slip';
+import type { TextItem, TextLayer, TextPage } from '#domain/slip';
 
 export const MAX_OCR_PAGES = 10;
 /** A page that takes longer than this is given up (the worker is replaced): OCR is meant to take ≤ 8 s a page. */
@@ -266,6 +266,10 @@ export function slantOf(lines: { x0: number; y0: number; x1: number; y1: number 
  * Tesseract's lines of words as positioned runs, as a PDF's text layer has them: rows levelled (baselines at the
  * same height across the page whatever the photo's slant), and words of one line closer than half an em joined into
  * one run ("Packing Slip No: 4711"), whose height is the line's font size.
+ *
+ * Words below `minConfidence` are mostly noise, but a small code in a table cell often comes back that unsure
+ * ("T8767HG" at 9 %): such a word is kept where it stands alone in a row of confident words, a cell they leave empty
+ * (no confident run within an em of it), and is marked unsure (`ocrUnsure`) so its line is checked by a person.
  */
 export function runsOf(lines: OcrLine[], width: number, minConfidence = 20): TextPage['items'] {
   const slant = slantOf(
@@ -275,36 +279,50 @@ export function runsOf(lines: OcrLine[], width: number, minConfidence = 20): Tex
   const k = POINTS_WIDE / width;
   const items: TextPage['items'] = [];
   for (const line of lines) {
-    const words = line.words
+    const all = line.words
       .map((w) => ({ ...w, text: w.text.replace(/[\p{Cc}\p{Cs}]/gu, '').trim() }))
-      .filter((w) => w.text && w.confidence >= minConfidence);
+      .filter((w) => w.text);
+    const words = all.filter((w) => w.confidence >= minConfidence);
     if (!words.length) continue;
     const heights = words.map((w) => w.bbox.y1 - w.bbox.y0).sort((a, b) => a - b);
     const em = Math.max(4, heights[Math.floor(heights.length / 2)] / 0.8);
     const bl = line.baseline;
     const baseAt = (x: number) =>
       bl && bl.x1 > bl.x0 ? bl.y0 + ((bl.y1 - bl.y0) * (x - bl.x0)) / (bl.x1 - bl.x0) : line.bbox.y1;
-    let run: { s: string; x0: number; x1: number; mid: number } | null = null;
-    const flush = () => {
-      if (!run) return;
-      const base = baseAt(run.mid) - slant(baseAt(run.mid)) * (run.mid - width / 2);
-      items.push({ s: run.s.slice(0, 1000), x: run.x0 * k, y: base * k, w: (run.x1 - run.x0) * k, h: em * k });
-      run = null;
-    };
-    for (const w of words) {
-      if (run && w.bbox.x0 - run.x1 < em * 0.5) {
-        run.s += ' ' + w.text;
-        run.x1 = w.bbox.x1;
-      } else {
-        flush();
-        run = { s: w.text, x0: w.bbox.x0, x1: w.bbox.x1, mid: 0 };
+    type Run = { s: string; x0: number; x1: number; mid: number };
+    const runsOfWords = (list: typeof words) => {
+      const out: Run[] = [];
+      for (const w of list) {
+        const run = out[out.length - 1];
+        if (run && w.bbox.x0 - run.x1 < em * 0.5) {
+          run.s += ' ' + w.text;
+          run.x1 = w.bbox.x1;
+        } else out.push({ s: w.text, x0: w.bbox.x0, x1: w.bbox.x1, mid: 0 });
+        out[out.length - 1].mid = (out[out.length - 1].x0 + out[out.length - 1].x1) / 2;
       }
-      run.mid = (run.x0 + run.x1) / 2;
-    }
-    flush();
+      return out;
+    };
+    const item = (run: Run) => {
+      const base = baseAt(run.mid) - slant(baseAt(run.mid)) * (run.mid - width / 2);
+      return { s: run.s.slice(0, 1000), x: run.x0 * k, y: base * k, w: (run.x1 - run.x0) * k, h: em * k };
+    };
+    const strong = runsOfWords(words);
+    for (const run of strong) items.push(item(run));
+    const weak = runsOfWords(all.filter((w) => w.confidence < minConfidence && /[A-Za-z0-9]{2}/.test(w.text)));
+    for (const run of weak)
+      if (!strong.some((r) => r.x0 - run.x1 < em && run.x0 - r.x1 < em)) {
+        const it = item(run);
+        weakRuns.add(it);
+        items.push(it);
+      }
   }
   return items;
 }
+
+/** Runs OCR gave with a low confidence (kept only where they fill an otherwise empty cell). */
+const weakRuns = new WeakSet<TextItem>();
+/** Whether OCR was unsure of a run it gave: the table reader marks a line with one for checking. */
+export const ocrUnsure = (item: TextItem): boolean => weakRuns.has(item);
 
 /** One picture of a page read by OCR: its words as positioned text items (baselines from the top, in points). */
 export async function ocrPage(image: Uint8Array): Promise<TextPage> {

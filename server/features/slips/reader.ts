@@ -6,7 +6,7 @@ import { hasText, parseTextLayer } from '#domain/slip-parse';
 import { claimedType, describeType, sniffSlipFile, type SlipContentType } from '#domain/slip-files';
 import { ApiError } from '../../http/errors';
 import { COULD_NOT_PARSE, readWithModel, type ModelImage, type ModelOptions } from './model';
-import { MAX_OCR_PAGES, ocrPictures } from './ocr';
+import { MAX_OCR_PAGES, ocrPictures, ocrUnsure } from './ocr';
 import { readTextLayer, renderPages } from './pdf';
 
 export interface SlipFile {
@@ -116,7 +116,7 @@ export async function readSlip(files: SlipFile[], model: ModelOptions | null): P
   if (pictures.length) {
     try {
       const read = await ocrPictures(pictures, unread);
-      ocr = parseTextLayer(read.layer, { ocr: true });
+      ocr = parseTextLayer(read.layer, { ocr: true, unsure: ocrUnsure });
       if (ocr.lines.length) return { slip: ocr, parser: 'ocr', error: null };
       ocrError = read.problems.length
         ? `Local OCR read no lines: ${read.problems.join('; ')}.`
