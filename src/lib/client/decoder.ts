@@ -340,13 +340,19 @@ function readLines(grey: GreyImage, region: Region, formats: readonly ScanFormat
   const edgeToEdge = formats.includes('code_128');
   for (const [angle, alongAxis] of ways) {
     for (const line of scanLines(grey, region, LINES, angle, alongAxis)) {
+      const local = binariseProfile(line.profile),
+        sharp = binariseProfile(sharpenProfile(line.profile)),
+        sharper = binariseProfile(sharpenProfile(line.profile, 3, 3));
+      // Too few bars for any code we read (EAN-8 has 22, the shortest Code 128 we print over 25), however it is
+      // thresholded (the sharpest threshold splits the most): a line across print or a box edge, not bars.
+      if (Math.max(darkRuns(local), darkRuns(sharp), darkRuns(sharper)) < MIN_BARS) continue;
       for (const [name, bits] of [
-        ['local', binariseProfile(line.profile)],
+        ['local', local],
         ['wide', binariseProfile(line.profile, 64)],
-        ['sharp', binariseProfile(sharpenProfile(line.profile))],
-        ['sharper', binariseProfile(sharpenProfile(line.profile, 3, 3))],
-        ...(edgeToEdge ? edgeLines(binariseProfile(line.profile)) : []),
-        ...(edgeToEdge ? edgeLines(binariseProfile(sharpenProfile(line.profile))) : [])
+        ['sharp', sharp],
+        ['sharper', sharper],
+        ...(edgeToEdge ? edgeLines(local) : []),
+        ...(edgeToEdge ? edgeLines(sharp) : [])
       ] as const) {
         if (!bits) continue;
         const d = decodeBits(reader, hints, bits, line.offset);
@@ -363,6 +369,14 @@ function readLines(grey: GreyImage, region: Region, formats: readonly ScanFormat
     if (agreed.length && plain.size === 1) break;
   }
   return agreement(plain, 'located-lines') ?? (plain.size ? null : agreement(redrawn, 'located-lines+edges'));
+}
+
+/** Fewer dark runs than this on a scan line: no code of ours is on it. */
+const MIN_BARS = 20;
+function darkRuns(bits: boolean[]): number {
+  let n = 0;
+  for (let i = 0; i < bits.length; i++) if (bits[i] && (i === 0 || !bits[i - 1])) n++;
+  return n;
 }
 
 /** The one text two or more lines read, when no line read another: a smudge or two codes are never a guess. */
