@@ -405,6 +405,16 @@ describe('parseTextLayer on what OCR gets wrong', () => {
     expect(parseTextLayer(layer, { ocr: true }).lines).toMatchObject([{ supplier_part: '653.106.65', qty: 5 }]);
   });
 
+  it('reads "19.151" as thousands on a German slip where OCR cut one quantity to "3.99"', () => {
+    const layer = one(
+      ...[w('Artikelnummer', 40, 100), w('Bezeichnung', 140, 100), w('Menge', 400, 100)],
+      ...[w('BCW367-W50', 40, 120), w('Spannstift', 140, 120), w('19.151', 405, 120)],
+      ...[w('PBG242-U21', 40, 140), w('Schraube', 140, 140), w('7.036', 405, 140)],
+      ...[w('APR879-U64', 40, 160), w('Leuchte', 140, 160), w('3.99', 405, 160)]
+    );
+    expect(parseTextLayer(layer, { ocr: true }).lines.map((l) => l.qty)).toEqual([19151, 7036, 4]);
+  });
+
   it('reads "12,00" as twelve on a slip whose other quantities OCR read as "50.00"', () => {
     const layer = one(
       ...[w('Omschrijving', 40, 100), w('Aantal', 300, 100), w('Prijs', 380, 100)],

@@ -339,6 +339,10 @@ function localeOf(texts: string[], hint: Locale): Locale {
       else if (/^\d{1,3}(,\d{3})+\.\d+$/.test(t) || /^\d+\.\d{1,2}$/.test(t)) dot++;
       else if (/^\d{1,3}(\.\d{3}){2,}$/.test(t)) comma++;
       else if (/^\d{1,3}(,\d{3}){2,}$/.test(t)) dot++;
+      // "19.151" is a thousands group on a German slip and a fraction nowhere it is likely: a grouping either way
+      // counts for the locale the slip's language says, so one number OCR cut short ("3.99" for "3.996") is outvoted.
+      else if (hint === 'comma' && /^\d{1,3}(\.\d{3})+$/.test(t)) comma++;
+      else if (hint === 'dot' && /^\d{1,3}(,\d{3})+$/.test(t)) dot++;
     }
   return comma > dot ? 'comma' : dot > comma ? 'dot' : hint;
 }
