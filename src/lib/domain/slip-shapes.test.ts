@@ -10,6 +10,12 @@ describe('alignShapes', () => {
     expect(values(['653.106.65', '434-835.92', '878.396.27'])[1]).toBe('434.835.92');
   });
 
+  it("reads a J OCR gave as a closing bracket, and a bar for I or 1, by the column's shape", () => {
+    const column = ['N3308C)', 'E1995DJ', 'B9940CV', 'K2951CT'];
+    expect(values(column)[0]).toBe('N3308CJ');
+    expect(values(['H|632NE', 'A5034XZ', 'S7325ZB'])[0]).toBe('H1632NE');
+  });
+
   it('leaves values that fit, letters misread as letters, and nulls alone', () => {
     const xs = ['FIS89-B67', 'THJ383-L89', null, 'SEA149-H31'];
     expect(alignShapes(xs)).toEqual(xs.map((value) => ({ value, changed: false })));

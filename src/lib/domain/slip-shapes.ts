@@ -18,6 +18,10 @@ const LOOKALIKE: Record<string, string[]> = {
   G: ['6'],
   A: ['4'],
   T: ['7'],
+  // A letter's shape OCR reads as punctuation: J's hook as a closing bracket, I as a bar.
+  ')': ['J'],
+  ']': ['J'],
+  '|': ['I', '1'],
   // A digit that looks like several letters is not swapped: no one reading is best.
   '0': ['O', 'D'],
   '1': ['I', 'J', 'L'],
