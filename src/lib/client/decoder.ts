@@ -112,18 +112,24 @@ const TO_ZXING: Record<ScanFormat, BarcodeFormat> = {
 };
 const FROM_ZXING = new Map<BarcodeFormat, ScanFormat>(SCAN_FORMATS.map((f) => [TO_ZXING[f], f]));
 
-export function toGrey(img: RgbaImage): GreyImage {
+export function toGrey(img: RgbaImage, into?: Uint8ClampedArray): GreyImage {
   const { width, height, data } = img;
   if (data.length < width * height * 4)
     throw new RangeError(`expected ${width}×${height} RGBA pixels, got ${data.length} bytes`);
-  const out = new Uint8ClampedArray(width * height);
+  const out = into?.length === width * height ? into : new Uint8ClampedArray(width * height);
   for (let i = 0, p = 0; i < out.length; i++, p += 4)
     out[i] = (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
   return { data: out, width, height };
 }
 
+// The luminance of the last frame's size, written over by the next: a camera sends frames of one size, and a new
+// 300 KB array per frame was garbage for the collector. Nothing keeps a frame's grey past its decodeImage call.
+let greyBuffer: Uint8ClampedArray = new Uint8ClampedArray(0);
+
 export function decodeImage(img: RgbaImage, options: DecodeOptions = {}): Decoded | null {
-  return decodeGrey(toGrey(img), options);
+  const grey = toGrey(img, greyBuffer);
+  greyBuffer = grey.data;
+  return decodeGrey(grey, options);
 }
 
 export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decoded | null {
