@@ -375,6 +375,16 @@ describe('parseTextLayer on what OCR gets wrong', () => {
     expect(parseTextLayer(layer)).toMatchObject({ slip_number: 'PB401203', po_number: 'PO-5089249' });
   });
 
+  it('keeps a prefix that looks like a label on a slip or PO number OCR set apart ("BL916805", "PO-58175320")', () => {
+    const layer = one(
+      ...[w('Packing Slip No:', 40, 40), w('BL916805', 140, 40)],
+      ...[w('PO Number:', 40, 55), w('PO-58175320', 140, 55)],
+      ...[w('Part', 40, 100), w('Description', 140, 100), w('Qty', 400, 100)],
+      ...[w('AB-7', 40, 120), w('Heat shrink', 140, 120), w('12', 405, 120)]
+    );
+    expect(parseTextLayer(layer, { ocr: true })).toMatchObject({ slip_number: 'BL916805', po_number: 'PO-58175320' });
+  });
+
   it('reads the slip and PO numbers when OCR gives their label and value as separate words', () => {
     const layer = one(
       ...[w('Packing', 40, 60), w('Slip', 82, 60), w('No:', 110, 60), w('LS-408104', 132, 60)],

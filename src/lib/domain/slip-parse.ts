@@ -469,12 +469,15 @@ export function readDate(text: string): string | null {
 // OCR reads "n°" as "n*" or "n'".
 const NO = String.raw`(?:\s*-?\s*(?:no\.?|nr\.?|n[°º*'"]\.?|n\.|number|\p{L}{0,2}nummer|num\.?|#))?\s*[:#]?\s*`;
 const VALUE = String.raw`([A-Z0-9][A-Z0-9/.-]*\d[A-Z0-9/-]*|\d[A-Z0-9/.-]*)`;
+// A label written onto digits ("BL916805", "PO-58175320") is the value's own prefix, not a label: the value
+// stands alone in its cell when OCR set it apart from "Packing Slip No:".
+const GLUED = String.raw`(?!-?\d)`;
 const SLIP_NO = new RegExp(
-  String.raw`\b(?:packing\s*slip|packing\s*list|delivery\s*note|despatch\s*note|dispatch\s*note|slip|delivery|shipment|invoice|lieferschein|rechnung(?:s)?|pakbon|factuur|leveringsbon|bon\s+de\s+livraison|bl|facture|albar[aá]n|factura|bolla|ddt|documento\s+di\s+trasporto|fattura)${NO}${VALUE}`,
+  String.raw`\b(?:packing\s*slip|packing\s*list|delivery\s*note|despatch\s*note|dispatch\s*note|slip|delivery|shipment|invoice|lieferschein|rechnung(?:s)?|pakbon|factuur|leveringsbon|bon\s+de\s+livraison|bl|facture|albar[aá]n|factura|bolla|ddt|documento\s+di\s+trasporto|fattura)${GLUED}${NO}${VALUE}`,
   'iu'
 );
 const PO_NO = new RegExp(
-  String.raw`\b(?:purchase\s+order|your\s+order|customer\s+order|order|uw\s+bestel(?:ling)?|bestel(?:ling)?|bestell(?:ung)?|ihre\s+bestellung|commande|n[°º]\s*de\s*commande|pedido|ordine|p\.?\s?o\.?)${NO}${VALUE}`,
+  String.raw`\b(?:purchase\s+order|your\s+order|customer\s+order|order|uw\s+bestel(?:ling)?|bestel(?:ling)?|bestell(?:ung)?|ihre\s+bestellung|commande|n[°º]\s*de\s*commande|pedido|ordine|p\.?\s?o\.?)${GLUED}${NO}${VALUE}`,
   'iu'
 );
 const DATE = /\b(?:date|datum|fecha|data|ship\s*date|delivery\s*date|lieferdatum|leverdatum)\b\s*:?\s*(.+)$/iu;
