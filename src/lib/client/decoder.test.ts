@@ -12,6 +12,7 @@ import {
   VARIANTS,
   type Fixture
 } from '../../../tests/fixtures/barcodes';
+import { frameCorpus } from '../../../tests/fixtures/frame-corpus';
 import { gtinLookup, parseBarcode } from '../domain/barcode';
 import { ALL_CAMERA_FORMATS, CAMERA_FORMATS } from './camera';
 import { DEFAULT_SCAN_FORMATS, decodeGrey, decodeImage, SCAN_FORMATS, toGrey } from './decoder';
@@ -235,6 +236,16 @@ describe('decodeImage on camera frames', () => {
 
 /** The symbol `fill` of a 1280-wide frame across, with its centre at (x, y) of a 640×480 frame: placed off the
  * centre, as cameraFrame (which centres) cannot. */
+// Seen in the frame corpus: label print beside a DataMatrix joins its busy patch, and the crop centred on the whole
+// patch left the code off the middle, where the DataMatrix detector (grown from the centre) never reached it. The
+// patch's densest square is cropped too. Seed 126's DataMatrix (frame 10 of 12): read nowhere before.
+it('reads a DataMatrix whose busy patch the print beside it has joined, from the densest square of the patch', async () => {
+  const frame = (await frameCorpus({ count: 12, seed: 126 }))[10];
+  expect(frame).toMatchObject({ kind: 'datamatrix', look: { clutter: 1 } });
+  const d = decodeImage(frame.image, { confirm: true });
+  expect(d).toMatchObject({ text: frame.text, format: 'data_matrix', pass: expect.stringContaining('located-crop') });
+}, 30_000);
+
 function offCentre(
   symbol: Awaited<ReturnType<typeof renderBarcode>>,
   fill: number,

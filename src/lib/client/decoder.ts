@@ -294,9 +294,12 @@ function readLocated(grey: GreyImage, regions: Region[], bars: Region[], formats
   ];
   let crops = 0;
   for (const [region, lines] of tries) {
-    const found = lines
-      ? readLines(grey, region, linear)
-      : readCrop(grey, region, square, crops++ === 0 && compact(region));
+    const best = !lines && crops++ === 0;
+    let found = lines ? readLines(grey, region, linear) : readCrop(grey, region, square, best && compact(region));
+    // Print beside a 2-D code joins its patch, and the crop centred on the whole patch puts the code off the middle,
+    // where the DataMatrix detector (grown from the centre) never reaches it: the patch's densest squares instead.
+    if (!found && best && !compact(region))
+      for (const core of densest(region)) if ((found = readCrop(grey, core, square, false))) break;
     if (found) out.push(found);
     if (out.some((d) => d.confirmed)) break;
   }
@@ -309,6 +312,27 @@ function readLocated(grey: GreyImage, regions: Region[], bars: Region[], formats
 function compact(r: Region): boolean {
   const boxBlocks = ((r.x1 - r.x0) * (r.y1 - r.y0)) / (16 * 16);
   return r.blocks >= 12 && r.blocks / boxBlocks >= 0.36;
+}
+
+/** The squares of 5 and 8 blocks a side holding most of the region's blocks (at least 60 % full), as regions. */
+function densest(r: Region): Region[] {
+  const out: Region[] = [];
+  const have = new Set(r.cells.map(([x, y]) => `${(x - 8) / 16},${(y - 8) / 16}`));
+  for (const k of [8, 5]) {
+    let bestN = 0,
+      bx = 0,
+      by = 0;
+    for (let y = r.y0 / 16; y + k <= r.y1 / 16; y++)
+      for (let x = r.x0 / 16; x + k <= r.x1 / 16; x++) {
+        let n = 0;
+        for (let j = 0; j < k; j++) for (let i = 0; i < k; i++) if (have.has(`${x + i},${y + j}`)) n++;
+        if (n > bestN) [bestN, bx, by] = [n, x, y];
+      }
+    if (bestN < 0.6 * k * k) continue;
+    const cells = r.cells.filter(([x, y]) => x >= bx * 16 && x < (bx + k) * 16 && y >= by * 16 && y < (by + k) * 16);
+    out.push({ ...r, x0: bx * 16, y0: by * 16, x1: (bx + k) * 16, y1: (by + k) * 16, cells, blocks: cells.length });
+  }
+  return out;
 }
 
 /** Bars only where the region is long across them: the shortest code we read (EAN-8, 67 modules at 1.3 pixels each)
