@@ -89,13 +89,23 @@ export interface PrefsRow {
   last_qty: number;
 }
 
-/** A cycle count in progress on this tablet: the location and its sheet, kept so that a reload does not lose it. */
+/** A cycle count in progress on this tablet: the location, kept so that a reload does not lose it; its lines are
+ *  rows of countLines (count-sheet.ts). */
 export interface CountSheetRow {
   id: 'this';
   location_id: string;
-  /** A line per part: counted null until seen or typed; expected what the tablet's stock said when the count began. */
-  lines: { item_id: string; counted: number | null; expected: number }[];
   saved_at: number;
+}
+
+/** A line of the count in progress, a row of its own so that a scan writes only the line it changed. */
+export interface CountLineRow {
+  item_id: string;
+  /** Null until seen or typed. */
+  counted: number | null;
+  /** What the tablet's stock said when the count began. */
+  expected: number;
+  /** Its place on the sheet. */
+  pos: number;
 }
 
 export type StationDb = Dexie & {
@@ -106,6 +116,7 @@ export type StationDb = Dexie & {
   snapshot: EntityTable<SnapshotRow, 'id'>;
   prefs: EntityTable<PrefsRow, 'id'>;
   countSheet: EntityTable<CountSheetRow, 'id'>;
+  countLines: EntityTable<CountLineRow, 'item_id'>;
   /** The copy of unacknowledged scans outside IndexedDB (journal.ts). */
   journal: Journal;
 };
@@ -128,6 +139,16 @@ export function openStationDb(name = DB_NAME, journal: JournalStorage | null = b
   });
   // 2: the count sheet in progress (an added table; nothing of version 1 changes).
   db.version(2).stores({ countSheet: '&id' });
+  // 3: the sheet's lines a row each (a scan rewrote the whole sheet); a sheet in progress keeps its lines.
+  db.version(3)
+    .stores({ countLines: '&item_id' })
+    .upgrade(async (tx) => {
+      const sheet = (await tx.table('countSheet').get('this')) as
+        (CountSheetRow & { lines?: Omit<CountLineRow, 'pos'>[] }) | undefined;
+      if (!sheet?.lines) return;
+      await tx.table('countLines').bulkPut(sheet.lines.map((l, pos) => ({ ...l, pos })));
+      await tx.table('countSheet').put({ id: 'this', location_id: sheet.location_id, saved_at: sheet.saved_at });
+    });
   // Every time the database opens (Dexie reopens it by itself after the browser closed it, as when the origin's
   // storage is deleted), and before any other query: put back what the journal holds and the database lacks.
   // A failure here must not keep the station closed: the journal stays as it is and the next open tries again.
