@@ -457,6 +457,20 @@ describe('parseTextLayer on what OCR gets wrong', () => {
     expect(parseTextLayer(layer).lines.map((l) => l.supplier_part)).toEqual([null, 'UWV819-C79']);
   });
 
+  it('reads a bracketed part whose opening bracket OCR read as a 1 ("173483071) Panel"), marked for checking', () => {
+    const layer = one(
+      ...[w('Description', 40, 100), w('Quantity', 400, 100)],
+      ...[w('173483071) LED Panel 40 W', 40, 120), w('2.00', 405, 120)],
+      ...[w('1 x Spring pin)', 40, 140), w('4.00', 405, 140)]
+    );
+    const lines = parseTextLayer(layer, { ocr: true }).lines;
+    expect(lines).toMatchObject([
+      { supplier_part: '73483071', description: 'LED Panel 40 W', qty: 2 },
+      { supplier_part: null, qty: 4 }
+    ]);
+    expect(lines[0].confidence).toBeLessThan(UNSURE);
+  });
+
   it('takes a quantity OCR joined to the unit beside it ("24M") as the quantity', () => {
     const layer = one(
       ...[w('Artikelnr.', 40, 100), w('Omschrijving', 140, 100), w('Aantal', 380, 100), w('Eenheid', 440, 100)],

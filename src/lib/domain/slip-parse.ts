@@ -399,6 +399,9 @@ function cellsByColumn(
 const BRACKETED = /^\s*[[(]([A-Za-z0-9][A-Za-z0-9./-]{2,})[\])]\s*(.*)$/;
 // As OCR reads brackets: "|JRK902-863)", "{AB-12]", a hyphen lost to a space inside ("[JRK902 B63]").
 const OCR_BRACKETED = /^\s*[[(|{]([A-Za-z0-9][A-Za-z0-9./-]{2,}(?: [A-Za-z0-9./-]*\d[A-Za-z0-9./-]*)?)[\])|}]\s*(.*)$/;
+// The opening bracket read as a 1, l or I ("178553608)" for "(78553608)"): a closing bracket with none before it. A
+// guess (the code may begin with a 1 whose bracket was lost), so the line is marked for checking.
+const LOST_OPENER = /^\s*[1lI]([A-Za-z0-9][A-Za-z0-9./-]{4,})[\])]\s+(.*)$/;
 
 // A code as a part column holds it: one word of letters, digits and separators, with a digit.
 const CODE = /^[A-Za-z0-9][A-Za-z0-9./-]{3,}$/;
@@ -417,16 +420,19 @@ function lineFrom(
   let part = by.part?.trim() || (unnamedIsPart && isCode(by.unnamed) ? by.unnamed.trim() : null);
   let description = by.description?.trim() ?? '';
   const bracket = BRACKETED.exec(description) ?? (ocr ? OCR_BRACKETED.exec(description) : null);
-  if (!part && bracket) {
-    part = bracket[1];
-    description = bracket[2].trim();
+  const lost = !part && !bracket && ocr ? LOST_OPENER.exec(description) : null;
+  if (!part && (bracket ?? (lost && /\d/.test(lost[1]) ? lost : null))) {
+    const b = (bracket ?? lost)!;
+    part = b[1];
+    description = b[2].trim();
   }
   if (!part && !description) return null;
   if (part && !/[A-Za-z0-9]/.test(part)) return null;
   let confidence = 1;
   if (!part) confidence -= 0.3; // no part number: the item must be picked by hand
   if (!q.exact) confidence -= 0.3; // a fractional quantity was rounded
-  if (part && /\s/.test(part)) confidence -= 0.1; // a part number with a space may have taken a neighbour's text
+  if (part && /\s/.test(part)) confidence -= 0.1;
+  if (part && !bracket && lost) confidence -= 0.25; // the opening bracket was guessed // a part number with a space may have taken a neighbour's text
   // OCR was unsure of the part or the quantity (its two readings disagreed, or it gave a low confidence): a person
   // checks the line rather than trust either reading.
   if (opts.unsure && [...(items.part ?? []), ...(items.qty ?? [])].some(opts.unsure)) confidence -= 0.25;
