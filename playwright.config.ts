@@ -12,6 +12,22 @@ export const CHROMIUM_ARGS = [
   '--no-first-run'
 ];
 
+/** For test.use(): a browser whose camera plays `video` (.y4m or .mjpeg) to getUserMedia, the permission granted. */
+export function fakeCamera(video: string) {
+  return {
+    permissions: ['camera'],
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        ...CHROMIUM_ARGS,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`
+      ]
+    }
+  };
+}
+
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',

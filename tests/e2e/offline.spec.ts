@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../../playwright.config';
+import { fakeCamera } from '../../playwright.config';
 import { BARCODES } from '../fixtures/barcodes';
 import { barcodeVideo } from '../fixtures/y4m';
 import { readTablet, recordManually, scanByWedge, setUpStationOffline } from './station';
@@ -14,18 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'linesync-camera-'));
 const video = join(dir, 'camera.y4m');
 const label = BARCODES.find((b) => b.name === 'seed-code128')!; // ITEM=P-1001;QTY=5
 
-test.use({
-  permissions: ['camera'],
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`
-    ]
-  }
-});
+test.use(fakeCamera(video));
 
 let server: TestServer;
 test.beforeAll(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { CHROMIUM_ARGS } from '../../playwright.config';
+import { fakeCamera } from '../../playwright.config';
 import { cameraFrame, renderBarcode, VARIANTS } from '../fixtures/barcodes';
 import { writeY4m } from '../fixtures/y4m';
 import { pushScans, seriousViolations } from './supervisor';
@@ -15,18 +15,7 @@ import { startServer, type TestServer } from './server';
 const dir = mkdtempSync(join(tmpdir(), 'linesync-receive-camera-'));
 const video = join(dir, 'camera.y4m');
 
-test.use({
-  permissions: ['camera'],
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`
-    ]
-  }
-});
+test.use(fakeCamera(video));
 
 let server: TestServer;
 async function send(method: string, path: string, body: unknown) {

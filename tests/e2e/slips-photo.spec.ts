@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import jpeg from 'jpeg-js';
-import { CHROMIUM_ARGS } from '../../playwright.config';
+import { fakeCamera } from '../../playwright.config';
 import { photoOf } from '../fixtures/slip-corpus';
 import { slipFixtures } from '../fixtures/slips';
 import { y4mVideo } from '../fixtures/y4m';
@@ -17,18 +17,7 @@ import { waitForServiceWorker } from './station';
 // Written before the browser starts (it is launched for the first test, after beforeAll).
 const video = join(mkdtempSync(join(tmpdir(), 'slip-camera-')), 'slip.y4m');
 
-test.use({
-  permissions: ['camera'],
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`
-    ]
-  }
-});
+test.use(fakeCamera(video));
 
 let server: TestServer;
 test.beforeAll(async () => {

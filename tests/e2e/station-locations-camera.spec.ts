@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../../playwright.config';
+import { fakeCamera } from '../../playwright.config';
 import { cameraFrame, FRAME, renderBarcode, VARIANTS, type Rgba } from '../fixtures/barcodes';
 import { writeY4m } from '../fixtures/y4m';
 import { readTablet, setUpStationOffline } from './station';
@@ -16,18 +16,7 @@ import { importItems } from './supervisor';
 const dir = mkdtempSync(join(tmpdir(), 'linesync-location-camera-'));
 const video = join(dir, 'camera.y4m');
 
-test.use({
-  permissions: ['camera'],
-  launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`
-    ]
-  }
-});
+test.use(fakeCamera(video));
 
 let server: TestServer;
 test.beforeAll(async () => {
