@@ -3,21 +3,12 @@
 // shipped) and received, and stock rises, the PO is RECEIVED and the signal fulfilled. axe on every new page.
 import { expect, test } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { pushScans, seriousViolations } from './supervisor';
+import { pushScans, sendJson, seriousViolations } from './supervisor';
 import { startServer, type TestServer } from './server';
 
 let server: TestServer;
 
-async function send(method: string, path: string, body: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  });
-  const json = await res.json();
-  expect(res.status, JSON.stringify(json)).toBeLessThan(300);
-  return json;
-}
+const send = (method: string, path: string, body?: unknown) => sendJson(server.url, method, path, body);
 
 const onHand = async (item: string, location: string) => {
   const snapshot = await (await fetch(`${server.url}/api/sync/snapshot`)).json();

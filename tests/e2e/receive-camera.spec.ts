@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { fakeCamera } from '../../playwright.config';
 import { cameraFrame, renderBarcode, VARIANTS } from '../fixtures/barcodes';
 import { writeY4m } from '../fixtures/y4m';
-import { pushScans, seriousViolations } from './supervisor';
+import { pushScans, sendJson, seriousViolations } from './supervisor';
 import { startServer, type TestServer } from './server';
 
 const dir = mkdtempSync(join(tmpdir(), 'linesync-receive-camera-'));
@@ -18,14 +18,7 @@ const video = join(dir, 'camera.y4m');
 test.use(fakeCamera(video));
 
 let server: TestServer;
-async function send(method: string, path: string, body: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-linesync-client': '1' },
-    body: JSON.stringify(body)
-  });
-  expect(res.status, await res.clone().text()).toBeLessThan(300);
-}
+const send = (method: string, path: string, body?: unknown) => sendJson(server.url, method, path, body);
 
 test.beforeAll(async () => {
   const label = '[)>\x1e06\x1d1PAF-200\x1dQ120\x1d1TLOT-A7\x1e\x04';

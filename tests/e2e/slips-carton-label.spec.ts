@@ -4,22 +4,13 @@
 // change no line.
 import { expect, test, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { pushScans, seriousViolations } from './supervisor';
+import { pushScans, sendJson, seriousViolations } from './supervisor';
 import { startServer, type TestServer } from './server';
 
 let server: TestServer;
 let poNumber: string;
 
-async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-linesync-client': '1' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const json = await res.json();
-  expect(res.status, JSON.stringify(json)).toBeLessThan(300);
-  return json;
-}
+const send = (method: string, path: string, body?: unknown) => sendJson(server.url, method, path, body);
 
 test.beforeAll(async () => {
   server = await startServer();

@@ -4,18 +4,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readTablet, setUpStationOffline } from './station';
 import { startServer, type TestServer } from './server';
-import { importItems } from './supervisor';
+import { importItems, sendJson } from './supervisor';
 
 let server: TestServer;
 
-async function send(method: string, path: string, body: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  });
-  expect(res.status, await res.clone().text()).toBeLessThan(300);
-}
+const send = (method: string, path: string, body?: unknown) => sendJson(server.url, method, path, body);
 
 test.beforeAll(async () => {
   server = await startServer();

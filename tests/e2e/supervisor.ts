@@ -48,6 +48,18 @@ export async function importItems(baseUrl: string, csv: string) {
   expect(res.status, await res.text()).toBeLessThan(300);
 }
 
+/** A JSON request to the API as the console makes it; it must be accepted. Answers the parsed body (null when empty). */
+export async function sendJson(baseUrl: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', 'x-linesync-client': '1' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  });
+  const text = await res.text();
+  expect(res.status, text).toBeLessThan(300);
+  return text ? JSON.parse(text) : null;
+}
+
 /** axe-core over the page as it is now: the serious and critical violations, described. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated, not added as a <script>: the app's Content-Security-Policy refuses inline script tags.
