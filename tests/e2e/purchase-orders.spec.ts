@@ -3,7 +3,7 @@
 // shipped) and received, and stock rises, the PO is RECEIVED and the signal fulfilled. axe on every new page.
 import { expect, test } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { pushScans, sendJson, seriousViolations } from './supervisor';
+import { addSupplierPart, pushScans, sendJson, seriousViolations } from './supervisor';
 import { startServer, type TestServer } from './server';
 
 let server: TestServer;
@@ -37,34 +37,11 @@ test.beforeAll(async () => {
       }
     ]
   });
-  await send('PATCH', '/api/suppliers', {
-    rows: [
-      {
-        supplier_id: 'ACME',
-        name: 'Acme Fasteners',
-        contact: 'orders@acme.example',
-        lead_time_days: 3,
-        address: '',
-        latitude: null,
-        longitude: null,
-        active: true,
-        version: null
-      }
-    ]
-  });
-  await send('PATCH', '/api/supplier-items', {
-    rows: [
-      {
-        supplier_id: 'ACME',
-        supplier_part: 'AF-100',
-        item_id: 'P-100',
-        pack_size: 24,
-        price: 0.5,
-        preferred: true,
-        version: null
-      }
-    ]
-  });
+  await addSupplierPart(
+    server.url,
+    { supplier_id: 'ACME', name: 'Acme Fasteners', lead_time_days: 3, contact: 'orders@acme.example' },
+    { supplier_part: 'AF-100', item_id: 'P-100', pack_size: 24, price: 0.5 }
+  );
   // A consume to 15, at or below 20: the signal opens.
   await pushScans(server.url, [{ item_id: 'P-100', qty: 35, event_type: 'CONSUME' }], 'e2e-po-line');
 });

@@ -9,7 +9,7 @@ import { PNG } from 'pngjs';
 import { fakeCamera } from '../../playwright.config';
 import { cameraFrame, renderBarcode, VARIANTS } from '../fixtures/barcodes';
 import { writeY4m } from '../fixtures/y4m';
-import { pushScans, sendJson, seriousViolations } from './supervisor';
+import { addSupplierPart, pushScans, sendJson, seriousViolations } from './supervisor';
 import { startServer, type TestServer } from './server';
 
 const dir = mkdtempSync(join(tmpdir(), 'linesync-receive-camera-'));
@@ -25,34 +25,11 @@ test.beforeAll(async () => {
   writeY4m(video, [cameraFrame(await renderBarcode({ bcid: 'datamatrix', data: label, scale: 6 }), VARIANTS[0])]);
   server = await startServer();
   await pushScans(server.url, [{ item_id: 'P-200', qty: 1 }], 'e2e-camera-setup');
-  await send('PATCH', '/api/suppliers', {
-    rows: [
-      {
-        supplier_id: 'ACME',
-        name: 'Acme Fasteners',
-        contact: '',
-        lead_time_days: 3,
-        address: '',
-        latitude: null,
-        longitude: null,
-        active: true,
-        version: null
-      }
-    ]
-  });
-  await send('PATCH', '/api/supplier-items', {
-    rows: [
-      {
-        supplier_id: 'ACME',
-        supplier_part: 'AF-200',
-        item_id: 'P-200',
-        pack_size: 1,
-        price: null,
-        preferred: true,
-        version: null
-      }
-    ]
-  });
+  await addSupplierPart(
+    server.url,
+    { supplier_id: 'ACME', name: 'Acme Fasteners', lead_time_days: 3 },
+    { supplier_part: 'AF-200', item_id: 'P-200' }
+  );
 });
 test.afterAll(async () => {
   await server?.stop();

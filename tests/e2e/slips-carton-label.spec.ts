@@ -4,7 +4,7 @@
 // change no line.
 import { expect, test, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
-import { pushScans, sendJson, seriousViolations } from './supervisor';
+import { addSupplierPart, pushScans, sendJson, seriousViolations } from './supervisor';
 import { startServer, type TestServer } from './server';
 
 let server: TestServer;
@@ -15,34 +15,11 @@ const send = (method: string, path: string, body?: unknown) => sendJson(server.u
 test.beforeAll(async () => {
   server = await startServer();
   await pushScans(server.url, [{ item_id: 'P-200', qty: 1 }], 'e2e-label-setup');
-  await send('PATCH', '/api/suppliers', {
-    rows: [
-      {
-        supplier_id: 'ACME',
-        name: 'Acme Fasteners',
-        contact: '',
-        lead_time_days: 3,
-        address: '',
-        latitude: null,
-        longitude: null,
-        active: true,
-        version: null
-      }
-    ]
-  });
-  await send('PATCH', '/api/supplier-items', {
-    rows: [
-      {
-        supplier_id: 'ACME',
-        supplier_part: 'AF-200',
-        item_id: 'P-200',
-        pack_size: 1,
-        price: null,
-        preferred: true,
-        version: null
-      }
-    ]
-  });
+  await addSupplierPart(
+    server.url,
+    { supplier_id: 'ACME', name: 'Acme Fasteners', lead_time_days: 3 },
+    { supplier_part: 'AF-200', item_id: 'P-200' }
+  );
   const po = await send('POST', '/api/purchase-orders', {
     supplier_id: 'ACME',
     lines: [{ item_id: 'P-200', qty_ordered: 300 }]

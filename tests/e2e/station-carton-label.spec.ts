@@ -4,43 +4,18 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readTablet, setUpStationOffline } from './station';
 import { startServer, type TestServer } from './server';
-import { importItems, sendJson } from './supervisor';
+import { addSupplierPart, importItems } from './supervisor';
 
 let server: TestServer;
-
-const send = (method: string, path: string, body?: unknown) => sendJson(server.url, method, path, body);
 
 test.beforeAll(async () => {
   server = await startServer();
   await importItems(server.url, 'item_id,description,unit,gtin,tracking\nCAP-100N,Capacitor 100 nF,ea,,\n');
-  await send('PATCH', '/api/suppliers', {
-    rows: [
-      {
-        supplier_id: 'DIGI',
-        name: 'Digi Parts',
-        contact: '',
-        lead_time_days: 2,
-        address: '',
-        latitude: null,
-        longitude: null,
-        active: true,
-        version: null
-      }
-    ]
-  });
-  await send('PATCH', '/api/supplier-items', {
-    rows: [
-      {
-        supplier_id: 'DIGI',
-        supplier_part: '399-1096-1-ND',
-        item_id: 'CAP-100N',
-        pack_size: 1,
-        price: null,
-        preferred: true,
-        version: null
-      }
-    ]
-  });
+  await addSupplierPart(
+    server.url,
+    { supplier_id: 'DIGI', name: 'Digi Parts', lead_time_days: 2 },
+    { supplier_part: '399-1096-1-ND', item_id: 'CAP-100N' }
+  );
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -60,6 +60,21 @@ export async function sendJson(baseUrl: string, method: string, path: string, bo
   return text ? JSON.parse(text) : null;
 }
 
+/** A new supplier with one part it sells, preferred, through the console's grid saves (PATCH), as a supervisor adds them. */
+export async function addSupplierPart(
+  baseUrl: string,
+  supplier: { supplier_id: string; name: string; lead_time_days: number; contact?: string },
+  part: { supplier_part: string; item_id: string; pack_size?: number; price?: number | null }
+) {
+  const { supplier_id } = supplier;
+  await sendJson(baseUrl, 'PATCH', '/api/suppliers', {
+    rows: [{ contact: '', address: '', latitude: null, longitude: null, active: true, version: null, ...supplier }]
+  });
+  await sendJson(baseUrl, 'PATCH', '/api/supplier-items', {
+    rows: [{ supplier_id, pack_size: 1, price: null, preferred: true, version: null, ...part }]
+  });
+}
+
 /** axe-core over the page as it is now: the serious and critical violations, described. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated, not added as a <script>: the app's Content-Security-Policy refuses inline script tags.
