@@ -33,6 +33,19 @@ export function freshDatabase(ctx: BenchContext, max = 10): Promise<Database & {
   return scratchDatabase(ctx.adminUrl, { prefix: 'linesync_bench', max });
 }
 
+/**
+ * The supervised plant the inventory benches read: `items` parts S-000000… at two locations, each with one stock row,
+ * on hand from -10 to 189 (5 % negative, 10 % low), last activity one second apart.
+ */
+export async function loadSupervisedStock(db: Database, items: number) {
+  await db.sql`INSERT INTO locations (location_id, name) VALUES ('LOC-0', 'Loc 0'), ('LOC-1', 'Loc 1')`;
+  await db.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty)
+               SELECT 'S-' || lpad(g::text, 6, '0'), 'Supervised part ' || g, 20, 100 FROM generate_series(0, ${items - 1}) g`;
+  await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
+               SELECT 'S-' || lpad(g::text, 6, '0'), 'LOC-' || (g % 2), (g * 7919) % 200 - 10, 0, 0, 0, now() - make_interval(secs => g)
+               FROM generate_series(0, ${items - 1}) g`;
+}
+
 /** The real API on a free loopback port, over the given database, in local auth mode. */
 export async function startApi(
   db: Database,

@@ -7,7 +7,7 @@
 //   REPS=60 VIEWS='sort=on_hand,q=part%201' …                  more runs, other views
 import { connect } from '../server/db/connect';
 import { encodeCursor, inventoryQuery, readInventory } from '../server/features/inventory/inventory';
-import { backendsCpuMs, freshDatabase, percentile, startApi, type BenchContext } from './harness';
+import { backendsCpuMs, freshDatabase, loadSupervisedStock, percentile, startApi, type BenchContext } from './harness';
 
 const ctx: BenchContext = {
   quick: false,
@@ -21,12 +21,7 @@ const kept = process.env.DB_URL;
 const db = kept ? { ...(await connect({ kind: 'url', url: kept }, { max: 10 })), url: kept } : await freshDatabase(ctx);
 if (!kept) {
   // The data of bench/read.bench.ts's inventory views.
-  await db.sql`INSERT INTO locations (location_id, name) VALUES ('LOC-0', 'Loc 0'), ('LOC-1', 'Loc 1')`;
-  await db.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty)
-               SELECT 'S-' || lpad(g::text, 6, '0'), 'Supervised part ' || g, 20, 100 FROM generate_series(0, ${items - 1}) g`;
-  await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
-               SELECT 'S-' || lpad(g::text, 6, '0'), 'LOC-' || (g % 2), (g * 7919) % 200 - 10, 0, 0, 0, now() - make_interval(secs => g)
-               FROM generate_series(0, ${items - 1}) g`;
+  await loadSupervisedStock(db, items);
   await db.sql`VACUUM ANALYZE`;
 }
 const half = Math.floor(items / 2);

@@ -4,7 +4,15 @@
 // beside the offset page and count(*) it replaced (bench/inventory-offset-before.ts), on the same data.
 import { encodeCursor } from '../server/features/inventory/inventory';
 import { readInventoryByOffset, type OffsetQuery } from './inventory-offset-before';
-import { freshDatabase, percentile, round, startApi, type BenchContext, type BenchSection } from './harness';
+import {
+  freshDatabase,
+  loadSupervisedStock,
+  percentile,
+  round,
+  startApi,
+  type BenchContext,
+  type BenchSection
+} from './harness';
 
 export default async function read(ctx: BenchContext): Promise<BenchSection> {
   const events = ctx.quick ? 100_000 : 1_000_000;
@@ -91,13 +99,7 @@ async function inventoryViews(ctx: BenchContext): Promise<Pick<BenchSection, 're
   const db = await freshDatabase(ctx);
   ctx.log(`loading ${items} items with stock at 2 locations`);
   const id = (n: number) => `S-${String(n).padStart(6, '0')}`;
-  await db.sql`INSERT INTO locations (location_id, name) VALUES ('LOC-0', 'Loc 0'), ('LOC-1', 'Loc 1')`;
-  await db.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty)
-               SELECT 'S-' || lpad(g::text, 6, '0'), 'Supervised part ' || g, 20, 100 FROM generate_series(0, ${items - 1}) g`;
-  // On hand from -10 to 189 (5 % negative, 10 % low), last activity one second apart.
-  await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
-               SELECT 'S-' || lpad(g::text, 6, '0'), 'LOC-' || (g % 2), (g * 7919) % 200 - 10, 0, 0, 0, now() - make_interval(secs => g)
-               FROM generate_series(0, ${items - 1}) g`;
+  await loadSupervisedStock(db, items);
   await db.sql`VACUUM ANALYZE`; // every table: autovacuum would have, after 100,000 inserts (GIN pending lists included)
   await db.sql`ANALYZE`;
   // The deep page: half way down the item order, where the offset query skips half the table.

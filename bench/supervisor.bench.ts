@@ -5,19 +5,22 @@
 import { randomUUID } from 'node:crypto';
 import { encodeCursor } from '../server/features/inventory/inventory';
 import { sseReader } from '../server/testing/sse';
-import { freshDatabase, percentile, round, spawnServer, type BenchContext, type BenchSection } from './harness';
+import {
+  freshDatabase,
+  loadSupervisedStock,
+  percentile,
+  round,
+  spawnServer,
+  type BenchContext,
+  type BenchSection
+} from './harness';
 
 export default async function supervisor(ctx: BenchContext): Promise<BenchSection> {
   const items = ctx.quick ? 10_000 : 100_000;
   const pushes = ctx.quick ? 50 : 200;
   const db = await freshDatabase(ctx);
   ctx.log(`loading ${items} items with stock at 2 locations`);
-  await db.sql`INSERT INTO locations (location_id, name) VALUES ('LOC-0', 'Loc 0'), ('LOC-1', 'Loc 1')`;
-  await db.sql`INSERT INTO items (item_id, description, reorder_point, reorder_qty)
-               SELECT 'S-' || lpad(g::text, 6, '0'), 'Supervised part ' || g, 20, 100 FROM generate_series(0, ${items - 1}) g`;
-  await db.sql`INSERT INTO stock_levels (item_id, location_id, on_hand, intake_total, consume_total, event_count, last_activity_at)
-               SELECT 'S-' || lpad(g::text, 6, '0'), 'LOC-' || (g % 2), (g * 7919) % 200 - 10, 0, 0, 0, now() - make_interval(secs => g)
-               FROM generate_series(0, ${items - 1}) g`;
+  await loadSupervisedStock(db, items);
   await db.sql`ANALYZE`;
   const [writer, reader] = [await spawnServer(db.url), await spawnServer(db.url)];
 
