@@ -2,6 +2,7 @@
 // worker runs. Each decoded text must parse to what the label says.
 import bwipjs from 'bwip-js/node';
 import { PNG } from 'pngjs';
+import { MultiFormatOneDReader, MultiFormatReader } from '@zxing/library';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   barcodeFixtures,
@@ -12,10 +13,11 @@ import {
   VARIANTS,
   type Fixture
 } from '../../../tests/fixtures/barcodes';
-import { frameCorpus } from '../../../tests/fixtures/frame-corpus';
+import { frameCorpus, noCodeFrames } from '../../../tests/fixtures/frame-corpus';
 import { gtinLookup, parseBarcode } from '../domain/barcode';
 import { ALL_CAMERA_FORMATS, CAMERA_FORMATS } from './camera';
 import { DEFAULT_SCAN_FORMATS, decodeGrey, decodeImage, SCAN_FORMATS, toGrey } from './decoder';
+import { locate } from './locate';
 
 const lookup = gtinLookup(FIXTURE_ITEMS);
 const pick = (...names: string[]) => VARIANTS.filter((v) => names.includes(v.name));
@@ -245,6 +247,52 @@ it('reads a DataMatrix whose busy patch the print beside it has joined, from the
   const d = decodeImage(frame.image, { confirm: true });
   expect(d).toMatchObject({ text: frame.text, format: 'data_matrix', pass: expect.stringContaining('located-crop') });
 }, 30_000);
+
+it('runs no reader on a frame of label text, edges and tape with no code, and still reads the code among them', async () => {
+  // The live camera's usual frame: print busy enough to be located, inked unlike any code (locate.ts looksLikeCode).
+  const frames = noCodeFrames({ count: 30 });
+  const busy = frames.filter((f) => locate(toGrey(f)).regions.length);
+  expect(busy.length).toBeGreaterThan(20);
+  const frame = vi.spyOn(MultiFormatReader.prototype, 'decodeWithState');
+  const line = vi.spyOn(MultiFormatOneDReader.prototype, 'decodeRow');
+  try {
+    // Frames on which some reader ran: every busy one before the gate; now only those with a patch as inked as a
+    // code's (4 of the 24: a bold word, a thick edge across print).
+    let read = 0;
+    for (const f of busy) {
+      frame.mockClear();
+      line.mockClear();
+      expect(decodeImage(f, { confirm: true })).toBeNull();
+      if (frame.mock.calls.length || line.mock.calls.length) read++;
+    }
+    expect(read).toBeLessThanOrEqual(busy.length / 4);
+    // A code in the same clutter is still read (the corpus's frames with a label's print beside the code).
+    const corpus = await frameCorpus({ count: 12, seed: 126 });
+    const coded = [corpus[3], corpus[6], corpus[10]]; // a GS1-128, an EAN-8 and a DataMatrix
+    for (const e of coded) expect(e.look.clutter).toBe(1);
+    for (const e of coded)
+      expect(decodeImage(e.image, { confirm: true })?.text.replace(/^\]C1|^\u001d/, '')).toBe(e.text);
+  } finally {
+    frame.mockRestore();
+    line.mockRestore();
+  }
+}, 60_000);
+
+it('reads a DataMatrix held close, its modules too big for a 16-pixel block to see two edges of', async () => {
+  // 10 pixels a module: at 16-pixel blocks the patch is not inked like a code; at 32 and 64 pixels it is.
+  const s = await renderBarcode({ bcid: 'datamatrix', data: 'P1', scale: 10 });
+  const img = new Uint8ClampedArray(640 * 480 * 4).fill(255);
+  const ox = (640 - s.width) >> 1,
+    oy = (480 - s.height) >> 1;
+  for (let y = 0; y < s.height; y++)
+    for (let x = 0; x < s.width; x++)
+      for (let c = 0; c < 3; c++)
+        img[((oy + y) * 640 + ox + x) * 4 + c] = s.data[(y * s.width + x) * 4 + c] * 0.7 + 40 + ((x * 7 + y * 13) % 9);
+  expect(decodeImage({ data: img, width: 640, height: 480 }, { confirm: true })).toMatchObject({
+    text: 'P1',
+    format: 'data_matrix'
+  });
+});
 
 function offCentre(
   symbol: Awaited<ReturnType<typeof renderBarcode>>,

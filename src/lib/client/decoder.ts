@@ -16,6 +16,8 @@
 //
 // A camera frame with no busy patch at all (locate.ts: no block of gradient energy over twice the frame's median) is
 // answered null after that one gradient pass, before any ZXing call: the common frame of a live camera costs ~3 ms.
+// So is a frame whose busy patches are all label text, carton edges or tape, inked unlike a code (locate.ts
+// looksLikeCode: a code's bars and modules cover about half of each block they stand on).
 // Each image goes through passes until one decodes. A camera frame ('frame' effort): HybridBinarizer (local
 // thresholds, good under uneven light) on the upright image for every format; then the located pass (locate.ts): the
 // frame's busy patches found from its gradients, scan lines laid across each 1-D patch at its own angle (and along
@@ -45,7 +47,15 @@ import {
   type LuminanceSource
 } from '@zxing/library';
 import { normaliseDecode } from './acceptance';
-import { binariseProfile, locate, regulariseCode128, scanLines, sharpenProfile, type Region } from './locate';
+import {
+  binariseProfile,
+  locate,
+  looksLikeCode,
+  regulariseCode128,
+  scanLines,
+  sharpenProfile,
+  type Region
+} from './locate';
 
 /** Every format the decoder can read. The 1-D ones beyond the default list are off unless a station turns them on:
  * each reader more is one more way for a smudge to read as a code (ITF and Codabar have no check digit at all). */
@@ -143,8 +153,21 @@ export function decodeGrey(grey: GreyImage, options: DecodeOptions = {}): Decode
   // The gate: a camera frame with no busy patch (bare paper, a wall, the floor: most frames of a live camera) has no
   // code any pass could read, and one gradient pass over it (~3 ms) is all it costs instead of every ZXing pass
   // (~30 ms). A still keeps every pass: it is decoded once, and time matters less than a miss.
-  const { regions, bars, faint } = locate(grey);
-  if (!faint && options.effort !== 'thorough') return null;
+  const located = locate(grey);
+  if (!located.faint && options.effort !== 'thorough') return null;
+  // The second gate: a busy patch of label text, a carton's edge or tape (the usual cluttered frame) is not inked
+  // like a code (locate.ts looksLikeCode), and a camera frame with no patch that is has no pass to run: the ZXing
+  // passes over the whole frame and the located pass cost 40-70 ms on such a frame. A still keeps every patch.
+  const { regions, bars } =
+    options.effort === 'thorough'
+      ? located
+      : {
+          regions: located.regions.filter((r) => looksLikeCode(grey, r)),
+          bars: located.bars.filter((r) => looksLikeCode(grey, r))
+        };
+  // A frame whose only busy blocks are faint ones (a low-contrast code under heavy noise, locate.ts) has no patch to
+  // judge: it keeps every pass.
+  if (!regions.length && !bars.length && (located.regions.length || located.bars.length)) return null;
   return quietly(() => {
     for (const [index, pass] of passes.entries()) {
       if (index === LOCATED_AFTER) {

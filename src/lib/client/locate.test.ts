@@ -3,7 +3,9 @@
 import { BitArray, Code128Reader, DecodeHintType } from '@zxing/library';
 import { describe, expect, it } from 'vitest';
 import { renderBarcode } from '../../../tests/fixtures/barcodes';
-import { binariseProfile, locateCodes, regulariseCode128 } from './locate';
+import { noCodeFrames } from '../../../tests/fixtures/frame-corpus';
+import { toGrey } from './decoder';
+import { binariseProfile, locate, locateCodes, looksLikeCode, regulariseCode128 } from './locate';
 
 /** The symbol's middle row as bars (true) and spaces, each bar `spread` pixels wider on its right, the space after it
  * as much narrower: ink spread, or blur thresholded too dark. */
@@ -59,6 +61,40 @@ describe('locateCodes', () => {
     expect(r.coherence).toBeGreaterThan(0.5);
     expect(Math.abs(r.dx)).toBeGreaterThan(0.95); // across vertical bars: horizontal
   });
+});
+
+describe('looksLikeCode', () => {
+  it('takes a Code 128 and a DataMatrix on paper for codes, and the print, edges and tape of a label for none', async () => {
+    const w = 640,
+      h = 480;
+    const paper = new Uint8ClampedArray(w * h).map((_, i) => 200 + ((i * 7919) % 9));
+    for (const [bcid, data] of [
+      ['code128', 'ITEM=P-1001;QTY=12'],
+      ['datamatrix', 'ITEM=P-1001;QTY=12']
+    ]) {
+      const s = await renderBarcode({ bcid, data, scale: 3 });
+      const img = Uint8ClampedArray.from(paper);
+      for (let y = 0; y < s.height; y++)
+        for (let x = 0; x < s.width; x++) img[(200 + y) * w + 100 + x] = s.data[(y * s.width + x) * 4];
+      const grey = { data: img, width: w, height: h };
+      const { regions } = locate(grey);
+      expect(regions.length).toBeGreaterThan(0);
+      expect(looksLikeCode(grey, regions[0])).toBe(true);
+    }
+    // Cluttered frames with no code: busy, located, and not one patch inked like a code on most of them.
+    let passed = 0,
+      patches = 0;
+    for (const f of noCodeFrames({ count: 30 })) {
+      const grey = toGrey(f);
+      const { regions, bars } = locate(grey);
+      for (const r of [...regions, ...bars]) {
+        patches++;
+        if (looksLikeCode(grey, r)) passed++;
+      }
+    }
+    expect(patches).toBeGreaterThan(100);
+    expect(passed).toBeLessThanOrEqual(patches / 10);
+  }, 30_000);
 });
 
 describe('binariseProfile', () => {
