@@ -67,6 +67,28 @@ test('edits made while a search is answered are kept, in the answer and beside i
   expect(await item('LA-2')).toMatchObject({ unit: 'crate' });
 });
 
+test('a row kept only for its edits loses its tag once saved, and goes with the next search', async ({ page }) => {
+  await page.goto(`${server.url}/items`);
+  await expect(row(page, 'LA-3')).toBeVisible();
+  await field(page, 'LA-2', 'unit').fill('box');
+  await search(page, 'LA-1');
+  await expect(row(page, 'LA-3')).toHaveCount(0);
+  await expect(row(page, 'LA-2')).toHaveAttribute('data-kept', 'true');
+  await expect(row(page, 'LA-2').getByTestId('kept-row')).toHaveText('edited, kept from before');
+
+  await page.getByTestId('save-items').click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved 1 item.' })).toBeVisible();
+  // Saved: nothing of it is unsaved any more, so the tag would tell the supervisor something false. The row itself
+  // stays where it is (it was just saved, in sight) until the next search, which answers without it.
+  await expect(field(page, 'LA-2', 'unit')).toHaveValue('box');
+  await expect(row(page, 'LA-2')).toHaveAttribute('data-kept', 'false');
+  await expect(row(page, 'LA-2').getByTestId('kept-row')).toHaveCount(0);
+  await expect(page.getByTestId('pending-count')).toHaveText('No unsaved edits');
+  await search(page, 'LA-1');
+  await expect(row(page, 'LA-2')).toHaveCount(0);
+  await expect(row(page, 'LA-1')).toBeVisible();
+});
+
 test("a search's answer arriving after a newer search's is not shown", async ({ page }) => {
   await page.goto(`${server.url}/items`);
   await expect(row(page, 'LA-3')).toBeVisible();
