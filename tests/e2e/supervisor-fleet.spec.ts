@@ -2,7 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { startServer, type TestServer } from './server';
 import { pushScans, seriousViolations } from './supervisor';
-import { recordManually, setUpStation, waitForServiceWorker } from './station';
+import { readTablet, recordManually, scanByWedge, setUpStation, waitForServiceWorker } from './station';
 
 let server: TestServer;
 test.beforeAll(async () => {
@@ -36,6 +36,41 @@ test("the devices page shows each tablet's station, version, sequence and report
   await expect(row.locator('td').nth(6)).toHaveText('7'); // pending reported
   await expect(row).toHaveAttribute('data-flagged', 'false'); // just heard from
   expect(await seriousViolations(page)).toEqual([]);
+});
+
+test('a real tablet that scanned offline and synced everything is shown with nothing pending', async ({
+  page,
+  context
+}) => {
+  await setUpStation(page, server.url, 'Pending tablet');
+  await waitForServiceWorker(page);
+  await expect(page.getByTestId('stock-as-of')).toContainText('Stock as of');
+  // Every push the server answered, as the tablet sent it (watched, not changed).
+  const pushes: { events: unknown[] }[] = [];
+  page.on('requestfinished', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/sync/events') pushes.push(r.postDataJSON());
+  });
+
+  await context.setOffline(true);
+  await expect(page.getByTestId('connection')).toContainText('Offline');
+  await scanByWedge(page, 'ITEM=PEND-1;QTY=2');
+  await scanByWedge(page, 'ITEM=PEND-2;QTY=1');
+  await recordManually(page, 'ITEM=PEND-1;QTY=4');
+  await expect(page.getByTestId('pending-count')).toHaveText('3');
+  await context.setOffline(false);
+  await expect(page.getByTestId('pending-count')).toHaveText('0', { timeout: 30_000 });
+  const { device_id } = await readTablet(page);
+
+  // The last word the server had from the tablet came with the scans themselves: no later empty push said 0 for it.
+  // So what the page shows is what the server made of the batch's own report, taken before the batch was sent: had it
+  // stored that count as it came, the page would say 3.
+  await expect.poll(() => pushes.at(-1)?.events.length).toBe(3);
+  await page.goto(`${server.url}/devices`);
+  const row = page.locator(`[data-testid="device-row"][data-device="${device_id}"]`);
+  await expect(row).toContainText('Pending tablet');
+  await expect(row.getByTestId('last-seq')).toHaveText('3');
+  await expect(row.getByTestId('pending-reported')).toHaveText('0');
+  await expect(row).toHaveAttribute('data-flagged', 'false');
 });
 
 test('the devices page shows a tablet that refilled scans the server had lost, and one that did not', async ({
