@@ -16,6 +16,12 @@ describe('alignShapes', () => {
     expect(values(['H|632NE', 'A5034XZ', 'S7325ZB'])[0]).toBe('H1632NE');
   });
 
+  it("reads an L OCR split into '1.' by the column's shape", () => {
+    const column = ['FRE666-1.79', 'JZW358-L25', 'SEA149-H31', 'RDA774-C91'];
+    expect(alignShapes(column)[0]).toEqual({ value: 'FRE666-L79', changed: true });
+    expect(values(['THI383.1.89', 'FRE666-L79', 'SEA149-H31', 'RDA774-C91'])[0]).toBe('THI383-L89');
+  });
+
   it('leaves values that fit, letters misread as letters, and nulls alone', () => {
     const xs = ['FIS89-B67', 'THJ383-L89', null, 'SEA149-H31'];
     expect(alignShapes(xs)).toEqual(xs.map((value) => ({ value, changed: false })));

@@ -39,6 +39,9 @@ const LOOKALIKE: Record<string, string[]> = {
   ' ': ['-', '.', '']
 };
 
+/** Two characters OCR makes of one letter: an L's foot read as a dot or comma after a 1 ("FRE666-1.79"). */
+const SPLIT: Record<string, string[]> = { '1.': ['L'], '1,': ['L'] };
+
 const kindOf = (c: string) => (/[A-Z]/.test(c) ? 'A' : /\d/.test(c) ? '9' : c);
 
 /** Runs of one kind with their lengths: "BJG577-V45" → ['A',3], ['9',3], ['-',1], ['A',1], ['9',2]. */
@@ -81,6 +84,9 @@ function swapped(codes: string[]): string[] {
     chars.forEach((c, i) => {
       for (const alt of LOOKALIKE[c] ?? []) out.add([...chars.slice(0, i), alt, ...chars.slice(i + 1)].join(''));
     });
+    for (let i = 0; i + 1 < chars.length; i++)
+      for (const alt of SPLIT[chars[i] + chars[i + 1]] ?? [])
+        out.add([...chars.slice(0, i), alt, ...chars.slice(i + 2)].join(''));
   }
   for (const c of codes) out.delete(c);
   return [...out];
