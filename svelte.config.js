@@ -18,8 +18,12 @@ export default {
     // precompress: a .br and a .gz beside every file, which the server sends to a browser that accepts them (about a
     // quarter of the bytes on the station's first load, issue 18).
     adapter: adapter({ fallback: 'index.html', strict: true, precompress: true }),
-    // The shell's stylesheet (app.css and the layout's, under 2 kB) inline in index.html: nothing blocks the first paint.
-    inlineStyleThreshold: 4096,
+    // The shell's stylesheet (app.css and the layout's, under 2 kB) inline in index.html, and the station's (11 kB,
+    // 2 kB compressed) in the station's own HTML (src/routes/station/+page.ts): nothing blocks the first paint.
+    inlineStyleThreshold: 16384,
+    // Absolute paths in the station's prerendered HTML too: its inline bootstrap is then index.html's, byte for byte,
+    // and the CSP's hash of it (server/http/security.ts) holds for both.
+    paths: { relative: false },
     serviceWorker: { register: false }, // the page registers it through workbox-window
     version: { name: `${version}+${process.env.LINESYNC_BUILD_TIME}` }
   }

@@ -5,12 +5,14 @@
 // Precaches the whole built app, so a tablet that starts with no network still opens the station. Pages are the
 // one app shell; /api is never cached (scans live in IndexedDB, never in a cache). A new version installs beside the
 // old one and waits until the page says the worker tapped "Reload".
-import { build, files, version } from '$service-worker';
+import { build, files, prerendered, version } from '$service-worker';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `linesync-${version}`;
 const SHELL = '/index.html';
-const ASSETS = [...new Set([...build, ...files, SHELL])];
+/** Pages prerendered to their own HTML (/station: the shell with its chunks named up front, issue 18). */
+const PAGES = new Set(prerendered);
+const ASSETS = [...new Set([...build, ...files, ...prerendered, SHELL])];
 
 sw.addEventListener('install', (event) => {
   // cache: 'reload' skips the HTTP cache, so the new version never precaches an old file.
@@ -43,8 +45,9 @@ sw.addEventListener('fetch', (event) => {
 async function respond(req: Request, url: URL): Promise<Response> {
   const cache = await caches.open(CACHE);
   if (req.mode === 'navigate') {
-    // Every page of the app is the same shell: answer from the cache at once, whatever the network does.
-    const shell = await cache.match(SHELL);
+    // Every page of the app is the same shell (or a prerendered copy of it): answer from the cache at once,
+    // whatever the network does.
+    const shell = (PAGES.has(url.pathname) && (await cache.match(url.pathname))) || (await cache.match(SHELL));
     if (shell) return shell;
     return fetch(req);
   }

@@ -67,6 +67,11 @@ describe('security headers', () => {
     const after = (await fetch(new Request('http://x/'))).headers.get('content-security-policy');
     expect(after).toContain(sha('two()'));
     expect(after).not.toContain(sha('one()'));
+    // A page prerendered beside index.html: its inline scripts are allowed too, once each.
+    writeFileSync(join(dir, 'station.html'), '<script>two()</script><script>three()</script>');
+    utimesSync(join(dir, 'index.html'), new Date(), new Date(Date.now() + 10_000));
+    const pages = (await fetch(new Request('http://x/station'))).headers.get('content-security-policy')!;
+    expect(pages).toContain(`${sha('two()')} ${sha('three()')};`);
     // Responses whose headers cannot change are copied, not left bare.
     const frozen = withSecurityHeaders(async () => fetchLike(), { buildDir: dir });
     expect((await frozen(new Request('http://x/'))).headers.get('x-content-type-options')).toBe('nosniff');

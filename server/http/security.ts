@@ -2,7 +2,7 @@
 // bootstrap in the built index.html (allowed by its sha256, computed at start), no framing of the app, no MIME
 // sniffing, no referrer leaving the site.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** sha256 sources for each inline <script> (one without src) in the page, as CSP wants them. */
@@ -13,6 +13,13 @@ export function inlineScriptHashes(html: string): string[] {
     hashes.push(`'sha256-${createHash('sha256').update(m[2], 'utf8').digest('base64')}'`);
   }
   return hashes;
+}
+
+/** The HTML pages of a build: index.html and the prerendered ones, not the files under _app/. */
+function builtPages(buildDir: string): string[] {
+  return readdirSync(buildDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.html') && !f.startsWith('_app'))
+    .map((f) => join(buildDir, f));
 }
 
 /** The origin a dashboard embed may be framed from: an https URL, or the server does not start. */
@@ -49,8 +56,8 @@ export function contentSecurityPolicy(opts: { scriptHashes: string[]; dashboardE
   ].join('; ');
 }
 
-/** Wraps the app's fetch so every response carries the headers. The policy follows the built index.html: computed
- *  at start, and again when a new build replaces the file (its inline bootstrap changes with every build). */
+/** Wraps the app's fetch so every response carries the headers. The policy follows the built pages: computed at
+ *  start, and again when a new build replaces index.html (its inline bootstrap changes with every build). */
 export function withSecurityHeaders<A extends unknown[]>(
   fetchApp: (req: Request, ...rest: A) => Response | Promise<Response>,
   opts: { buildDir: string; dashboardEmbedUrl?: string }
@@ -62,7 +69,10 @@ export function withSecurityHeaders<A extends unknown[]>(
     const mtime = existsSync(index) ? statSync(index).mtimeMs : 0;
     if (mtime !== builtAt) {
       builtAt = mtime;
-      const scriptHashes = mtime ? inlineScriptHashes(readFileSync(index, 'utf8')) : [];
+      // index.html and each page prerendered beside it (build/station.html): the same bootstrap today
+      // (svelte.config.js), but a page whose script differs is still allowed to run it.
+      const pages = mtime ? builtPages(opts.buildDir) : [];
+      const scriptHashes = [...new Set(pages.flatMap((p) => inlineScriptHashes(readFileSync(p, 'utf8'))))];
       headers = {
         'content-security-policy': contentSecurityPolicy({ scriptHashes, dashboardEmbedUrl: opts.dashboardEmbedUrl }),
         'x-content-type-options': 'nosniff',

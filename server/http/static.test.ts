@@ -14,7 +14,8 @@ function build() {
   const files: Record<string, string> = {
     'index.html': '<!doctype html><title>LineSync</title>',
     '_app/immutable/chunks/a1b2.js': 'export const x = 1;'.repeat(50),
-    'manifest.webmanifest': '{"name":"LineSync"}'
+    'manifest.webmanifest': '{"name":"LineSync"}',
+    'station.html': '<!doctype html><title>LineSync</title><link rel="modulepreload" href="/_app/s.js">'
   };
   for (const [name, text] of Object.entries(files)) {
     writeFileSync(join(dir, name), text);
@@ -64,5 +65,15 @@ describe('the built app', () => {
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     const plain = await app.request('/inventory');
     expect(await plain.text()).toBe(files['index.html']);
+  });
+
+  it("answers a prerendered page's path with its own HTML, and nothing outside the build for a path like one", async () => {
+    const { app, files } = build();
+    const res = await app.request('/station', { headers: { 'accept-encoding': 'br' } });
+    expect(res.headers.get('content-encoding')).toBe('br');
+    expect(await (await app.request('/station')).text()).toBe(files['station.html']);
+    // Its other pages, and paths that are no page of it, get the shell.
+    for (const path of ['/station/setup', '/station/', '/station.', '/station%00', '/_app/station'])
+      expect(await (await app.request(path)).text(), path).toBe(files['index.html']);
   });
 });
