@@ -384,11 +384,20 @@ function readLines(grey: GreyImage, region: Region, formats: readonly ScanFormat
   // Perspective turns the bars a little across a patch: the located angle first, then a few degrees either way; a
   // long patch whose long side is not square to its bars (sheared by the camera's angle) along its long side too.
   const skew = Math.abs(region.ax * region.dy - region.ay * region.dx); // sine of the angle between the two
+  const sheared = region.elongation > 1.6 && skew > 0.05;
+  // Along the long side, a few degrees either way too: print beside a sheared code widens its patch, and its long
+  // side's direction comes out a little off, so one line at the located angle may be the only one inside the code.
   const ways: [number, boolean][] = [
     [0, false],
-    ...(region.elongation > 1.6 && skew > 0.05 ? ([[0, true]] as [number, boolean][]) : []),
+    ...(sheared ? ([[0, true]] as [number, boolean][]) : []),
     [4, false],
-    [-4, false]
+    [-4, false],
+    ...(sheared
+      ? ([
+          [4, true],
+          [-4, true]
+        ] as [number, boolean][])
+      : [])
   ];
   const edgeToEdge = formats.includes('code_128');
   for (const [angle, alongAxis] of ways) {

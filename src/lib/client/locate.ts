@@ -257,6 +257,11 @@ export function scanLines(grey: Grey, region: Region, count = 7, angle = 0, alon
     dy = Math.sin(a);
   const nx = -dy,
     ny = dx;
+  // The five points averaged per sample run along the bars. A line along the long side of a sheared code crosses its
+  // bars at a slant: averaged along the line's normal, each point would sit on a different part of a bar, smearing
+  // narrow modules; along the bars (the located gradient's normal) each point sees the same bar.
+  const bx = alongAxis ? -region.dy : nx,
+    by = alongAxis ? region.dx : ny;
   // The region's extent along the line (u) and across it (v), from its block centres.
   let u0 = Infinity,
     u1 = -Infinity,
@@ -291,8 +296,8 @@ export function scanLines(grey: Grey, region: Region, count = 7, angle = 0, alon
       let sum = 0,
         got = 0;
       for (let t = -2; t <= 2; t++) {
-        const px = x + t * nx,
-          py = y + t * ny;
+        const px = x + t * bx,
+          py = y + t * by;
         if (px < 0 || py < 0 || px >= w - 1 || py >= h - 1) continue;
         const ix = px | 0,
           iy = py | 0,
