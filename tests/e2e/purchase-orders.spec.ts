@@ -73,6 +73,9 @@ test('signal → Create PO → send → slip naming the PO received → stock up
   await expect(line).toHaveCount(1);
   await expect(line.getByLabel('Quantity ordered, line 1')).toHaveValue('120');
   await expect(line.getByLabel('Unit price, line 1')).toHaveValue('0.5');
+  // Expected after the supplier's 3-day lead time, counted from the database's today (UTC here, as this clock).
+  const inLeadTime = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  await expect(page.getByLabel('Expected delivery')).toHaveValue(inLeadTime);
   expect(await seriousViolations(page)).toEqual([]);
 
   // Validation in the form, by the server's own schema: a zero quantity is marked and nothing is saved.

@@ -93,6 +93,19 @@ test('the item grid asks before a link leaves unsaved edits behind, and lets a s
   expect(asked).toHaveLength(1); // nothing to lose: no question
 });
 
+test('the item grid asks before a reload or a closed tab leaves unsaved edits behind', async ({ page }) => {
+  await page.goto(`${server.url}/items`);
+  await expect(row(page, 'M-2')).toBeVisible();
+  await field(page, 'M-2', 'unit').fill('sack');
+  // Closing the tab (or reloading) unloads the page: the browser asks, with its own words, and staying keeps the edit.
+  const asked: string[] = [];
+  page.once('dialog', (d) => (asked.push(d.type()), d.dismiss()));
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => asked).toEqual(['beforeunload']);
+  expect(page.isClosed()).toBe(false);
+  await expect(field(page, 'M-2', 'unit')).toHaveValue('sack');
+});
+
 test('the board: a consume opens a signal live, acknowledge and fulfil take one click each', async ({ page }) => {
   await page.goto(`${server.url}/signals`);
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'live');
