@@ -22,6 +22,11 @@ describe('alignShapes', () => {
     expect(values(['THI383.1.89', 'FRE666-L79', 'SEA149-H31', 'RDA774-C91'])[0]).toBe('THI383-L89');
   });
 
+  it("puts back a separator OCR dropped, by the column's shape", () => {
+    const column = ['974918.80', '771.809.84', '327.483.49', '155.896.78'];
+    expect(alignShapes(column)[0]).toEqual({ value: '974.918.80', changed: true });
+  });
+
   it('leaves values that fit, letters misread as letters, and nulls alone', () => {
     const xs = ['FIS89-B67', 'THJ383-L89', null, 'SEA149-H31'];
     expect(alignShapes(xs)).toEqual(xs.map((value) => ({ value, changed: false })));

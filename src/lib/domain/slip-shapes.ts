@@ -76,8 +76,11 @@ function fit(code: string, m: Model): number {
   return score;
 }
 
-/** Readings of `code` with exactly one look-alike swapped, for each reading given. */
-function swapped(codes: string[]): string[] {
+/**
+ * Readings of `code` with exactly one look-alike swapped, for each reading given; with the column's separator, also
+ * each reading with it put back between two characters (OCR drops a dot: "974918.80" in a column of "771.809.84").
+ */
+function swapped(codes: string[], sep: string | null = null): string[] {
   const out = new Set<string>();
   for (const code of codes) {
     const chars = [...code];
@@ -87,6 +90,10 @@ function swapped(codes: string[]): string[] {
     for (let i = 0; i + 1 < chars.length; i++)
       for (const alt of SPLIT[chars[i] + chars[i + 1]] ?? [])
         out.add([...chars.slice(0, i), alt, ...chars.slice(i + 2)].join(''));
+    if (sep)
+      for (let i = 1; i < chars.length; i++)
+        if (/[A-Z0-9]/.test(chars[i - 1]) && /[A-Z0-9]/.test(chars[i]))
+          out.add([...chars.slice(0, i), sep, ...chars.slice(i)].join(''));
   }
   for (const c of codes) out.delete(c);
   return [...out];
@@ -140,7 +147,7 @@ export function alignShapes(values: (string | null)[]): { value: string | null; 
     // One swap, else two: the fewest swaps that fit better, when exactly one reading fits best.
     let readings = [v];
     for (let swaps = 1; swaps <= 2; swaps++) {
-      readings = swapped(readings);
+      readings = swapped(readings, sep);
       let best = own;
       let found: string[] = [];
       for (const alt of readings) {
