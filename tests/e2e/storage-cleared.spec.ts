@@ -23,8 +23,17 @@ test('IndexedDB deleted under the open station: the next scan finds every unsync
   const { device_id } = await readTablet(page);
   await recordManually(page, 'ITEM=WIPE-0;QTY=1');
   await expect(page.getByTestId('scan-message')).toContainText('WIPE-0 × 1');
-  await expect.poll(() => server.events(device_id), { timeout: 30_000 }).toHaveLength(1); // synced: not in the journal
+  await expect.poll(() => server.events(device_id), { timeout: 30_000 }).toHaveLength(1);
+  // The server holding it is not yet the tablet knowing it: only once the push's answer is marked (the row shows
+  // synced; sync.ts drops it from the journal just before) is WIPE-0 out of the journal, else six scans come back
+  // below, not five. Then offline, and the sync run that pushed it over (Sync now enabled again), so that no read of
+  // that run opens the database again after it is deleted, before the scan that should.
+  await expect(page.getByTestId('recent-scans').locator('li', { hasText: 'WIPE-0' }).locator('.state')).toHaveText(
+    'synced',
+    { timeout: 30_000 }
+  );
   await context.setOffline(true);
+  await expect(page.getByTestId('sync-now')).toBeEnabled();
   for (let i = 1; i <= 5; i++) await recordManually(page, `ITEM=WIPE-${i};QTY=${i}`);
   await expect(page.getByTestId('pending-count')).toHaveText('5');
   const before = await readTablet(page);
