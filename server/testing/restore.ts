@@ -21,7 +21,13 @@ export async function copyDatabase(sql: Sql): Promise<DatabaseCopy> {
         await tx.unsafe(`DELETE FROM scan_events WHERE event_id NOT IN (SELECT event_id FROM ${tag}_scan_events)`);
         for (const t of TABLES.filter((t) => t !== 'scan_events')) {
           await tx.unsafe(`DELETE FROM ${t}`);
-          await tx.unsafe(`INSERT INTO ${t} SELECT * FROM ${tag}_${t}`);
+          // Every column but the generated ones (stock_levels' sort keys, migration 0028), which PostgreSQL computes.
+          const cols = await tx<{ name: string }[]>`
+            SELECT column_name AS name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = ${t} AND is_generated = 'NEVER'
+            ORDER BY ordinal_position`;
+          const list = cols.map((c) => `"${c.name}"`).join(', ');
+          await tx.unsafe(`INSERT INTO ${t} (${list}) SELECT ${list} FROM ${tag}_${t}`);
         }
         for (const t of TABLES) await tx.unsafe(`DROP TABLE ${tag}_${t}`);
       });

@@ -1,5 +1,5 @@
 // Current stock per item and location, read from the stock_levels projection: O(items), never O(events). Paged by a
-// keyset cursor, and every view the console offers walks an index (migration 0020), so the first page and the
+// keyset cursor, and every view the console offers walks an index (migrations 0020, 0028), so the first page and the
 // thousandth cost the same and nothing counts the whole table.
 import type { PendingQuery, Row } from 'postgres';
 import { z } from 'zod';
@@ -35,11 +35,12 @@ type InventoryQuery = z.infer<typeof inventoryQuery>;
 const KEYS: Record<Sort, string[]> = {
   item_id: ['s.item_id', 's.location_id'],
   location_id: ['s.location_id', 's.item_id'],
-  on_hand: ['s.on_hand', 's.item_id', 's.location_id'],
-  last_activity_at: ["coalesce(s.last_activity_at, '-infinity')", 's.item_id', 's.location_id'],
+  // Led by the value's band (migration 0028): the index walks the bands in order, each band's rows sorted as read.
+  on_hand: ['s.on_hand_band', 's.on_hand', 's.item_id', 's.location_id'],
+  last_activity_at: ['s.activity_band', "coalesce(s.last_activity_at, '-infinity')", 's.item_id', 's.location_id'],
   status: ['s.item_id', 's.location_id']
 };
-const RANK = 'stock_status_rank(s.on_hand, s.reorder_point)'; // exactly as the indexes are written
+const RANK = 's.status_rank'; // stock_status_rank(on_hand, reorder_point), stored (migration 0028)
 
 // A cursor is the last row's sort values, with the sort and order it belongs to: base64url of JSON.
 const at = z.union([z.literal('-infinity'), z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/)]);
@@ -167,10 +168,13 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
       return sql`AND (s.item_id, s.location_id) ${cmp} (${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
     }
     const cols = sql.unsafe(keys.join(', '));
+    // Led by the cursor's band: PostgreSQL bounds the band index by the comparison's first column (migration 0028).
     if (cursor.s === 'on_hand')
-      return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::bigint, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
+      return sql`AND (${cols}) ${cmp} (stock_on_hand_band(${cursor.k[0]}::bigint), ${cursor.k[0]}::bigint,
+                                       ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
     if (cursor.s === 'last_activity_at')
-      return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::text::timestamptz, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
+      return sql`AND (${cols}) ${cmp} (stock_activity_band(${cursor.k[0]}::text::timestamptz),
+                                       ${cursor.k[0]}::text::timestamptz, ${cursor.k[1]}::text, ${cursor.k[2]}::text)`;
     return sql`AND (${cols}) ${cmp} (${cursor.k[0]}::text, ${cursor.k[1]}::text)`;
   };
   // What every filter but a search keeps.
@@ -180,11 +184,19 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
     ${q.below_reorder ? sql`AND s.reorder_point IS NOT NULL AND s.on_hand <= s.reorder_point` : sql``}`;
   // The rows of one status's range, from the cursor on, that the filters keep.
   const inRange = (rank: number) => sql`${sql.unsafe(RANK)} = ${sql.unsafe(String(rank))} ${filters} ${after(rank)}`;
-  const cols = sql`s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, s.last_activity_at`;
+  const cols = sql`s.item_id, s.location_id, s.on_hand, s.intake_total, s.consume_total, s.last_activity_at,
+                    s.on_hand_band, s.activity_band`;
   const rankAs = (rank: number) => sql.unsafe(`${rank}::smallint AS k_rank`);
   // One status's range, in order: an index scan that stops after a page.
   const range = (rank: number) => sql`
     (SELECT ${cols}, ${rankAs(rank)} FROM stock_levels s WHERE ${inRange(rank)} ${search}
+     ORDER BY ${orderBy} LIMIT ${limit})`;
+  // A sort by on hand or last activity reads every status asked for in one walk of the band index (migration 0028),
+  // which leads with the band: a range for each status would sort a band of its own, the first band of each.
+  const banded = q.sort === 'on_hand' || q.sort === 'last_activity_at';
+  const everyRange = () => sql`
+    (SELECT ${cols}, s.status_rank AS k_rank FROM stock_levels s
+     WHERE ${sql.unsafe(RANK)} IN (${sql.unsafe(ranks.join(', '))}) ${filters} ${after(-1)} ${search}
      ORDER BY ${orderBy} LIMIT ${limit})`;
   // A wide search checks a row by its own copy of its item's search text (migration 0027), lowercased as ILIKE
   // lowercases: no item is looked up for a row walked or gathered.
@@ -232,9 +244,31 @@ async function readPage(sql: Queryable, q: InventoryQuery, cursor: Cursor | null
     ORDER BY ${outerOrder}
     ${wide ? sql`` : sql`LIMIT ${limit}`}`;
 
+  // A wide search sorted by a band walks every status's rows in one walk of the band index, as everyRange does: the
+  // first `walk` rows of the whole order, so a page of matches in it is the page. Three walks, one a status, each
+  // sorted a band of its own (measured at 100,000 rows: 26.5 ms of database CPU a page against 18.8 before 0028).
+  const walkEvery = sql`
+    (SELECT ${cols}, s.status_rank AS k_rank
+     FROM (SELECT * FROM stock_levels s WHERE ${sql.unsafe(RANK)} IN (${sql.unsafe(ranks.join(', '))}) ${filters}
+           ${after(-1)} ORDER BY ${orderBy} LIMIT ${sql.unsafe(String(limits.walk))}) s
+     WHERE ${itemHit} OR ${locationHit}
+     ORDER BY ${orderBy} LIMIT ${limit})`;
+
   let found: (KeyRow & Record<string, unknown>)[];
-  if (!wide) found = await page(ranks.map(range).reduce((all, r) => sql`${all} UNION ALL ${r}`));
-  else {
+  if (!wide && banded && ranks.length > 1) found = await page(everyRange());
+  else if (!wide) found = await page(ranks.map(range).reduce((all, r) => sql`${all} UNION ALL ${r}`));
+  else if (banded) {
+    found = await page(walkEvery);
+    if (found.length < n) {
+      // Short: done if the walk reached the end of the rows it walks, else the page is read from every match.
+      const cut = sql.unsafe(String(limits.walk + 1));
+      const cutShort = sql`(SELECT count(*) FROM (SELECT 1 FROM stock_levels s
+        WHERE ${sql.unsafe(RANK)} IN (${sql.unsafe(ranks.join(', '))}) ${filters} ${after(-1)} LIMIT ${cut}) x) > ${limits.walk}`;
+      const sorted = await page(everyMatch(cutShort));
+      if (sorted.length) found = sorted;
+    }
+    found = found.slice(0, n);
+  } else {
     // A wide search walks each range a little way first: enough when matches are spread through the order. A range
     // that gave fewer than a page's rows is done only if its walk reached the range's end; if one did not, the page
     // is read again from every match instead.
