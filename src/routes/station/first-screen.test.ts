@@ -82,4 +82,9 @@ describe("the station's first screen", () => {
     expect([...packages].filter((p) => p.startsWith('@zxing/'))).toEqual([]);
     expect([...files].some((f) => /decoder(\.worker)?\.ts$/.test(f))).toBe(false);
   });
+
+  it('does not get zod from the client hook, which every page runs first', () => {
+    const hook = reached(join(ROOT, 'src/hooks.client.ts'));
+    expect([...hook.packages].filter((p) => p === 'zod' || p.startsWith('zod/'))).toEqual([]);
+  });
 });
