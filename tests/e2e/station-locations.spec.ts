@@ -25,6 +25,11 @@ test('a location label switches the location; the setting asks for one before ea
   await wedge(page, 'LOC=STORES');
   await expect(page.getByTestId('scan-message')).toHaveText('Location STORES');
   await expect(where.locator('strong')).toHaveText('STORES');
+  // Shown big: read from arm's length, at least twice the page's own text.
+  const [big, body] = await where
+    .locator('strong')
+    .evaluate((e) => [e, document.body].map((x) => parseFloat(getComputedStyle(x).fontSize)));
+  expect(big).toBeGreaterThanOrEqual(2 * body);
   await wedge(page, 'P-1003');
   await expect(page.getByTestId('scan-message')).toHaveText('CONSUME P-1003 × 1');
 

@@ -45,8 +45,12 @@ test('keeps lot, serial and expiry with the scan and warns when an expired lot i
   ]);
   await expect(page.getByTestId('pending-count')).toHaveText('0');
   const res = await fetch(`${server.url}/api/events?item_id=P-1003&order=captured`);
-  const rows = ((await res.json()) as { rows: { lot: string }[] }).rows;
-  expect(rows.map((r) => r.lot)).toEqual(['L8', 'L7']);
+  // The server keeps all three with each scan, newest capture first.
+  const rows = ((await res.json()) as { rows: { lot: string; serial: string | null; expiry: string | null }[] }).rows;
+  expect(rows.map((r) => [r.lot, r.serial, r.expiry])).toEqual([
+    ['L8', null, '2030-12-31'],
+    ['L7', 'SN1', '2025-01-31']
+  ]);
 });
 
 /** Buttons and fields of the question narrower or shorter than a finger (44 px). */

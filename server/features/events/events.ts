@@ -36,7 +36,8 @@ export async function recentEvents(sql: Queryable, q: z.infer<typeof eventsQuery
   const key = q.order === 'captured' ? sql`captured_at` : sql`received_at`;
   const rows = await sql`
     SELECT event_id::text, device_id, device_seq, event_type, item_id, qty, location_id, to_location_id, expected_qty,
-           station_id, barcode_raw, lot, source, captured_at, received_at, user_email, operator, packing_slip_id::text,
+           station_id, barcode_raw, lot, serial, to_char(expiry, 'YYYY-MM-DD') AS expiry, source, captured_at,
+           received_at, user_email, operator, packing_slip_id::text,
            voids_event_id::text, gs1_broken_rules,
            to_char(${key} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS order_key
     FROM scan_events

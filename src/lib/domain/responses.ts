@@ -261,6 +261,9 @@ const scanRowSchema = z.object({
   user_email: z.string().nullable(),
   operator: z.string().nullable(),
   lot: z.string().nullable(),
+  serial: z.string().nullable(),
+  /** The expiry the code carried (GS1 (17)), as YYYY-MM-DD. */
+  expiry: z.string().nullable(),
   /** The GS1 association rules the scanned code breaks: recorded, flagged for a supervisor. */
   gs1_broken_rules: z.array(z.string()).nullable().optional()
 });
