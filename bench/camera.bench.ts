@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../playwright.config';
+import { fakeCamera } from '../playwright.config';
 import { cameraFrame, renderBarcode, VARIANTS, type Rgba } from '../tests/fixtures/barcodes';
 import { CORPUS_FRAME, noCodeFrames } from '../tests/fixtures/frame-corpus';
 import { writeY4m } from '../tests/fixtures/y4m';
@@ -139,16 +139,12 @@ const bench: BenchFn = async (ctx) => {
       body: csv
     });
     if (!res.ok) throw new Error(`item import answered ${res.status}: ${await res.text()}`);
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        ...CHROMIUM_ARGS,
-        '--use-fake-device-for-media-stream',
-        '--use-fake-ui-for-media-stream',
-        `--use-file-for-fake-video-capture=${file}`
-      ]
+    const camera = fakeCamera(file);
+    browser = await chromium.launch(camera.launchOptions);
+    const context = await browser.newContext({
+      permissions: camera.permissions,
+      viewport: { width: 1024, height: 768 }
     });
-    const context = await browser.newContext({ permissions: ['camera'], viewport: { width: 1024, height: 768 } });
     const page = await context.newPage();
     // Setting the station up is not what is timed: on a loaded machine its first load took over 30 s.
     page.setDefaultTimeout(120_000);
